@@ -1,0 +1,190 @@
+// The workbook's tabs and columns, declared once: validation, `init-sheet`, the example builder
+// and the README's column reference are all derived from this file.
+
+/** How a cell's value is read. */
+export type ColumnKind =
+  | 'text'
+  | 'richtext' // Markdown, parsed into a syntax tree
+  | 'date'
+  | 'time'
+  | 'datetime'
+  | 'integer'
+  | 'boolean'
+  | 'choice'
+  | 'email'
+  | 'caseNumber' // KLE journal number
+  | 'timeSlot' // `9.00-9.20`
+  | 'recommendation' // Indstilling: lines `1. at ...`
+  | 'attachments' // Bilag: `Titel` or `Titel | https://...` per line
+  | 'list' // comma-separated
+  | 'link';
+
+export interface ColumnSpec {
+  /** Header text exactly as the secretary sees it. */
+  readonly header: string;
+  /** Property name in the typed model. */
+  readonly key: string;
+  readonly kind: ColumnKind;
+  readonly required?: boolean;
+  readonly choices?: readonly string[];
+  /** Value used when the cell is empty (as the secretary would type it). */
+  readonly default?: string;
+  /** Written by the script, never by the secretary. */
+  readonly scriptOwned?: boolean;
+  /** Short Danish explanation: shown as a header note in the Sheet and in the README. */
+  readonly note: string;
+  /** An example value, used in messages ("fx ..."). */
+  readonly example?: string;
+}
+
+export interface TabSpec {
+  readonly name: string;
+  readonly key: 'meetings' | 'items' | 'members' | 'settings' | 'log' | 'problems';
+  readonly note: string;
+  readonly columns: readonly ColumnSpec[];
+  /** The whole tab is written by the script. */
+  readonly scriptOwned?: boolean;
+  /** The tab may be absent (the script creates it when it first writes). */
+  readonly optional?: boolean;
+}
+
+export const MEETING_STATUSES = ['Planlagt', 'Dagsorden klar', 'Afholdt', 'Referat klar', 'Aflyst'] as const;
+export type MeetingStatus = (typeof MEETING_STATUSES)[number];
+
+export const MEETINGS_TAB: TabSpec = {
+  name: 'Møder',
+  key: 'meetings',
+  note: 'Én række pr. møde.',
+  columns: [
+    { header: 'Møde-id', key: 'id', kind: 'text', required: true, example: 'CF-2022-03-24', note: 'Entydigt id for mødet, fx CF-2022-03-24. Bruges af Punkter til at pege på mødet.' },
+    { header: 'Forum', key: 'forum', kind: 'text', required: true, example: 'Chefforum', note: 'Forummets navn, fx Chefforum. Står i titlen og vælger modtagerne.' },
+    { header: 'Dato', key: 'date', kind: 'date', required: true, example: '24-03-2022', note: 'Mødets dato, fx 24-03-2022.' },
+    { header: 'Start', key: 'start', kind: 'time', required: true, example: '09:00', note: 'Starttidspunkt, fx 09:00.' },
+    { header: 'Slut', key: 'end', kind: 'time', example: '12:00', note: 'Sluttidspunkt (valgfrit), efter Start.' },
+    { header: 'Mødested', key: 'place', kind: 'text', required: true, example: 'Mødelokale 1', note: 'Hvor mødet holdes, fx Mødelokale 1 eller Teams.' },
+    { header: 'Status', key: 'status', kind: 'choice', required: true, choices: MEETING_STATUSES, example: 'Dagsorden klar', note: 'Planlagt, Dagsorden klar (dagsordenen må udsendes), Afholdt, Referat klar (referatet må udsendes) eller Aflyst.' },
+    { header: 'Udsend dagsorden', key: 'sendAgendaAt', kind: 'datetime', example: '17-03-2022 12:00', note: 'Tidligste tidspunkt dagsordenen må udsendes (valgfrit; ellers efter Indstillinger).' },
+    { header: 'Bemærkning', key: 'remark', kind: 'text', note: 'Fri bemærkning til sekretariatet. Offentliggøres aldrig.' },
+    { header: 'Dagsorden', key: 'agendaLink', kind: 'link', scriptOwned: true, note: 'Skrives af systemet: link til den udsendte dagsorden.' },
+    { header: 'Referat', key: 'minutesLink', kind: 'link', scriptOwned: true, note: 'Skrives af systemet: link til det udsendte referat.' },
+    { header: 'Senest udsendt', key: 'lastSent', kind: 'text', scriptOwned: true, note: 'Skrives af systemet: hvornår og hvad der senest blev udsendt.' },
+  ],
+};
+
+export const ITEMS_TAB: TabSpec = {
+  name: 'Punkter',
+  key: 'items',
+  note: 'Én række pr. dagsordenspunkt.',
+  columns: [
+    { header: 'Møde-id', key: 'meetingId', kind: 'text', required: true, example: 'CF-2022-03-24', note: 'Møde-id fra fanen Møder.' },
+    { header: 'Nr', key: 'number', kind: 'integer', required: true, example: '1', note: 'Punktets nummer på dagsordenen (1, 2, 3 ...), entydigt inden for mødet.' },
+    { header: 'Præfiks', key: 'prefix', kind: 'text', default: 'CF', example: 'CF', note: 'Står foran titlen, fx CF eller DIF/CF. Tom: CF.' },
+    { header: 'Titel', key: 'title', kind: 'text', required: true, example: 'Budgetproces 2023', note: 'Punktets titel.' },
+    { header: 'Tidsrum', key: 'timeSlot', kind: 'timeSlot', example: '9.00-9.20', note: 'Valgfrit tidsrum, fx 9.00-9.20. Skal ligge inden for mødet og ikke overlappe andre punkter.' },
+    { header: 'Sagsnr.', key: 'caseNumber', kind: 'caseNumber', required: true, example: '00.01.00-A21-2-21', note: 'KLE-journalnummer, fx 00.01.00-A21-2-21.' },
+    { header: 'Lukket', key: 'closed', kind: 'boolean', default: 'Nej', note: 'Ja: lukket punkt. Indholdet ses kun af medlemmer, der må se lukkede punkter.' },
+    { header: 'Indstilling først', key: 'recommendationFirst', kind: 'boolean', default: 'Nej', note: 'Ja: Indstilling vises før Sagsfremstilling.' },
+    { header: 'Anledning', key: 'occasion', kind: 'richtext', note: 'Baggrunden for punktet. Markdown: tom linje mellem afsnit, - punktopstilling, 1. nummerering, **fed**, ### underoverskrift, tabeller med |.' },
+    { header: 'Sagsfremstilling', key: 'presentation', kind: 'richtext', note: 'Selve sagen. Samme formatering som Anledning.' },
+    { header: 'Supplerende sagsfremstilling', key: 'supplement', kind: 'richtext', note: 'Supplerende oplysninger (valgfrit).' },
+    { header: 'Indstiller', key: 'recommender', kind: 'text', example: 'Kommunaldirektøren', note: 'Hvem der indstiller, fx Kommunaldirektøren. Skal udfyldes, når Indstilling er udfyldt.' },
+    { header: 'Indstilling', key: 'recommendation', kind: 'recommendation', example: '1. at punktet drøftes.', note: 'Én linje pr. punkt: 1. at ... (numrene er valgfrie).' },
+    { header: 'Historik', key: 'history', kind: 'richtext', note: 'Tidligere behandling, fx i et andet forum.' },
+    { header: 'Beslutning', key: 'decision', kind: 'richtext', note: 'Beslutningen. Vises kun i referatet. Skal udfyldes på alle åbne punkter, før mødet sættes til Referat klar.' },
+    { header: 'Bilag', key: 'attachments', kind: 'attachments', example: 'Økonomirapport | https://example.org/oer1.pdf', note: 'Ét bilag pr. linje: Titel eller Titel | https://link.' },
+  ],
+};
+
+export const MEMBERS_TAB: TabSpec = {
+  name: 'Medlemmer',
+  key: 'members',
+  note: 'Hvem modtager hvad.',
+  columns: [
+    { header: 'Navn', key: 'name', kind: 'text', required: true, example: 'Anne Jensen', note: 'Medlemmets navn.' },
+    { header: 'Titel', key: 'title', kind: 'text', example: 'Chef for Økonomi & Stab', note: 'Stillingsbetegnelse (valgfri).' },
+    { header: 'E-mail', key: 'email', kind: 'email', required: true, example: 'anne.jensen@example.org', note: 'E-mailadresse; dagsorden og referat sendes hertil.' },
+    { header: 'Fora', key: 'fora', kind: 'list', default: 'Chefforum', example: 'Chefforum, DIF', note: 'De fora medlemmet deltager i, adskilt af komma. Tom: Chefforum.' },
+    { header: 'Ser lukkede punkter', key: 'seesClosed', kind: 'boolean', default: 'Nej', note: 'Ja: modtager medlemsudgaven med lukkede punkter.' },
+    { header: 'Aktiv', key: 'active', kind: 'boolean', default: 'Ja', note: 'Nej: modtager intet. Tom: Ja.' },
+  ],
+};
+
+export const SETTINGS_TAB: TabSpec = {
+  name: 'Indstillinger',
+  key: 'settings',
+  note: 'Nøgle/værdi-par for opsætningen.',
+  columns: [
+    { header: 'Nøgle', key: 'key', kind: 'text', required: true, note: 'Indstillingens navn (se listen i README).' },
+    { header: 'Værdi', key: 'value', kind: 'text', note: 'Indstillingens værdi.' },
+  ],
+};
+
+export const LOG_TAB: TabSpec = {
+  name: 'Udsendelser',
+  key: 'log',
+  scriptOwned: true,
+  optional: true,
+  note: 'Systemets log over udgivne dokumenter og sendte e-mails. Rediger ikke.',
+  columns: [
+    { header: 'Tidspunkt', key: 'at', kind: 'text', scriptOwned: true, note: 'Hvornår (ISO 8601).' },
+    { header: 'Møde-id', key: 'meetingId', kind: 'text', scriptOwned: true, note: 'Mødet.' },
+    { header: 'Handling', key: 'action', kind: 'text', scriptOwned: true, note: 'upload, send, lease, ...' },
+    { header: 'Dokument', key: 'document', kind: 'text', scriptOwned: true, note: 'Dagsorden eller Referat.' },
+    { header: 'Udgave', key: 'edition', kind: 'text', scriptOwned: true, note: 'medlemmer eller offentlig.' },
+    { header: 'Version', key: 'version', kind: 'text', scriptOwned: true, note: 'Versionsnummer.' },
+    { header: 'Indholdshash', key: 'hash', kind: 'text', scriptOwned: true, note: 'Hash af indholdet.' },
+    { header: 'Fil-id', key: 'fileId', kind: 'text', scriptOwned: true, note: 'Drive-filens id.' },
+    { header: 'Link', key: 'link', kind: 'text', scriptOwned: true, note: 'Link til filen.' },
+    { header: 'Modtager', key: 'recipient', kind: 'text', scriptOwned: true, note: 'Modtagerens e-mail.' },
+    { header: 'Besked-id', key: 'messageId', kind: 'text', scriptOwned: true, note: 'E-mailens Message-ID.' },
+    { header: 'Status', key: 'status', kind: 'text', scriptOwned: true, note: 'påbegyndt, udført, fejlet.' },
+    { header: 'Detaljer', key: 'detail', kind: 'text', scriptOwned: true, note: 'Fejlbesked eller andet.' },
+  ],
+};
+
+export const PROBLEMS_TAB: TabSpec = {
+  name: 'Validering',
+  key: 'problems',
+  scriptOwned: true,
+  optional: true,
+  note: 'Systemets liste over fejl i arket. Skrives om ved hver kørsel.',
+  columns: [
+    { header: 'Fane', key: 'tab', kind: 'text', scriptOwned: true, note: 'Fanen med fejlen.' },
+    { header: 'Celle', key: 'cell', kind: 'text', scriptOwned: true, note: 'Cellen med fejlen (med link).' },
+    { header: 'Problem', key: 'message', kind: 'text', scriptOwned: true, note: 'Hvad der er galt, og hvad du skal gøre.' },
+  ],
+};
+
+export const TABS: readonly TabSpec[] = [MEETINGS_TAB, ITEMS_TAB, MEMBERS_TAB, SETTINGS_TAB, LOG_TAB, PROBLEMS_TAB];
+/** The tabs the secretary fills in: all must exist. */
+export const INPUT_TABS: readonly TabSpec[] = TABS.filter((t) => !t.optional);
+
+/** Settings keys with their defaults; `null` means the deployment must supply it when it is used. */
+export interface SettingSpec {
+  readonly key: string;
+  readonly default: string | null;
+  readonly note: string;
+}
+
+export const SETTINGS: readonly SettingSpec[] = [
+  { key: 'Organisation', default: 'Albertslund Kommune', note: 'Organisationens navn i dokumenter og e-mails.' },
+  { key: 'Tidszone', default: 'Europe/Copenhagen', note: 'Tidszone for møder og udsendelse.' },
+  { key: 'Afsender', default: null, note: 'Afsender af e-mails, fx Sekretariatet <chefforum@kommune.dk>.' },
+  { key: 'Svar til', default: '', note: 'Svar-til-adresse (valgfri).' },
+  { key: 'Dage før mødet', default: '7', note: 'Hvor mange dage før mødet dagsordenen udsendes, når Udsend dagsorden er tom.' },
+  { key: 'Udsendelsestidspunkt', default: '12:00', note: 'Klokkeslæt for udsendelse af dagsordenen.' },
+  { key: 'Drive-mappe medlemmer', default: '', note: 'Id på Drive-mappen til medlemsudgaven (tom: oprettes).' },
+  { key: 'Drive-mappe offentlig', default: '', note: 'Id på Drive-mappen til den offentlige udgave (tom: oprettes).' },
+  { key: 'Sekretær e-mail', default: '', note: 'Sekretariatets e-mail: får besked om fejl i arket.' },
+];
+
+export function columnLetter(index0: number): string {
+  let n = index0 + 1;
+  let s = '';
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    s = String.fromCharCode(65 + r) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}

@@ -1,0 +1,131 @@
+// The validated meeting model: what the documents, delivery and publishing steps work from.
+
+import type { Root } from 'mdast';
+import type { MeetingStatus } from '../sheets-schema/schema.js';
+
+/** A rich-text cell: the text as typed and its Markdown syntax tree. */
+export interface RichText {
+  readonly source: string;
+  readonly tree: Root;
+}
+
+/** `HH:mm`, 24-hour. */
+export type ClockTime = string;
+/** `yyyy-MM-dd`. */
+export type IsoDate = string;
+
+export interface TimeSlot {
+  readonly start: ClockTime;
+  readonly end: ClockTime;
+  /** As printed in the documents: `9.00-9.20`. */
+  readonly label: string;
+}
+
+export interface Attachment {
+  readonly title: string;
+  readonly url?: string;
+}
+
+export interface Item {
+  readonly meetingId: string;
+  readonly number: number;
+  readonly prefix: string;
+  readonly title: string;
+  readonly timeSlot?: TimeSlot;
+  readonly caseNumber: string;
+  readonly closed: boolean;
+  readonly recommendationFirst: boolean;
+  readonly occasion?: RichText;
+  readonly presentation?: RichText;
+  readonly supplement?: RichText;
+  readonly recommender?: string;
+  /** The `at ...` points, without their numbers. */
+  readonly recommendation: readonly string[];
+  readonly history?: RichText;
+  readonly decision?: RichText;
+  readonly attachments: readonly Attachment[];
+  /** Spreadsheet row, for messages. */
+  readonly row: number;
+}
+
+export interface Meeting {
+  readonly id: string;
+  readonly forum: string;
+  readonly date: IsoDate;
+  readonly start: ClockTime;
+  readonly end?: ClockTime;
+  readonly place: string;
+  readonly status: MeetingStatus;
+  /** Local wall-clock `yyyy-MM-ddTHH:mm` in the workbook's time zone. */
+  readonly sendAgendaAt?: string;
+  readonly remark?: string;
+  /** Items sorted by number. */
+  readonly items: readonly Item[];
+  readonly row: number;
+}
+
+export interface Member {
+  readonly name: string;
+  readonly title?: string;
+  readonly email: string;
+  readonly fora: readonly string[];
+  readonly seesClosed: boolean;
+  readonly active: boolean;
+  readonly row: number;
+}
+
+export interface Settings {
+  readonly organisation: string;
+  readonly timeZone: string;
+  readonly sender?: string;
+  readonly replyTo?: string;
+  readonly daysBefore: number;
+  readonly sendTime: ClockTime;
+  readonly driveFolderMembers?: string;
+  readonly driveFolderPublic?: string;
+  readonly secretaryEmail?: string;
+  /** Keys the program does not know, kept for deployments that need more. */
+  readonly extra: Readonly<Record<string, string>>;
+}
+
+/** What part of the work a problem holds back. */
+export type ProblemScope = { kind: 'meeting'; meetingId: string } | { kind: 'members' } | { kind: 'settings' } | { kind: 'workbook' };
+
+export interface Problem {
+  readonly tab: string;
+  /** `F14`, or empty when the problem concerns the whole tab. */
+  readonly cell: string;
+  /** Danish: what is wrong and what to do. */
+  readonly message: string;
+  readonly scope: ProblemScope;
+}
+
+export interface WorkbookModel {
+  /** Meetings whose own row is valid, sorted by date. Items with problems are left out. */
+  readonly meetings: readonly Meeting[];
+  readonly members: readonly Member[];
+  readonly settings: Settings;
+}
+
+export interface Validated {
+  readonly model: WorkbookModel;
+  /** Sorted by tab and cell. */
+  readonly problems: readonly Problem[];
+}
+
+/** `Punkter!F14`, or the tab alone. */
+export function problemLocation(p: Pick<Problem, 'tab' | 'cell'>): string {
+  return p.cell ? `${p.tab}!${p.cell}` : p.tab;
+}
+
+/** Meetings with a problem of their own; they are held back from publishing. */
+export function heldBackMeetings(problems: readonly Problem[]): Set<string> {
+  const ids = new Set<string>();
+  for (const p of problems) if (p.scope.kind === 'meeting') ids.add(p.scope.meetingId);
+  return ids;
+}
+
+/** A problem in members, settings or the workbook's structure holds back all sending. */
+export function sendingHeldBack(problems: readonly Problem[]): boolean {
+  return problems.some((p) => p.scope.kind !== 'meeting');
+}

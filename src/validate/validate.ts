@@ -1,0 +1,405 @@
+// Raw workbook grids → the typed meeting model, plus every problem at once with its cell.
+// Per-cell rules come from zod schemas generated from sheets-schema/; rules across rows follow.
+
+import { z } from 'zod';
+import {
+  INPUT_TABS,
+  ITEMS_TAB,
+  MEETINGS_TAB,
+  MEMBERS_TAB,
+  SETTINGS,
+  SETTINGS_TAB,
+  TABS,
+  columnLetter,
+  type ColumnSpec,
+  type MeetingStatus,
+  type TabSpec,
+} from '../../sheets-schema/schema.js';
+import type { Item, Meeting, Member, Problem, ProblemScope, Settings, Validated } from '../model.js';
+import { isCellError, type RawGrid, type RawValue, type RawWorkbook } from '../workbook/raw.js';
+import { locateColumns, suggestTab, type ColumnMap } from './headers.js';
+import { parseRichText } from './richtext.js';
+import * as v from './values.js';
+
+type Cell = string | number | boolean;
+
+/** The zod schema of one cell: raw value in, typed value out, a Danish issue on failure. */
+function cellSchema(col: ColumnSpec) {
+  return z.custom<RawValue>(() => true).transform((raw, ctx) => {
+    const fail = (message: string) => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    if (isCellError(raw)) return fail(`Cellen viser formelfejlen ${raw.error}. Ret formlen, eller skriv værdien direkte i cellen.`);
+    const empty = raw === null || (typeof raw === 'string' && raw.trim() === '');
+    if (empty && col.default === undefined) {
+      if (col.required) return fail(`${col.header} skal udfyldes.${col.example ? ` Skriv fx ${col.example}.` : ''}`);
+      return undefined;
+    }
+    const value: Cell = empty ? col.default! : (raw as Cell);
+    const parsed = parseCell(col, value);
+    return parsed.ok ? parsed.value : fail(parsed.message);
+  });
+}
+
+function parseCell(col: ColumnSpec, value: Cell): v.Parsed<unknown> {
+  const asText = typeof value === 'string' ? value.trim() : String(value);
+  const notBoolean = <T>(f: (x: string | number) => v.Parsed<T>) => (typeof value === 'boolean' ? f(String(value)) : f(value));
+  switch (col.kind) {
+    case 'text':
+    case 'link':
+      return { ok: true, value: asText };
+    case 'richtext':
+      return { ok: true, value: parseRichText(typeof value === 'string' ? value : String(value)) };
+    case 'date':
+      return notBoolean(v.parseDate);
+    case 'time':
+      return notBoolean(v.parseTime);
+    case 'datetime':
+      return notBoolean(v.parseDateTime);
+    case 'integer':
+      return notBoolean(v.parseInteger);
+    case 'boolean':
+      return v.parseBoolean(value);
+    case 'choice': {
+      const hit = col.choices!.find((c) => c.toLowerCase() === asText.toLowerCase());
+      return hit
+        ? { ok: true, value: hit }
+        : { ok: false, message: `${col.header} "${asText}" kendes ikke. Vælg en af: ${col.choices!.join(', ')}.` };
+    }
+    case 'email':
+      return v.parseEmail(asText);
+    case 'caseNumber':
+      return v.parseCaseNumber(asText);
+    case 'timeSlot':
+      return v.parseTimeSlot(asText);
+    case 'recommendation':
+      return v.parseRecommendation(asText);
+    case 'attachments':
+      return v.parseAttachments(asText);
+    case 'list':
+      return v.parseList(asText);
+  }
+}
+
+function rowSchema(tab: TabSpec) {
+  const shape: Record<string, ReturnType<typeof cellSchema>> = {};
+  for (const col of tab.columns) if (!col.scriptOwned) shape[col.key] = cellSchema(col);
+  return z.object(shape);
+}
+
+const ROW_SCHEMAS = new Map(TABS.map((t) => [t.key, rowSchema(t)]));
+
+interface ParsedRow<T> {
+  readonly row: number;
+  readonly value: T;
+  /** Columns whose cell failed; the value lacks them. */
+  readonly failed: ReadonlySet<string>;
+}
+
+class ProblemList {
+  readonly items: Problem[] = [];
+  add(tab: string, cell: string, message: string, scope: ProblemScope): void {
+    this.items.push({ tab, cell, message, scope });
+  }
+}
+
+const WORKBOOK: ProblemScope = { kind: 'workbook' };
+
+/** The scope of a problem in this tab: what it holds back. */
+function tabScope(tab: TabSpec, meetingId?: string): ProblemScope {
+  if (tab.key === 'members') return { kind: 'members' };
+  if (tab.key === 'settings') return { kind: 'settings' };
+  return { kind: 'meeting', meetingId: meetingId ?? '' };
+}
+
+function isBlank(x: RawValue | undefined): boolean {
+  return x === null || x === undefined || (typeof x === 'string' && x.trim() === '');
+}
+
+/** Parses every non-empty row of a tab into objects keyed by the schema's keys. */
+function parseRows<T>(tab: TabSpec, grid: RawGrid, columns: ColumnMap, problems: ProblemList, scopeOf: (raw: Record<string, RawValue>) => ProblemScope): ParsedRow<T>[] {
+  const schema = ROW_SCHEMAS.get(tab.key)!;
+  const out: ParsedRow<T>[] = [];
+  for (let r = 1; r < grid.rows.length; r++) {
+    const cells = grid.rows[r] ?? [];
+    const raw: Record<string, RawValue> = {};
+    let blank = true;
+    for (const col of tab.columns) {
+      if (col.scriptOwned) continue;
+      const idx = columns.get(col.key);
+      const x = idx === undefined ? null : (cells[idx] ?? null);
+      raw[col.key] = x;
+      if (!isBlank(x)) blank = false;
+    }
+    if (blank) continue;
+    const result = schema.safeParse(raw);
+    const failed = new Set<string>();
+    if (!result.success) {
+      const scope = scopeOf(raw);
+      for (const issue of result.error.issues) {
+        const key = String(issue.path[0]);
+        const col = tab.columns.find((c) => c.key === key)!;
+        const idx = columns.get(key);
+        failed.add(key);
+        problems.add(tab.name, idx === undefined ? '' : `${columnLetter(idx)}${r + 1}`, issue.message, scope);
+      }
+      void tab;
+      // Re-parse the cells that did succeed so later rules still see them.
+      const partial: Record<string, unknown> = {};
+      for (const col of tab.columns) {
+        if (col.scriptOwned || failed.has(col.key)) continue;
+        const one = z.object({ x: cellSchema(col) }).safeParse({ x: raw[col.key] });
+        if (one.success) partial[col.key] = one.data.x;
+      }
+      out.push({ row: r + 1, value: partial as T, failed });
+    } else {
+      out.push({ row: r + 1, value: result.data as T, failed });
+    }
+  }
+  return out;
+}
+
+function cellOf(tab: TabSpec, columns: ColumnMap, key: string, row: number): string {
+  const idx = columns.get(key);
+  return idx === undefined ? '' : `${columnLetter(idx)}${row}`;
+}
+
+const rawMeetingId = (raw: Record<string, RawValue>): string => (typeof raw.meetingId === 'string' || typeof raw.meetingId === 'number' ? String(raw.meetingId).trim() : '');
+const rawId = (raw: Record<string, RawValue>): string => (typeof raw.id === 'string' || typeof raw.id === 'number' ? String(raw.id).trim() : '');
+
+type MeetingRow = Omit<Meeting, 'items' | 'row'>;
+type ItemRow = Omit<Item, 'row'> & { recommendation?: string[]; attachments?: Item['attachments'] };
+type MemberRow = Omit<Member, 'row'>;
+
+const toMinutes = (t: string): number => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
+const dotted = (t: string): string => `${Number(t.slice(0, 2))}.${t.slice(3, 5)}`;
+
+const STATUSES_NEEDING_ITEMS: readonly MeetingStatus[] = ['Dagsorden klar', 'Afholdt', 'Referat klar'];
+
+export function validateWorkbook(raw: RawWorkbook): Validated {
+  const problems = new ProblemList();
+  const grids = new Map<TabSpec['key'], { grid: RawGrid; columns: ColumnMap }>();
+
+  for (const tab of INPUT_TABS) {
+    const grid = raw.grids.get(tab.name);
+    const scope = tab.key === 'members' || tab.key === 'settings' ? tabScope(tab) : WORKBOOK;
+    if (!grid) {
+      const similar = suggestTab(tab.name, raw.tabNames);
+      problems.add(
+        tab.name,
+        '',
+        similar
+          ? `Fanen "${tab.name}" mangler. Fandt fanen "${similar}": omdøb den til "${tab.name}".`
+          : `Fanen "${tab.name}" mangler. Opret fanen med overskrifterne ${tab.columns.filter((c) => !c.scriptOwned).map((c) => c.header).join(', ')} i første række.`,
+        scope,
+      );
+      continue;
+    }
+    const located = locateColumns(tab, grid.rows[0] ?? []);
+    for (const p of located.problems) problems.add(tab.name, p.cell, p.message, scope);
+    if (located.usable) grids.set(tab.key, { grid, columns: located.columns });
+  }
+
+  // Meetings
+  const meetingsTab = grids.get('meetings');
+  const meetingRows = meetingsTab
+    ? parseRows<MeetingRow>(MEETINGS_TAB, meetingsTab.grid, meetingsTab.columns, problems, (r) => ({ kind: 'meeting', meetingId: rawId(r) }))
+    : [];
+  const meetingsById = new Map<string, ParsedRow<MeetingRow>>();
+  const validMeetings = new Map<string, ParsedRow<MeetingRow>>();
+  for (const m of meetingRows) {
+    const id = m.value.id;
+    if (!id) continue;
+    const scope: ProblemScope = { kind: 'meeting', meetingId: id };
+    const earlier = meetingsById.get(id);
+    if (earlier) {
+      problems.add(MEETINGS_TAB.name, cellOf(MEETINGS_TAB, meetingsTab!.columns, 'id', m.row), `Møde-id "${id}" står også i Møder!${cellOf(MEETINGS_TAB, meetingsTab!.columns, 'id', earlier.row)}. Giv hvert møde sit eget id.`, scope);
+      continue;
+    }
+    meetingsById.set(id, m);
+    if (m.value.start && m.value.end && toMinutes(m.value.end) <= toMinutes(m.value.start)) {
+      problems.add(MEETINGS_TAB.name, cellOf(MEETINGS_TAB, meetingsTab!.columns, 'end', m.row), `Slut (${m.value.end}) er ikke efter Start (${m.value.start}). Ret mødets sluttidspunkt.`, scope);
+    }
+    if (m.failed.size === 0) validMeetings.set(id, m);
+  }
+
+  // Items
+  const itemsTab = grids.get('items');
+  const itemRows = itemsTab
+    ? parseRows<ItemRow>(ITEMS_TAB, itemsTab.grid, itemsTab.columns, problems, (r) => ({ kind: 'meeting', meetingId: rawMeetingId(r) }))
+    : [];
+  const itemsByMeeting = new Map<string, { item: Item; ok: boolean }[]>();
+  for (const it of itemRows) {
+    const cols = itemsTab!.columns;
+    const value = it.value;
+    const meetingId = value.meetingId;
+    if (!meetingId) continue;
+    const scope: ProblemScope = { kind: 'meeting', meetingId };
+    let ok = it.failed.size === 0;
+    if (!meetingsById.has(meetingId)) {
+      problems.add(ITEMS_TAB.name, cellOf(ITEMS_TAB, cols, 'meetingId', it.row), `Mødet "${meetingId}" findes ikke i fanen Møder. Ret Møde-id, eller opret mødet i fanen Møder.`, scope);
+      continue;
+    }
+    const recommendation = value.recommendation ?? [];
+    const hasRecommendation = !it.failed.has('recommendation') && recommendation.length > 0;
+    if (value.recommender && !hasRecommendation && !it.failed.has('recommendation')) {
+      problems.add(ITEMS_TAB.name, cellOf(ITEMS_TAB, cols, 'recommendation', it.row), 'Indstilling mangler, men Indstiller er udfyldt. Skriv indstillingen (1. at ...), eller slet Indstiller.', scope);
+      ok = false;
+    }
+    if (hasRecommendation && !value.recommender && !it.failed.has('recommender')) {
+      problems.add(ITEMS_TAB.name, cellOf(ITEMS_TAB, cols, 'recommender', it.row), 'Indstiller mangler, men Indstilling er udfyldt. Skriv hvem der indstiller, fx Kommunaldirektøren.', scope);
+      ok = false;
+    }
+    const item: Item = { ...value, recommendation, attachments: value.attachments ?? [], row: it.row };
+    const list = itemsByMeeting.get(meetingId) ?? [];
+    list.push({ item, ok });
+    itemsByMeeting.set(meetingId, list);
+  }
+
+  const meetings: Meeting[] = [];
+  for (const [id, m] of meetingsById) {
+    const scope: ProblemScope = { kind: 'meeting', meetingId: id };
+    const cols = itemsTab?.columns;
+    const entries = (itemsByMeeting.get(id) ?? []).filter((e) => typeof e.item.number === 'number');
+    entries.sort((a, b) => a.item.number - b.item.number || a.item.row - b.item.row);
+    // Numbers: unique, then 1..n without gaps.
+    const seen = new Map<number, number>();
+    for (const e of entries) {
+      const prev = seen.get(e.item.number);
+      if (prev !== undefined) {
+        problems.add(ITEMS_TAB.name, cellOf(ITEMS_TAB, cols!, 'number', e.item.row), `Punkt nr. ${e.item.number} findes allerede for mødet ${id} (Punkter!${cellOf(ITEMS_TAB, cols!, 'number', prev)}). Giv hvert punkt sit eget nummer.`, scope);
+        e.ok = false;
+      } else seen.set(e.item.number, e.item.row);
+    }
+    const numbers = [...seen.keys()];
+    const gap = numbers.findIndex((n, i) => n !== i + 1);
+    if (gap >= 0) {
+      const row = seen.get(numbers[gap]!)!;
+      problems.add(ITEMS_TAB.name, cellOf(ITEMS_TAB, cols!, 'number', row), `Punkterne for mødet ${id} er nummereret ${numbers.join(', ')}. Nummerér dem 1, 2, 3 ... uden huller.`, scope);
+    }
+    // Time slots: inside the meeting, rising, not overlapping.
+    const start = m.value.start ? toMinutes(m.value.start) : undefined;
+    const end = m.value.end ? toMinutes(m.value.end) : 24 * 60;
+    let previous: Item | undefined;
+    for (const e of entries) {
+      const slot = e.item.timeSlot;
+      if (!slot) continue;
+      const cell = cellOf(ITEMS_TAB, cols!, 'timeSlot', e.item.row);
+      const meetingSpan = `${m.value.start ? dotted(m.value.start) : '?'}-${m.value.end ? dotted(m.value.end) : ''}`;
+      if (start !== undefined && (toMinutes(slot.start) < start || toMinutes(slot.end) > end)) {
+        problems.add(ITEMS_TAB.name, cell, `Tidsrummet ${slot.label} ligger uden for mødet (${meetingSpan}). Ret tidsrummet eller mødets Start og Slut.`, scope);
+        e.ok = false;
+      } else if (previous?.timeSlot && toMinutes(slot.start) < toMinutes(previous.timeSlot.end)) {
+        const verb = toMinutes(slot.start) < toMinutes(previous.timeSlot.start) ? 'begynder før' : 'overlapper';
+        problems.add(ITEMS_TAB.name, cell, `Tidsrummet ${slot.label} ${verb} punkt ${previous.number} (${previous.timeSlot.label}). Ret tidsrummene, så punkterne følger efter hinanden.`, scope);
+        e.ok = false;
+      }
+      previous = e.item;
+    }
+    // Minutes gate: every open item needs its decision.
+    if (m.value.status === 'Referat klar') {
+      for (const e of entries) {
+        if (!e.item.closed && !e.item.decision) {
+          problems.add(ITEMS_TAB.name, cellOf(ITEMS_TAB, cols!, 'decision', e.item.row), `Beslutning mangler, men mødet ${id} har status Referat klar. Skriv beslutningen, eller sæt mødets status tilbage til Afholdt.`, scope);
+        }
+      }
+    }
+    if (m.value.status && STATUSES_NEEDING_ITEMS.includes(m.value.status) && (itemsByMeeting.get(id) ?? []).length === 0 && itemsTab) {
+      problems.add(MEETINGS_TAB.name, cellOf(MEETINGS_TAB, meetingsTab!.columns, 'status', m.row), `Mødet ${id} har status ${m.value.status}, men ingen punkter i fanen Punkter. Tilføj punkterne, eller sæt status til Planlagt.`, scope);
+    }
+    if (validMeetings.has(id)) meetings.push({ ...(m.value as MeetingRow), items: entries.filter((e) => e.ok).map((e) => e.item), row: m.row });
+  }
+  meetings.sort((a, b) => a.date.localeCompare(b.date) || a.start.localeCompare(b.start) || a.id.localeCompare(b.id));
+
+  // Members
+  const membersTab = grids.get('members');
+  const members: Member[] = [];
+  if (membersTab) {
+    const rows = parseRows<MemberRow>(MEMBERS_TAB, membersTab.grid, membersTab.columns, problems, () => ({ kind: 'members' }));
+    const byEmail = new Map<string, number>();
+    for (const r of rows) {
+      const email = r.value.email;
+      if (email) {
+        const key = email.toLowerCase();
+        const prev = byEmail.get(key);
+        if (prev !== undefined) {
+          problems.add(MEMBERS_TAB.name, cellOf(MEMBERS_TAB, membersTab.columns, 'email', r.row), `E-mailadressen ${email} står også i Medlemmer!${cellOf(MEMBERS_TAB, membersTab.columns, 'email', prev)}. Hver adresse må kun stå én gang.`, { kind: 'members' });
+          continue;
+        }
+        byEmail.set(key, r.row);
+      }
+      if (r.failed.size === 0) members.push({ ...r.value, row: r.row });
+    }
+  }
+
+  const settings = readSettings(grids.get('settings'), problems);
+
+  const tabOrder = new Map(TABS.map((t, i) => [t.name, i]));
+  const sorted = [...problems.items].sort(
+    (a, b) => (tabOrder.get(a.tab) ?? 99) - (tabOrder.get(b.tab) ?? 99) || cellRank(a.cell) - cellRank(b.cell) || a.message.localeCompare(b.message),
+  );
+  return { model: { meetings, members, settings }, problems: sorted };
+}
+
+/** Row-major rank of `F14` (tab-level problems first). */
+function cellRank(cell: string): number {
+  const m = /^([A-Z]+)(\d+)$/.exec(cell);
+  if (!m) return -1;
+  const col = [...m[1]!].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+  return Number(m[2]) * 1000 + col;
+}
+
+function readSettings(tab: { grid: RawGrid; columns: ColumnMap } | undefined, problems: ProblemList): Settings {
+  const values = new Map<string, { value: string; cell: string }>();
+  const scope: ProblemScope = { kind: 'settings' };
+  if (tab) {
+    const rows = parseRows<{ key?: string; value?: string }>(SETTINGS_TAB, tab.grid, tab.columns, problems, () => scope);
+    for (const r of rows) {
+      if (!r.value.key) continue;
+      const known = SETTINGS.find((s) => s.key.toLowerCase() === r.value.key!.toLowerCase());
+      const key = known?.key ?? r.value.key;
+      const cell = cellOf(SETTINGS_TAB, tab.columns, 'value', r.row);
+      if (values.has(key)) {
+        problems.add(SETTINGS_TAB.name, cellOf(SETTINGS_TAB, tab.columns, 'key', r.row), `Indstillingen "${key}" står flere gange. Slet den ene række.`, scope);
+        continue;
+      }
+      values.set(key, { value: r.value.value ?? '', cell });
+    }
+  }
+  const get = (key: string): { value: string; cell: string } => {
+    const found = values.get(key);
+    if (found && found.value !== '') return found;
+    return { value: SETTINGS.find((s) => s.key === key)?.default ?? '', cell: found?.cell ?? '' };
+  };
+  const checked = <T>(key: string, parse: (s: string) => v.Parsed<T>, fallback: T): T => {
+    const { value, cell } = get(key);
+    if (value === '') return fallback;
+    const p = parse(value);
+    if (p.ok) return p.value;
+    problems.add(SETTINGS_TAB.name, cell, `${key}: ${p.message}`, scope);
+    return fallback;
+  };
+  const optionalEmail = (key: string): string | undefined => checked<string | undefined>(key, (s) => v.parseEmail(s), undefined);
+  const extra: Record<string, string> = {};
+  for (const [k, x] of values) if (!SETTINGS.some((s) => s.key === k)) extra[k] = x.value;
+  return {
+    organisation: get('Organisation').value,
+    timeZone: checked('Tidszone', v.parseIanaZone, 'Europe/Copenhagen'),
+    sender: checked<string | undefined>('Afsender', parseSender, undefined),
+    replyTo: optionalEmail('Svar til'),
+    daysBefore: checked('Dage før mødet', v.parseInteger, 7),
+    sendTime: checked('Udsendelsestidspunkt', v.parseTime, '12:00'),
+    driveFolderMembers: get('Drive-mappe medlemmer').value || undefined,
+    driveFolderPublic: get('Drive-mappe offentlig').value || undefined,
+    secretaryEmail: optionalEmail('Sekretær e-mail'),
+    extra,
+  };
+}
+
+/** `Navn <adresse>` or a bare address. */
+function parseSender(s: string): v.Parsed<string> {
+  const m = /<([^>]+)>\s*$/.exec(s);
+  const address = v.parseEmail(m ? m[1]! : s);
+  return address.ok ? { ok: true, value: s.trim() } : address;
+}

@@ -1,0 +1,172 @@
+// Parsers for every value form a cell may arrive in (serial numbers, date cells, typed text).
+// Each returns a value or a Danish sentence saying what is wrong and what to do.
+
+import { DateTime } from 'luxon';
+import type { Attachment, ClockTime, IsoDate, TimeSlot } from '../model.js';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const fail = (message: string): Parsed<never> => ({ ok: false, message });
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** The serial day number's calendar date (days since 1899-12-30). */
+function dateFromSerial(serial: number): IsoDate | null {
+  const day = Math.floor(serial + 1e-9);
+  const dt = DateTime.fromMillis((day - 25_569) * 86_400_000, { zone: 'utc' });
+  return dt.isValid && day >= 1 ? dt.toISODate() : null;
+}
+
+/** The serial number's time of day, rounded to the minute. */
+function clockFromSerial(serial: number): ClockTime {
+  const minutes = Math.round((serial - Math.floor(serial + 1e-9)) * 24 * 60);
+  return `${pad2(Math.floor(minutes / 60) % 24)}:${pad2(minutes % 60)}`;
+}
+
+function checkedDate(y: number, m: number, d: number, typed: string): Parsed<IsoDate> {
+  const dt = DateTime.fromObject({ year: y, month: m, day: d }, { zone: 'utc' });
+  if (!dt.isValid) return fail(`Datoen ${typed} findes ikke. Ret dag eller måned, fx 24-03-2022.`);
+  return ok(dt.toISODate()!);
+}
+
+const DATE_DMY = /^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$/;
+const DATE_ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
+
+export function parseDate(raw: string | number): Parsed<IsoDate> {
+  if (typeof raw === 'number') {
+    const d = dateFromSerial(raw);
+    return d ? ok(d) : fail(`Tallet ${raw} er ikke en dato. Skriv datoen som dd-mm-åååå, fx 24-03-2022.`);
+  }
+  const s = raw.trim();
+  let m = DATE_DMY.exec(s);
+  if (m) return checkedDate(Number(m[3]), Number(m[2]), Number(m[1]), s);
+  m = DATE_ISO.exec(s);
+  if (m) return checkedDate(Number(m[1]), Number(m[2]), Number(m[3]), s);
+  return fail(`"${s}" er ikke en dato. Skriv datoen som dd-mm-åååå, fx 24-03-2022.`);
+}
+
+const TIME = /^(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})$/i;
+
+export function parseTime(raw: string | number): Parsed<ClockTime> {
+  if (typeof raw === 'number') {
+    if (raw < 0 || raw >= 1) return fail(`Tallet ${raw} er ikke et klokkeslæt. Skriv klokkeslættet som tt:mm, fx 09:00.`);
+    return ok(clockFromSerial(raw));
+  }
+  const s = raw.trim();
+  const m = TIME.exec(s);
+  if (!m) return fail(`"${s}" er ikke et klokkeslæt. Skriv klokkeslættet som tt:mm, fx 09:00.`);
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  if (h > 23 || min > 59) return fail(`Klokkeslættet ${s} findes ikke. Skriv et klokkeslæt mellem 00:00 og 23:59, fx 09:00.`);
+  return ok(`${pad2(h)}:${pad2(min)}`);
+}
+
+/** A local wall-clock date-time, `yyyy-MM-ddTHH:mm`. */
+export function parseDateTime(raw: string | number): Parsed<string> {
+  const hint = 'Skriv dato og klokkeslæt, fx 17-03-2022 12:00.';
+  if (typeof raw === 'number') {
+    const d = dateFromSerial(raw);
+    return d ? ok(`${d}T${clockFromSerial(raw)}`) : fail(`Tallet ${raw} er ikke et tidspunkt. ${hint}`);
+  }
+  const s = raw.trim();
+  const m = /^(\S+)(?:[ T]+(?:kl\.?\s*)?(\d{1,2}[:.]\d{2})(?::\d{2}(?:\.\d+)?)?)?$/i.exec(s);
+  if (!m) return fail(`"${s}" er ikke et tidspunkt. ${hint}`);
+  const date = parseDate(m[1]!);
+  if (!date.ok) return DATE_DMY.test(m[1]!) || DATE_ISO.test(m[1]!) ? date : fail(`"${s}" er ikke et tidspunkt. ${hint}`);
+  const time = m[2] ? parseTime(m[2]) : ok('00:00');
+  if (!time.ok) return time;
+  return ok(`${date.value}T${time.value}`);
+}
+
+export function parseInteger(raw: string | number): Parsed<number> {
+  const n = typeof raw === 'number' ? raw : /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < 0) return fail(`"${raw}" er ikke et helt tal. Skriv et helt tal, fx 3.`);
+  return ok(n);
+}
+
+const TRUE_WORDS = new Set(['ja', 'j', 'true', 'sand', 'x', '1', 'yes', '✓', '✔']);
+const FALSE_WORDS = new Set(['nej', 'n', 'false', 'falsk', '0', 'no', '-']);
+
+export function parseBoolean(raw: string | number | boolean): Parsed<boolean> {
+  if (typeof raw === 'boolean') return ok(raw);
+  const s = String(raw).trim().toLowerCase();
+  if (TRUE_WORDS.has(s)) return ok(true);
+  if (FALSE_WORDS.has(s)) return ok(false);
+  return fail(`"${raw}" er hverken ja eller nej. Skriv Ja eller Nej (eller sæt et flueben).`);
+}
+
+// NOTE: deliberately simple and strict: one @, a dot in the domain, no spaces. Mail servers accept
+// more, but a secretary's typo (comma, missing dot, two @) is what this has to catch.
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+
+export function parseEmail(raw: string): Parsed<string> {
+  const s = raw.trim();
+  if (!EMAIL.test(s) || s.includes('..')) return fail(`"${s}" er ikke en gyldig e-mailadresse. Ret adressen, fx anne.jensen@example.org.`);
+  return ok(s);
+}
+
+/** KLE journal number: emne (dd.dd.dd), handlingsfacet (Xdd), serial, year: `00.01.00-A21-2-21`. */
+const CASE_NUMBER = /^\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅ]\d{2}-\d{1,6}-\d{2}$/;
+
+export function parseCaseNumber(raw: string | number): Parsed<string> {
+  const s = String(raw).trim();
+  if (!CASE_NUMBER.test(s)) return fail(`"${s}" er ikke et gyldigt KLE-journalnummer. Skriv det som fx 00.01.00-A21-2-21.`);
+  return ok(s);
+}
+
+const SLOT = /^(\d{1,2})[.:](\d{2})\s*[-–—]\s*(\d{1,2})[.:](\d{2})$/;
+
+export function parseTimeSlot(raw: string | number): Parsed<TimeSlot> {
+  const s = String(raw).trim();
+  const m = SLOT.exec(s);
+  const hint = 'Skriv tidsrummet som fx 9.00-9.20.';
+  if (!m) return fail(`"${s}" er ikke et tidsrum. ${hint}`);
+  const [h1, m1, h2, m2] = [m[1], m[2], m[3], m[4]].map(Number) as [number, number, number, number];
+  if (h1 > 23 || h2 > 23 || m1 > 59 || m2 > 59) return fail(`Tidsrummet ${s} indeholder et klokkeslæt, der ikke findes. ${hint}`);
+  if (h2 * 60 + m2 <= h1 * 60 + m1) return fail(`Tidsrummet ${s} slutter, før det begynder. ${hint}`);
+  return ok({ start: `${pad2(h1)}:${pad2(m1)}`, end: `${pad2(h2)}:${pad2(m2)}`, label: `${h1}.${pad2(m1)}-${h2}.${pad2(m2)}` });
+}
+
+/** Indstilling: one `at ...` point per line, numbers optional. */
+export function parseRecommendation(raw: string): Parsed<string[]> {
+  const points = raw
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .map((l) => l.replace(/^\d+\s*[.)]\s*/, '').trim());
+  return ok(points.filter((p) => p !== ''));
+}
+
+/** Bilag: `Titel` or `Titel | https://...` per line. */
+export function parseAttachments(raw: string): Parsed<Attachment[]> {
+  const out: Attachment[] = [];
+  for (const line of raw.split(/\r?\n/)) {
+    const l = line.trim().replace(/^[-*]\s+/, '');
+    if (!l) continue;
+    const bar = l.lastIndexOf('|');
+    if (bar < 0) {
+      out.push({ title: l });
+      continue;
+    }
+    const title = l.slice(0, bar).trim();
+    const url = l.slice(bar + 1).trim();
+    if (!/^https?:\/\/\S+$/i.test(url)) return fail(`Bilaget "${l}" har et link, der ikke begynder med https://. Ret linket, eller fjern | og linket.`);
+    out.push({ title: title || url, url });
+  }
+  return ok(out);
+}
+
+export function parseList(raw: string): Parsed<string[]> {
+  return ok(
+    raw
+      .split(/[,;\n]/)
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+}
+
+export function parseIanaZone(raw: string): Parsed<string> {
+  const s = raw.trim();
+  return DateTime.local().setZone(s).isValid ? ok(s) : fail(`Tidszonen "${s}" kendes ikke. Skriv fx Europe/Copenhagen.`);
+}

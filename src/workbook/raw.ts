@@ -1,0 +1,51 @@
+// The raw shape every workbook source produces: a grid of plain values per tab, addressed like a
+// spreadsheet. It mirrors what the Sheets API returns with UNFORMATTED_VALUE + SERIAL_NUMBER, so an
+// .xlsx and a Google Sheet of the same content validate identically.
+
+import { columnLetter } from '../../sheets-schema/schema.js';
+
+/** A formula that failed, e.g. `#REF!`. */
+export interface CellError {
+  readonly error: string;
+}
+
+/**
+ * One cell. Dates and times are serial numbers (days since 1899-12-30, wall-clock time), as the
+ * Sheets API gives them; merged cells other than the top-left one are empty, as in Sheets.
+ */
+export type RawValue = string | number | boolean | CellError | null;
+
+export interface RawGrid {
+  readonly tab: string;
+  /** rows[0] is spreadsheet row 1 (the header). Rows may be ragged; missing cells are empty. */
+  readonly rows: readonly (readonly RawValue[])[];
+}
+
+export interface RawWorkbook {
+  /** The tabs that were asked for and exist, by name. */
+  readonly grids: ReadonlyMap<string, RawGrid>;
+  /** Every tab name in the workbook, to suggest the right one for a missing tab. */
+  readonly tabNames: readonly string[];
+}
+
+/** Anything the workbook can be read from. Both readers return the same raw shape. */
+export interface WorkbookSource {
+  /** Human-readable description for messages, e.g. the file name or spreadsheet id. */
+  readonly description: string;
+  readWorkbook(tabs: readonly string[]): Promise<RawWorkbook>;
+}
+
+export const FORMULA_ERRORS = ['#REF!', '#N/A', '#ERROR!', '#VALUE!', '#DIV/0!', '#NAME?', '#NUM!', '#NULL!'] as const;
+
+export function isCellError(v: RawValue): v is CellError {
+  return typeof v === 'object' && v !== null && 'error' in v;
+}
+
+export function cellAddress(rowIndex0: number, colIndex0: number): string {
+  return `${columnLetter(colIndex0)}${rowIndex0 + 1}`;
+}
+
+/** Serial day number for a wall-clock date-time given as a UTC-based Date (as exceljs returns them). */
+export function serialFromUtcDate(d: Date): number {
+  return d.getTime() / 86_400_000 + 25_569;
+}

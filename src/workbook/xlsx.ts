@@ -1,0 +1,67 @@
+// Reads a local .xlsx workbook (the embedded default) into the raw grid shape with exceljs.
+
+import ExcelJS from 'exceljs';
+import { UserError } from '../errors.js';
+import { serialFromUtcDate, type RawGrid, type RawValue, type RawWorkbook, type WorkbookSource } from './raw.js';
+
+/** Turns whatever exceljs holds in a cell into the plain raw value the Sheets API would give. */
+function plainValue(v: ExcelJS.CellValue): RawValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return v === '' ? null : v;
+  if (typeof v === 'number' || typeof v === 'boolean') return v;
+  // NOTE: exceljs turns date cells into JS Dates whose UTC fields are the wall-clock time.
+  if (v instanceof Date) return serialFromUtcDate(v);
+  if (typeof v === 'object') {
+    if ('error' in v) return { error: String(v.error) };
+    if ('richText' in v) return v.richText.map((r) => r.text).join('') || null;
+    if ('formula' in v || 'sharedFormula' in v) {
+      const result = (v as ExcelJS.CellFormulaValue).result;
+      if (result === undefined || result === null) return null;
+      return plainValue(result as ExcelJS.CellValue);
+    }
+    if ('hyperlink' in v) return plainValue((v as ExcelJS.CellHyperlinkValue).text as ExcelJS.CellValue);
+    if ('text' in v) return String((v as { text: unknown }).text);
+  }
+  return String(v);
+}
+
+function gridFromWorksheet(ws: ExcelJS.Worksheet): RawGrid {
+  const rows: RawValue[][] = [];
+  ws.eachRow({ includeEmpty: true }, (row, rowNumber) => {
+    const values: RawValue[] = [];
+    row.eachCell({ includeEmpty: true }, (cell, colNumber) => {
+      // NOTE: like the Sheets API, only the top-left cell of a merge carries the value.
+      const merged = cell.isMerged && cell.master.address !== cell.address;
+      values[colNumber - 1] = merged ? null : plainValue(cell.value);
+    });
+    rows[rowNumber - 1] = Array.from(values, (x) => x ?? null);
+  });
+  return { tab: ws.name, rows: Array.from(rows, (r) => r ?? []) };
+}
+
+export async function readXlsxFile(path: string): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError('config', `Regnearket ${path} findes ikke. Angiv en eksisterende .xlsx-fil med --workbook.`);
+    throw new UserError('config', `Regnearket ${path} kunne ikke læses som .xlsx (${(e as Error).message}). Gem filen som Excel-projektmappe (.xlsx) og prøv igen.`);
+  }
+  return wb;
+}
+
+export function xlsxSource(path: string): WorkbookSource {
+  return {
+    description: path,
+    async readWorkbook(tabs: readonly string[]): Promise<RawWorkbook> {
+      const wb = await readXlsxFile(path);
+      const grids = new Map<string, RawGrid>();
+      for (const name of tabs) {
+        const ws = wb.getWorksheet(name);
+        if (ws) grids.set(name, gridFromWorksheet(ws));
+      }
+      return { grids, tabNames: wb.worksheets.map((w) => w.name) };
+    },
+  };
+}
