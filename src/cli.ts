@@ -3,6 +3,7 @@
 // only when they run, so `--help` and a scheduled no-op stay fast.
 
 import { Command, CommanderError, Option } from 'commander';
+import type { AuthOptions, InitSheetOptions, PublishOptions, RenderOptions } from './commands/options.js';
 import { EXIT_CODES, UserError } from './errors.js';
 
 const program = new Command();
@@ -23,6 +24,54 @@ program
   .action(async (opts: { workbook?: string; sheet?: string }) => {
     const { runValidate } = await import('./commands/validate.js');
     process.exitCode = await runValidate(opts);
+  });
+
+program
+  .command('render')
+  .description('skriver dagsorden eller referat som .docx og .pdf: DIR/<Møde-id>/<art>-<udgave>.<format>')
+  .requiredOption('--meeting <id>', 'Møde-id')
+  .addOption(new Option('--kind <art>', 'dagsorden eller referat').choices(['dagsorden', 'referat']).makeOptionMandatory())
+  .addOption(new Option('--edition <udgave>', 'medlemmer eller offentlig (standard: begge)').choices(['medlemmer', 'offentlig']))
+  .option('--format <formater>', 'docx,pdf', 'docx,pdf')
+  .requiredOption('--out <mappe>', 'mappen dokumenterne skrives i')
+  .addOption(workbookOption())
+  .addOption(sheetOption())
+  .action(async (opts: RenderOptions) => {
+    const { runRender } = await import('./commands/render.js');
+    process.exitCode = await runRender(opts);
+  });
+
+program
+  .command('publish')
+  .description('det planlagte job: udgiver det, der er klar, sender det, der skyldes, og skriver status tilbage')
+  .option('--now <iso>', 'lad som om klokken er dette tidspunkt (til test og indhentning)')
+  .option('--dry-run', 'vis planen uden at gøre noget')
+  .option('--out <mappe>', 'lokal mappe til dokumenter, outbox og tilstand (uden Google)', 'out')
+  .addOption(workbookOption())
+  .addOption(sheetOption())
+  .action(async (opts: PublishOptions) => {
+    const { runPublish } = await import('./commands/publish.js');
+    process.exitCode = await runPublish(opts);
+  });
+
+program
+  .command('init-sheet')
+  .description('opretter et nyt Google Sheet med faner, overskrifter, noter, rullelister og afkrydsningsfelter')
+  .option('--title <titel>', 'regnearkets titel', 'Chefforum – dagsordener og referater')
+  .option('--with-example', 'fyld eksemplets rækker i')
+  .action(async (opts: InitSheetOptions) => {
+    const { runInitSheet } = await import('./commands/init-sheet.js');
+    process.exitCode = await runInitSheet(opts);
+  });
+
+program
+  .command('auth')
+  .description('engangs-login hos Google i browseren; gemmer nøglen til de planlagte kørsler')
+  .option('--client <fil>', 'OAuth-klientens JSON (Desktop app) fra Google Cloud Console', 'credentials.json')
+  .option('--token <fil>', 'hvor nøglen gemmes (standard: ~/.config/dagsorden/token.json)')
+  .action(async (opts: AuthOptions) => {
+    const { runAuth } = await import('./commands/auth.js');
+    process.exitCode = await runAuth(opts);
   });
 
 async function main(): Promise<void> {

@@ -139,12 +139,10 @@ function parseRows<T>(tab: TabSpec, grid: RawGrid, columns: ColumnMap, problems:
       const scope = scopeOf(raw);
       for (const issue of result.error.issues) {
         const key = String(issue.path[0]);
-        const col = tab.columns.find((c) => c.key === key)!;
         const idx = columns.get(key);
         failed.add(key);
         problems.add(tab.name, idx === undefined ? '' : `${columnLetter(idx)}${r + 1}`, issue.message, scope);
       }
-      void tab;
       // Re-parse the cells that did succeed so later rules still see them.
       const partial: Record<string, unknown> = {};
       for (const col of tab.columns) {

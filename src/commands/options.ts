@@ -1,0 +1,28 @@
+// The options each command receives from the command line (kept apart so cli.ts stays import-light).
+
+import type { SourceOptions } from './source.js';
+
+export interface RenderOptions extends SourceOptions {
+  meeting: string;
+  kind: 'dagsorden' | 'referat';
+  edition?: 'medlemmer' | 'offentlig';
+  /** Comma list: `docx,pdf`. */
+  format: string;
+  out: string;
+}
+
+export interface PublishOptions extends SourceOptions {
+  now?: string;
+  dryRun?: boolean;
+  out: string;
+}
+
+export interface InitSheetOptions {
+  title: string;
+  withExample?: boolean;
+}
+
+export interface AuthOptions {
+  client: string;
+  token?: string;
+}
