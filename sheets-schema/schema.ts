@@ -128,9 +128,10 @@ export const LOG_TAB: TabSpec = {
   columns: [
     { header: 'Tidspunkt', key: 'at', kind: 'text', scriptOwned: true, note: 'Hvornår (ISO 8601).' },
     { header: 'Møde-id', key: 'meetingId', kind: 'text', scriptOwned: true, note: 'Mødet.' },
-    { header: 'Handling', key: 'action', kind: 'text', scriptOwned: true, note: 'upload, send, lease, ...' },
+    { header: 'Handling', key: 'action', kind: 'text', scriptOwned: true, note: 'upload, send, lease eller notify.' },
     { header: 'Dokument', key: 'document', kind: 'text', scriptOwned: true, note: 'Dagsorden eller Referat.' },
     { header: 'Udgave', key: 'edition', kind: 'text', scriptOwned: true, note: 'medlemmer eller offentlig.' },
+    { header: 'Format', key: 'format', kind: 'text', scriptOwned: true, note: 'pdf eller docx.' },
     { header: 'Version', key: 'version', kind: 'text', scriptOwned: true, note: 'Versionsnummer.' },
     { header: 'Indholdshash', key: 'hash', kind: 'text', scriptOwned: true, note: 'Hash af indholdet.' },
     { header: 'Fil-id', key: 'fileId', kind: 'text', scriptOwned: true, note: 'Drive-filens id.' },

@@ -73,6 +73,7 @@ export interface LogEntry {
   readonly action: LogAction;
   readonly document?: string;
   readonly edition?: string;
+  readonly format?: string;
   readonly version?: string;
   readonly hash?: string;
   readonly fileId?: string;
