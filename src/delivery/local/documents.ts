@@ -1,0 +1,38 @@
+// The embedded default's document store: a local folder, `<dir>/<Møde-id>/<kind>-<edition>.<ext>`.
+
+import { mkdir, rename, writeFile, access } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import type { DocumentFile, DocumentKey, DocumentStore, PublishedFile } from '../ports.js';
+
+export function localFilePath(dir: string, key: DocumentKey): string {
+  return join(dir, key.meetingId, `${key.kind}-${key.edition}.${key.format}`);
+}
+
+/** Writes a file so that a reader (or a killed run) never sees half of it. */
+export async function writeFileAtomically(path: string, data: Uint8Array | string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+export function localDocumentStore(dir: string): DocumentStore {
+  const root = resolve(dir);
+  const published = (path: string): PublishedFile => ({ fileId: relative(root, path), link: path });
+  return {
+    description: `mappen ${dir}`,
+    async putDocument(file: DocumentFile): Promise<PublishedFile> {
+      // NOTE: one path per key, so updating in place and "never two files" hold by construction.
+      const path = localFilePath(root, file);
+      await mkdir(join(root, file.meetingId), { recursive: true });
+      await writeFileAtomically(path, file.bytes);
+      return published(path);
+    },
+    async findDocument(key: DocumentKey): Promise<PublishedFile | undefined> {
+      const path = localFilePath(root, key);
+      return access(path).then(
+        () => published(path),
+        () => undefined,
+      );
+    },
+  };
+}

@@ -1,0 +1,293 @@
+// The runner: carries a plan out through the document store, the mail transport and the state store,
+// recording each step so that a run killed at any instant continues where it stopped: never two files
+// for one document, never two e-mails for one message, nothing done forgotten.
+
+import { randomUUID } from 'node:crypto';
+import type { DateTime } from 'luxon';
+import type { DocumentKind, Edition } from '../documents/edition.js';
+import type { DocumentFile, DocumentFormat, DocumentStore, LogEntry, MailTransport, OutgoingMail, PublishedFile, StateStore } from '../delivery/ports.js';
+import type { Meeting, Problem, WorkbookModel } from '../model.js';
+import { DOCUMENT_LABEL, planPublish, type Action, type Plan, type PublishAction, type SendAction } from './plan.js';
+import { writeBackFor } from './writeback.js';
+
+/** One rendered edition of a document: the formats this run can make. */
+export interface RenderedEdition {
+  readonly files: ReadonlyMap<DocumentFormat, Uint8Array>;
+  /** Safe for the edition: never a closed item's title. */
+  readonly title: string;
+  /** `Dagsorden Chefforum 24-03-2022` → used for attachment names. */
+  readonly fileStem: string;
+}
+
+export interface RenderRequest {
+  readonly meeting: Meeting;
+  readonly document: DocumentKind;
+  readonly edition: Edition;
+}
+
+export interface Renderer {
+  /** The formats it can make (no LibreOffice: docx only). */
+  readonly formats: readonly DocumentFormat[];
+  /** Renders all requests at once (PDFs in one LibreOffice start). */
+  renderAll(requests: readonly RenderRequest[], settings: WorkbookModel['settings']): Promise<RenderedEdition[]>;
+}
+
+export interface ComposeRequest {
+  readonly action: SendAction;
+  readonly meeting: Meeting;
+  readonly model: WorkbookModel;
+  /** The PDF of the recipient's edition, when there is one. */
+  readonly pdf?: { fileName: string; bytes: Uint8Array };
+  /** Links to the recipient's edition. */
+  readonly links: { pdf?: string; docx?: string };
+  /** The snapshot of the version the recipient had (amended agenda), as logged. */
+  readonly previousSnapshot?: string;
+  readonly now: DateTime;
+}
+
+export interface Composer {
+  messageId(parts: { meetingId: string; document: string; version: number; recipient: string }): string;
+  /** Snapshot of what an edition shows, stored with the upload so a later amendment can list changes. */
+  snapshot(meeting: Meeting, document: DocumentKind, edition: Edition): string;
+  compose(request: ComposeRequest): Promise<OutgoingMail>;
+  composeProblemReport(to: string, problems: readonly Problem[], model: WorkbookModel, now: DateTime): Promise<OutgoingMail>;
+}
+
+export type ProgressEvent =
+  | { event: 'plan'; actions: number; heldBack: Plan['heldBack'] }
+  | { event: 'busy'; detail: string }
+  | { event: 'done'; action: Action; detail?: string }
+  | { event: 'failed'; action: Action; detail: string }
+  | { event: 'finished'; published: number; sent: number; failed: number };
+
+export interface Services {
+  readonly documents: DocumentStore;
+  readonly mail: MailTransport;
+  readonly state: StateStore;
+  readonly renderer: Renderer;
+  readonly composer: Composer;
+  readonly progress?: (e: ProgressEvent) => void;
+  /**
+   * Called between steps. Tests make it throw to kill the run at that instant; the next run must
+   * pick up where this one stopped.
+   */
+  readonly checkpoint?: (label: string) => void;
+}
+
+export interface RunInput {
+  readonly model: WorkbookModel;
+  readonly problems: readonly Problem[];
+  readonly now: DateTime;
+  readonly dryRun?: boolean;
+}
+
+export interface RunResult {
+  readonly plan: Plan;
+  readonly published: number;
+  readonly sent: number;
+  readonly failed: { action: Action; detail: string }[];
+  /** Another run holds the lease: this one did nothing. */
+  readonly busy?: boolean;
+}
+
+/** How long a run's lease holds if the run dies without releasing it. */
+export const LEASE_MINUTES = 15;
+
+const key = (meetingId: string, document: string, edition: string): string => `${meetingId}|${document}|${edition}`;
+
+function uploadRow(a: PublishAction, format: DocumentFormat, at: string, status: LogEntry['status'], extra: Partial<LogEntry> = {}): LogEntry {
+  return { at, meetingId: a.meetingId, action: 'upload', document: DOCUMENT_LABEL[a.document], edition: a.edition, format, version: String(a.version), hash: a.hash, status, ...extra };
+}
+
+function sendRow(a: SendAction, at: string, status: LogEntry['status'], extra: Partial<LogEntry> = {}): LogEntry {
+  return { at, meetingId: a.meetingId, action: 'send', document: DOCUMENT_LABEL[a.document], edition: a.edition, version: String(a.version), recipient: a.recipient, messageId: a.messageId, status, ...extra };
+}
+
+/** The newest completed upload of a file, from the log. */
+function knownFile(log: readonly LogEntry[], meetingId: string, document: DocumentKind, edition: Edition, format: DocumentFormat): PublishedFile | undefined {
+  const rows = log.filter((e) => e.action === 'upload' && e.status === 'udført' && e.meetingId === meetingId && e.document === DOCUMENT_LABEL[document] && e.edition === edition && e.format === format && e.fileId);
+  const last = rows.at(-1);
+  return last ? { fileId: last.fileId!, link: last.link ?? '' } : undefined;
+}
+
+/** Is another run's lease still holding? Leases are settled by log order: the earliest live one wins. */
+function leaseHolder(log: readonly LogEntry[], now: DateTime): string | undefined {
+  const released = new Set(log.filter((e) => e.action === 'lease' && e.status !== 'påbegyndt').map((e) => e.detail));
+  const live = log.filter((e) => e.action === 'lease' && e.status === 'påbegyndt' && !released.has(e.detail) && isFresh(e.at, now));
+  return live[0]?.detail;
+}
+
+function isFresh(at: string, now: DateTime): boolean {
+  const t = Date.parse(at);
+  return Number.isFinite(t) && now.toMillis() - t < LEASE_MINUTES * 60_000;
+}
+
+export async function runPublish(input: RunInput, services: Services): Promise<RunResult> {
+  const { model, problems, now } = input;
+  const { state, documents, mail, renderer, composer } = services;
+  const progress = services.progress ?? (() => {});
+  const checkpoint = services.checkpoint ?? (() => {});
+  const stamp = (): string => now.toISO()!;
+
+  let log = await state.readLog();
+  const plan = planPublish({ model, problems, log, now, formats: renderer.formats, messageId: composer.messageId });
+  progress({ event: 'plan', actions: plan.actions.length, heldBack: plan.heldBack });
+  const result: RunResult = { plan, published: 0, sent: 0, failed: [] };
+  if (input.dryRun) return result;
+  if (plan.actions.length === 0) {
+    await state.writeBack(writeBackFor(model, log, problems));
+    return result;
+  }
+
+  // Lease: record ours, read the log again, and go on only if ours is the earliest live one.
+  const runId = randomUUID();
+  if (leaseHolder(log, now)) {
+    progress({ event: 'busy', detail: 'En anden kørsel er i gang; denne kørsel gør intet.' });
+    return { ...result, busy: true };
+  }
+  const publishes = plan.actions.filter((a): a is PublishAction => a.kind === 'publish');
+  const sends = plan.actions.filter((a): a is SendAction => a.kind === 'send');
+  const batchedSends = Boolean(mail.prepare || mail.wasSent);
+  // Intents: the lease, every upload, and (for transports that can tell afterwards) every send.
+  await state.appendLog([
+    { at: stamp(), meetingId: '', action: 'lease', status: 'påbegyndt', detail: runId },
+    ...publishes.filter((a) => !a.recover).flatMap((a) => renderer.formats.map((f) => uploadRow(a, f, stamp(), 'påbegyndt'))),
+    ...(batchedSends ? sends.filter((a) => !a.recover).map((a) => sendRow(a, stamp(), 'påbegyndt')) : []),
+  ]);
+  log = await state.readLog();
+  const holder = leaseHolder(log, now);
+  if (holder !== runId) {
+    await state.appendLog([{ at: stamp(), meetingId: '', action: 'lease', status: 'udført', detail: runId }]);
+    progress({ event: 'busy', detail: 'En anden kørsel er i gang; denne kørsel gør intet.' });
+    return { ...result, busy: true };
+  }
+  checkpoint('lease');
+
+  const failed: { action: Action; detail: string }[] = [];
+  const done: LogEntry[] = [];
+
+  // Render everything this run needs, once: what it publishes and the PDFs it attaches.
+  const meetings = new Map(model.meetings.map((m) => [m.id, m]));
+  const requests = new Map<string, RenderRequest>();
+  for (const a of [...publishes, ...sends]) {
+    if (a.kind === 'send' && a.document === 'aflysning') continue;
+    const document = a.document as DocumentKind;
+    requests.set(key(a.meetingId, document, a.edition), { meeting: meetings.get(a.meetingId)!, document, edition: a.edition });
+  }
+  const renderedList = await renderer.renderAll([...requests.values()], model.settings);
+  const rendered = new Map([...requests.keys()].map((k, i) => [k, renderedList[i]!]));
+  checkpoint('rendered');
+
+  let published = 0;
+  for (const a of publishes) {
+    const r = rendered.get(key(a.meetingId, a.document, a.edition))!;
+    const snapshot = composer.snapshot(meetings.get(a.meetingId)!, a.document, a.edition);
+    for (const format of renderer.formats) {
+      const docKey = { meetingId: a.meetingId, kind: a.document, edition: a.edition, format };
+      // NOTE: after a crash the file may exist although the log does not say so: look before creating.
+      const existing = knownFile(log, a.meetingId, a.document, a.edition, format) ?? (a.recover ? await documents.findDocument(docKey) : undefined);
+      const file: DocumentFile = {
+        ...docKey,
+        fileName: `${a.document}-${a.edition}.${format}`,
+        mimeType: format === 'pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        bytes: r.files.get(format)!,
+        contentHash: a.hash,
+        title: r.title,
+      };
+      const put = await documents.putDocument(file, existing);
+      done.push(uploadRow(a, format, stamp(), 'udført', { fileId: put.fileId, link: put.link, ...(format === 'docx' ? { detail: snapshot } : {}) }));
+      checkpoint(`upload ${a.meetingId} ${a.document} ${a.edition} ${format}`);
+    }
+    published++;
+    progress({ event: 'done', action: a });
+  }
+  if (done.length) {
+    await state.appendLog(done.splice(0));
+    log = await state.readLog();
+    checkpoint('uploads recorded');
+  }
+
+  let sent = 0;
+  for (const a of sends) {
+    const meeting = meetings.get(a.meetingId)!;
+    try {
+      const document = a.document === 'aflysning' ? 'dagsorden' : a.document;
+      const r = a.document === 'aflysning' ? undefined : rendered.get(key(a.meetingId, document, a.edition));
+      const pdfBytes = r?.files.get('pdf');
+      const previousSnapshot =
+        a.previousVersion === undefined
+          ? undefined
+          : log.find((e) => e.action === 'upload' && e.meetingId === a.meetingId && e.document === DOCUMENT_LABEL[document] && e.edition === a.edition && e.format === 'docx' && e.status === 'udført' && Number(e.version) === a.previousVersion)?.detail;
+      const message = await composer.compose({
+        action: a,
+        meeting,
+        model,
+        ...(pdfBytes && r ? { pdf: { fileName: `${r.fileStem}.pdf`, bytes: pdfBytes } } : {}),
+        links: { pdf: knownFile(log, a.meetingId, document, a.edition, 'pdf')?.link, docx: knownFile(log, a.meetingId, document, a.edition, 'docx')?.link },
+        ...(previousSnapshot ? { previousSnapshot } : {}),
+        now,
+      });
+      if (a.recover && mail.wasSent) {
+        const already = await mail.wasSent(message, a.messageId);
+        if (already) {
+          done.push(sendRow(a, stamp(), 'udført', { detail: 'fandtes allerede (afbrudt kørsel)' }));
+          if (!batchedSends) await state.appendLog(done.splice(0));
+          sent++;
+          continue;
+        }
+      }
+      if (!batchedSends) await state.appendLog([sendRow(a, stamp(), 'påbegyndt')]);
+      checkpoint(`before send ${a.messageId}`);
+      let ticket: string | undefined;
+      if (mail.prepare) ticket = await mail.prepare(message);
+      await mail.send(message, ticket);
+      done.push(sendRow(a, stamp(), 'udført'));
+      // NOTE: a transport that cannot tell afterwards whether a message went (SMTP) gets its result
+      // recorded at once, insisting, so the only uncertain window is a process dying between the
+      // server's OK and this write. A re-run then sends again with the same Message-ID.
+      if (!batchedSends) await recordInsisting(state, done.splice(0));
+      sent++;
+      progress({ event: 'done', action: a });
+      checkpoint(`after send ${a.messageId}`);
+    } catch (e) {
+      if (!isRecipientProblem(e)) throw e;
+      const detail = (e as Error).message;
+      failed.push({ action: a, detail });
+      done.push(sendRow(a, stamp(), 'fejlet', { detail }));
+      progress({ event: 'failed', action: a, detail });
+    }
+  }
+
+  for (const a of plan.actions) {
+    if (a.kind !== 'notify') continue;
+    const message = await composer.composeProblemReport(a.to, problems, model, now);
+    await mail.send(message);
+    done.push({ at: stamp(), meetingId: '', action: 'notify', hash: a.problemsHash, recipient: a.to, messageId: message.messageId, status: 'udført' });
+    progress({ event: 'done', action: a });
+  }
+
+  done.push({ at: stamp(), meetingId: '', action: 'lease', status: 'udført', detail: runId });
+  await state.appendLog(done);
+  log = [...log, ...done];
+  await state.writeBack(writeBackFor(model, log, problems));
+  progress({ event: 'finished', published, sent, failed: failed.length });
+  return { plan, published, sent, failed };
+}
+
+/** The message went: its record must be written, so a failing write is tried again before giving up. */
+async function recordInsisting(state: StateStore, entries: LogEntry[], attempts = 5): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      await state.appendLog(entries);
+      return;
+    } catch (e) {
+      if (i >= attempts) throw e;
+      await new Promise((r) => setTimeout(r, 50 * i));
+    }
+  }
+}
+
+/** A problem with one recipient (a rejected address) is recorded and does not stop the others. */
+function isRecipientProblem(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'RecipientRejected' || (e as { recipientRejected?: boolean }).recipientRejected === true);
+}

@@ -1,0 +1,28 @@
+// What the run writes back to the workbook's script-owned cells, derived from the log: links to the
+// newest documents, the last sending, and the list of problems.
+
+import type { LogEntry, WriteBack } from '../delivery/ports.js';
+import type { Problem, WorkbookModel } from '../model.js';
+
+const LINK_COLUMN: Record<string, string> = { Dagsorden: 'Dagsorden', Referat: 'Referat' };
+
+export function writeBackFor(model: WorkbookModel, log: readonly LogEntry[], problems: readonly Problem[]): WriteBack {
+  const meetings = new Map<string, Record<string, string>>();
+  for (const m of model.meetings) {
+    const rows = log.filter((e) => e.meetingId === m.id && e.status === 'udført');
+    const values: Record<string, string> = {};
+    for (const [document, column] of Object.entries(LINK_COLUMN)) {
+      // NOTE: the members' PDF is the complete document; the secretary is entitled to it.
+      const upload = rows.filter((e) => e.action === 'upload' && e.document === document && e.edition === 'medlemmer').sort((a, b) => Number(a.version) - Number(b.version) || (a.format === 'pdf' ? 1 : -1)).at(-1);
+      if (upload?.link) values[column] = upload.link;
+    }
+    const sends = rows.filter((e) => e.action === 'send');
+    const last = sends.at(-1);
+    if (last) {
+      const batch = sends.filter((e) => e.document === last.document && e.version === last.version);
+      values['Senest udsendt'] = `${last.at.slice(0, 16).replace('T', ' ')}: ${last.document} version ${last.version} til ${batch.length} ${batch.length === 1 ? 'modtager' : 'modtagere'}`;
+    }
+    if (Object.keys(values).length) meetings.set(m.id, values);
+  }
+  return { meetings, problems: problems.map((p) => ({ tab: p.tab, cell: p.cell, message: p.message })) };
+}
