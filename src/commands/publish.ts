@@ -1,8 +1,101 @@
-// `dagsorden publish`. (Not yet implemented.)
+// `dagsorden publish`: the scheduled job. Builds the real adapters in one place, then hands them to
+// the runner; `--dry-run` prints the plan in Danish and does nothing.
 
-import { UserError } from '../errors.js';
+import { join, resolve } from 'node:path';
+import { DateTime } from 'luxon';
+import type { DocumentStore, MailTransport, StateStore } from '../delivery/ports.js';
+import { findSoffice, LIBREOFFICE_HINT } from '../documents/pdf.js';
+import { loadTemplate } from '../documents/template.js';
+import { loadMailTemplate } from '../delivery/mail/template.js';
+import { EXIT_CODES, UserError } from '../errors.js';
+import { formatProblems } from '../report/problems.js';
+import { createComposer } from '../publish/compose.js';
+import { describeAction } from '../publish/plan.js';
+import { createReporter } from '../publish/progress.js';
+import { documentRenderer } from '../publish/render.js';
+import { runPublish as carryOutPlan } from '../publish/run.js';
+import { readAndValidate } from '../validate/index.js';
 import type { PublishOptions } from './options.js';
+import { openSource } from './source.js';
 
-export async function runPublish(_opts: PublishOptions): Promise<number> {
-  throw new UserError('usage', 'Kommandoen "publish" er endnu ikke færdig i denne version.');
+export interface PublishIo {
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+  readonly isTTY: boolean;
+}
+
+const defaultIo: PublishIo = {
+  out: (s) => process.stdout.write(s + '\n'),
+  err: (s) => process.stderr.write(s + '\n'),
+  env: process.env,
+  isTTY: Boolean(process.stdout.isTTY),
+};
+
+function parseNow(iso: string | undefined, zone: string): DateTime {
+  if (!iso) return DateTime.now().setZone(zone);
+  const t = DateTime.fromISO(iso, { zone });
+  if (!t.isValid) throw new UserError('usage', `--now "${iso}" er ikke et tidspunkt. Skriv fx 2022-03-17T12:00 eller 2022-03-17T12:00+01:00.`);
+  return t;
+}
+
+type MailChoice = 'outbox' | 'smtp' | 'gmail';
+
+function mailChoice(env: NodeJS.ProcessEnv, google: boolean): MailChoice {
+  const v = (env.DAGSORDEN_MAIL ?? (google ? 'gmail' : 'outbox')).toLowerCase();
+  if (v === 'outbox' || v === 'smtp' || v === 'gmail') return v;
+  throw new UserError('config', `DAGSORDEN_MAIL="${env.DAGSORDEN_MAIL}" kendes ikke. Skriv outbox, smtp eller gmail.`);
+}
+
+async function mailTransport(choice: MailChoice, outDir: string, env: NodeJS.ProcessEnv): Promise<MailTransport> {
+  if (choice === 'smtp') {
+    const { smtpTransport, smtpOptionsFromEnv } = await import('../delivery/mail/smtp.js');
+    return smtpTransport(smtpOptionsFromEnv(env));
+  }
+  if (choice === 'gmail') throw new UserError('config', 'Gmail er endnu ikke koblet til publish. Brug DAGSORDEN_MAIL=smtp eller outbox.');
+  const { outboxTransport } = await import('../delivery/mail/outbox.js');
+  return outboxTransport(join(outDir, 'outbox'));
+}
+
+export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo): Promise<number> {
+  const env = io.env;
+  const source = await openSource(opts, env);
+  const google = source.kind === 'google';
+  const { model, problems, raw } = await readAndValidate(source);
+  const now = parseNow(opts.now, model.settings.timeZone);
+  const outDir = resolve(opts.out);
+  const template = await loadTemplate(env.DAGSORDEN_TEMPLATES || undefined);
+  const soffice = findSoffice(env);
+  if (!soffice) io.err(LIBREOFFICE_HINT);
+  const report = createReporter(io.out, io.isTTY);
+  if (problems.length) io.err(formatProblems(problems));
+
+  let documents: DocumentStore;
+  let state: StateStore;
+  if (google) {
+    void raw;
+    throw new UserError('config', 'Google Drive er endnu ikke koblet til publish. Brug --workbook med en .xlsx-fil.');
+  } else {
+    const { localDocumentStore } = await import('../delivery/local/documents.js');
+    const { localStateStore } = await import('../delivery/local/state.js');
+    documents = localDocumentStore(outDir);
+    state = localStateStore(outDir);
+  }
+  const mail = opts.dryRun ? undefined : await mailTransport(mailChoice(env, google), outDir, env);
+  const result = await carryOutPlan(
+    { model, problems, now, dryRun: opts.dryRun },
+    {
+      documents,
+      state,
+      mail: mail ?? { description: 'ingen (--dry-run)', send: async () => {} },
+      renderer: documentRenderer(template, soffice),
+      composer: createComposer(model.settings, await loadMailTemplate(env.DAGSORDEN_MAIL_TEMPLATES || undefined)),
+      progress: report,
+    },
+  );
+  if (opts.dryRun) {
+    io.out(result.plan.actions.length ? 'Plan (--dry-run: intet er gjort):' : 'Plan (--dry-run): intet at gøre.');
+    for (const a of result.plan.actions) io.out(`  - ${describeAction(a)}`);
+  }
+  return problems.length ? EXIT_CODES.problems : EXIT_CODES.ok;
 }

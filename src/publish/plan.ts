@@ -3,9 +3,10 @@
 
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { editionView, EDITIONS, type DocumentKind, type Edition } from '../documents/edition.js';
+import { EDITIONS, type DocumentKind, type Edition } from '../documents/edition.js';
+import { contentHash } from '../documents/hash.js';
 import type { DocumentFormat, LogEntry } from '../delivery/ports.js';
-import { heldBackMeetings, sendingHeldBack, type Meeting, type Member, type Problem, type WorkbookModel } from '../model.js';
+import { heldBackMeetings, sendingHeldBack, type Meeting, type Member, type Problem, type Settings, type WorkbookModel } from '../model.js';
 
 export const FORMATS: readonly DocumentFormat[] = ['docx', 'pdf'];
 
@@ -76,16 +77,12 @@ export interface PlanInput {
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 16);
 
-/** Hash of what one edition of a document shows: rows and (for the agenda) decisions left out. */
-export function documentHash(meeting: Meeting, document: DocumentKind, edition: Edition): string {
-  const view = editionView(meeting, edition);
-  const items = view.items.map((item) => {
-    if (item.redacted) return item;
-    const { row: _row, decision, ...rest } = item;
-    return document === 'referat' ? { ...rest, decision } : rest;
-  });
-  const { row: _row, status: _status, sendAgendaAt: _sendAt, ...meetingFields } = view;
-  return sha(JSON.stringify({ document, ...meetingFields, items }));
+/**
+ * Hash of what one edition of a document shows (the documents step's content hash), and for the agenda
+ * also the meeting's end time: a change of it must reach the calendar, though the document does not show it.
+ */
+export function documentHash(meeting: Meeting, document: DocumentKind, edition: Edition, settings: Settings): string {
+  return sha(contentHash(meeting, settings, document, edition) + (document === 'dagsorden' ? scheduleOf(meeting) : ''));
 }
 
 /** The wall-clock moment in the workbook's zone. */
@@ -240,12 +237,14 @@ export function planPublish(input: PlanInput): Plan {
     const agendaTime = agendaSendTime(meeting, model);
     if (['Dagsorden klar', 'Afholdt', 'Referat klar'].includes(meeting.status) && now >= agendaTime) due.push('dagsorden');
     else if (meeting.status === 'Dagsorden klar') heldBack.push({ meetingId: meeting.id, reason: `Dagsordenen udsendes ${agendaTime.setLocale('da').toFormat("cccc d. LLLL yyyy 'kl.' HH:mm")}.` });
-    if (meeting.status === 'Referat klar') due.push('referat');
+    // NOTE: minutes marked ready before the meeting has begun are surely a slip; they wait for the meeting.
+    if (meeting.status === 'Referat klar' && now >= start) due.push('referat');
+    else if (meeting.status === 'Referat klar') heldBack.push({ meetingId: meeting.id, reason: 'Referatet udgives først, når mødet er begyndt.' });
 
     for (const document of due) {
       const versions = new Map<Edition, number>();
       for (const edition of EDITIONS) {
-        const hash = documentHash(meeting, document, edition);
+        const hash = documentHash(meeting, document, edition, model.settings);
         const published = log.published(document, edition);
         if (published?.hash === hash) {
           versions.set(edition, published.version);
@@ -299,7 +298,7 @@ export function planPublish(input: PlanInput): Plan {
 export function describeAction(a: Action): string {
   switch (a.kind) {
     case 'publish':
-      return `Udgiv ${DOCUMENT_LABEL[a.document].toLowerCase()} for ${a.meetingId}, ${a.edition}sudgaven, version ${a.version}${a.recover ? ' (genoptaget efter afbrudt kørsel)' : ''}`;
+      return `Udgiv ${DOCUMENT_LABEL[a.document].toLowerCase()} for ${a.meetingId}, ${a.edition === 'medlemmer' ? 'medlemsudgaven' : 'den offentlige udgave'}, version ${a.version}${a.recover ? ' (genoptaget efter afbrudt kørsel)' : ''}`;
     case 'send': {
       const what = { invitation: 'invitation med dagsorden', ændring: 'ændret dagsorden', aflysning: 'aflysning', referat: 'referat' }[a.purpose];
       return `Send ${what} (version ${a.version}) for ${a.meetingId} til ${a.recipientName} <${a.recipient}>${a.recover ? ' (kontrolleres først: kørslen blev afbrudt)' : ''}`;

@@ -32,6 +32,8 @@ export interface RawWorkbook {
 export interface WorkbookSource {
   /** Human-readable description for messages, e.g. the file name or spreadsheet id. */
   readonly description: string;
+  /** Which family of adapters goes with it: local files, or Google Drive and the Sheet itself. */
+  readonly kind?: 'xlsx' | 'google';
   readWorkbook(tabs: readonly string[]): Promise<RawWorkbook>;
 }
 

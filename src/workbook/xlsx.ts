@@ -54,6 +54,7 @@ export async function readXlsxFile(path: string): Promise<ExcelJS.Workbook> {
 export function xlsxSource(path: string): WorkbookSource {
   return {
     description: path,
+    kind: 'xlsx',
     async readWorkbook(tabs: readonly string[]): Promise<RawWorkbook> {
       const wb = await readXlsxFile(path);
       const grids = new Map<string, RawGrid>();

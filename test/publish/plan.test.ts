@@ -48,7 +48,7 @@ function show(a: Action): string {
 const at = (iso: string) => DateTime.fromISO(iso, { zone: ZONE });
 
 /** Log rows saying that a document version was published in both formats. */
-function published(m: Meeting, document: 'dagsorden' | 'referat', edition: 'medlemmer' | 'offentlig', version: number, hash = documentHash(m, document, edition)): LogEntry[] {
+function published(m: Meeting, document: 'dagsorden' | 'referat', edition: 'medlemmer' | 'offentlig', version: number, hash = documentHash(m, document, edition, model([]).settings)): LogEntry[] {
   return (['docx', 'pdf'] as const).map((format) => ({
     at: '2022-03-24T12:00:00+01:00', meetingId: m.id, action: 'upload', document: document === 'dagsorden' ? 'Dagsorden' : 'Referat', edition, format, version: String(version), hash, fileId: `f-${edition}-${format}-${version}`, link: '', status: 'udført',
     ...(format === 'docx' ? { detail: JSON.stringify({ date: m.date, start: m.start, end: m.end, place: m.place }) } : {}),
@@ -136,6 +136,12 @@ const cases: Case[] = [
       'send CF-2022-03-31 referat medlemmer v1 anne@example.org seq0',
       'send CF-2022-03-31 referat offentlig v1 bo@example.org seq0',
     ],
+  },
+  {
+    name: 'Referat klar before the meeting has begun: the minutes wait, the agenda goes out',
+    meetings: [meeting({ status: 'Referat klar', items: m0.items.map((i) => ({ ...i, decision: parseRichText('Godkendt.') })) })],
+    now: '2022-03-30T10:00',
+    expected: ['publish CF-2022-03-31 dagsorden medlemmer v1', 'publish CF-2022-03-31 dagsorden offentlig v1'],
   },
   {
     name: 'Aflyst after the agenda went out: a cancellation with a raised sequence to those who got it',
@@ -243,15 +249,15 @@ describe('planPublish', () => {
   it('the agenda hash ignores decisions, row numbers and status; the minutes hash includes decisions', () => {
     const a = meeting();
     const b = meeting({ status: 'Referat klar', row: 9, items: a.items.map((i) => ({ ...i, row: 40, decision: parseRichText('Godkendt.') })) });
-    expect(documentHash(b, 'dagsorden', 'offentlig')).toBe(documentHash(a, 'dagsorden', 'offentlig'));
-    expect(documentHash(b, 'referat', 'offentlig')).not.toBe(documentHash(a, 'referat', 'offentlig'));
+    expect(documentHash(b, 'dagsorden', 'offentlig', model([]).settings)).toBe(documentHash(a, 'dagsorden', 'offentlig', model([]).settings));
+    expect(documentHash(b, 'referat', 'offentlig', model([]).settings)).not.toBe(documentHash(a, 'referat', 'offentlig', model([]).settings));
   });
 
   it('the public hash does not change when only closed content changes', () => {
     const a = meeting();
     const b = meeting({ items: [a.items[0]!, { ...a.items[1]!, title: 'Anden personalesag' }] });
-    expect(documentHash(b, 'dagsorden', 'offentlig')).toBe(documentHash(a, 'dagsorden', 'offentlig'));
-    expect(documentHash(b, 'dagsorden', 'medlemmer')).not.toBe(documentHash(a, 'dagsorden', 'medlemmer'));
+    expect(documentHash(b, 'dagsorden', 'offentlig', model([]).settings)).toBe(documentHash(a, 'dagsorden', 'offentlig', model([]).settings));
+    expect(documentHash(b, 'dagsorden', 'medlemmer', model([]).settings)).not.toBe(documentHash(a, 'dagsorden', 'medlemmer', model([]).settings));
     expect(scheduleOf(a)).toBe('2022-03-31 09:00-12:00 @ Mødelokale 1');
   });
 });
