@@ -209,10 +209,12 @@ export function planPublish(input: PlanInput): Plan {
   const heldBack: HeldBack[] = [];
   const blocked = heldBackMeetings(problems);
   const noSending = sendingHeldBack(problems);
+  // A broken tab or column leaves every meeting incomplete: nothing is published until it is fixed.
+  const brokenWorkbook = problems.some((p) => p.scope.kind === 'workbook');
 
   for (const meeting of model.meetings) {
-    if (blocked.has(meeting.id)) {
-      heldBack.push({ meetingId: meeting.id, reason: 'Mødet har fejl i regnearket; intet udgives eller sendes, før de er rettet.' });
+    if (blocked.has(meeting.id) || brokenWorkbook) {
+      heldBack.push({ meetingId: meeting.id, reason: brokenWorkbook ? 'Regnearkets faner eller kolonner har fejl; intet udgives, før de er rettet.' : 'Mødet har fejl i regnearket; intet udgives eller sendes, før de er rettet.' });
       continue;
     }
     const log = new MeetingLog(input.log.filter((e) => e.meetingId === meeting.id), input.formats);

@@ -23,6 +23,8 @@ import * as v from './values.js';
 
 type Cell = string | number | boolean;
 
+export const MAX_CELL_LENGTH = 50_000;
+
 /** The zod schema of one cell: raw value in, typed value out, a Danish issue on failure. */
 function cellSchema(col: ColumnSpec) {
   return z.custom<RawValue>(() => true).transform((raw, ctx) => {
@@ -36,6 +38,9 @@ function cellSchema(col: ColumnSpec) {
       if (col.required) return fail(`${col.header} skal udfyldes.${col.example ? ` Skriv fx ${col.example}.` : ''}`);
       return undefined;
     }
+    // NOTE: Google Sheets stops at 50,000 characters a cell; an .xlsx can hold more, and a document
+    // with such a cell is surely a paste gone wrong.
+    if (typeof raw === 'string' && raw.length > MAX_CELL_LENGTH) return fail(`Cellen har ${raw.length} tegn; højst ${MAX_CELL_LENGTH} er tilladt. Kort teksten ned, eller læg den som bilag.`);
     const value: Cell = empty ? col.default! : (raw as Cell);
     const parsed = parseCell(col, value);
     return parsed.ok ? parsed.value : fail(parsed.message);

@@ -1,8 +1,185 @@
-// Reads the workbook from a Google Sheet. (Implemented with the Google issue.)
+// Reads the workbook from a Google Sheet into the same raw grids as the .xlsx reader: one
+// `values.batchGet` for every tab (unformatted values, dates as serial numbers) on the happy path;
+// when a tab is missing, one `spreadsheets.get` that lists the tabs and reads those that exist.
 
+import { PROBLEMS_TAB } from '../../sheets-schema/schema.js';
+import type { sheets_v4 } from '@googleapis/sheets';
+import { openGoogle, type Google } from '../delivery/google/client.js';
+import { translateGoogleError } from '../delivery/google/errors.js';
+import { googleErrorFacts, withRetry } from '../delivery/google/retry.js';
 import { UserError } from '../errors.js';
-import type { WorkbookSource } from './raw.js';
+import { FORMULA_ERRORS, type RawGrid, type RawValue, type RawWorkbook, type WorkbookSource } from './raw.js';
 
-export function googleSheetSource(_id: string, _env: NodeJS.ProcessEnv): WorkbookSource {
-  throw new UserError('config', 'Google Sheets understøttes endnu ikke i denne version. Brug --workbook med en .xlsx-fil.');
+/** What the read learned besides the values: the write-back uses it so it needs no extra call. */
+export interface SheetReadInfo {
+  readonly spreadsheetId: string;
+  /** Tab → its grid size (rows × columns) as reported by the read. */
+  readonly gridSize: ReadonlyMap<string, { readonly rows: number; readonly columns: number }>;
+  /** Tab → sheetId (gid); known only after the fallback read. */
+  readonly sheetIds?: ReadonlyMap<string, number>;
+  /** Google calls the read made. */
+  readonly calls: number;
+}
+
+const READ_INFO = new WeakMap<RawWorkbook, SheetReadInfo>();
+
+/** What the Google read learned about this workbook (undefined for an .xlsx). */
+export function sheetReadInfo(raw: RawWorkbook): SheetReadInfo | undefined {
+  return READ_INFO.get(raw);
+}
+
+/** Accepts the id or the whole address (`https://docs.google.com/spreadsheets/d/<id>/edit#gid=0`). */
+export function spreadsheetIdOf(input: string): string {
+  const m = /\/spreadsheets\/d\/([A-Za-z0-9_-]+)/.exec(input);
+  return (m ? m[1]! : input).trim();
+}
+
+/** `'Møder'`: a whole tab in A1 notation, quoted so any name works. */
+export function tabRange(name: string): string {
+  return `'${name.replace(/'/g, "''")}'`;
+}
+
+const ERRORS: readonly string[] = FORMULA_ERRORS;
+
+/** A value as `UNFORMATTED_VALUE` gives it → the raw cell (formula errors become `{error}`). */
+export function rawCell(v: unknown): RawValue {
+  if (v === null || v === undefined || v === '') return null;
+  if (typeof v === 'number' || typeof v === 'boolean') return v;
+  const s = String(v);
+  return ERRORS.includes(s) ? { error: s } : s;
+}
+
+/** `Møder!A1:L1000` / `'Sheet 1'!A1:Z1000` → its size (the whole grid, when a whole tab was asked for). */
+export function gridSizeOf(range: string | null | undefined): { rows: number; columns: number } | undefined {
+  const m = /!([A-Z]+)(\d+):([A-Z]+)(\d+)$/.exec(range ?? '');
+  if (!m) return undefined;
+  const col = (letters: string) => [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+  return { rows: Number(m[4]), columns: col(m[3]!) };
+}
+
+const ERROR_VALUE_STRINGS: Record<string, string> = {
+  ERROR: '#ERROR!',
+  NULL_VALUE: '#NULL!',
+  DIVIDE_BY_ZERO: '#DIV/0!',
+  VALUE: '#VALUE!',
+  REF: '#REF!',
+  NAME: '#NAME?',
+  NUM: '#NUM!',
+  N_A: '#N/A',
+  LOADING: '#LOADING',
+};
+
+/** A cell's effectiveValue (grid data) → the same raw cell the values read gives. */
+function rawFromEffective(ev: sheets_v4.Schema$ExtendedValue | undefined): RawValue {
+  if (!ev) return null;
+  if (ev.errorValue) return { error: ERROR_VALUE_STRINGS[ev.errorValue.type ?? 'ERROR'] ?? '#ERROR!' };
+  if (typeof ev.numberValue === 'number') return ev.numberValue;
+  if (typeof ev.boolValue === 'boolean') return ev.boolValue;
+  if (typeof ev.stringValue === 'string') return rawCell(ev.stringValue);
+  return null;
+}
+
+/** Drops trailing empty cells and rows, as the values read does. */
+function trimmed(rows: RawValue[][]): RawValue[][] {
+  const out = rows.map((r) => {
+    let end = r.length;
+    while (end > 0 && r[end - 1] === null) end--;
+    return r.slice(0, end);
+  });
+  while (out.length && out[out.length - 1]!.length === 0) out.pop();
+  return out;
+}
+
+function isMissingRange(e: unknown): boolean {
+  const f = googleErrorFacts(e);
+  return f?.status === 400 && /Unable to parse range/i.test(f.message ?? '');
+}
+
+export interface GoogleSheetSourceOptions {
+  /** An already opened session (tests pass one with a fake clock). */
+  readonly google?: Google;
+}
+
+export function googleSheetSource(spreadsheetId: string, env: NodeJS.ProcessEnv, opts: GoogleSheetSourceOptions = {}): WorkbookSource {
+  const id = spreadsheetIdOf(spreadsheetId);
+  if (!/^[A-Za-z0-9_-]{10,}$/.test(id)) {
+    throw new UserError('usage', `"${spreadsheetId}" ligner ikke et Google Sheet-id. Brug den lange kode mellem /d/ og /edit i regnearkets adresse.`);
+  }
+  let session: Promise<Google> | undefined;
+  const google = () => (session ??= opts.google ? Promise.resolve(opts.google) : openGoogle(env));
+
+  return {
+    description: `Google Sheet ${id}`,
+    async readWorkbook(tabs: readonly string[]): Promise<RawWorkbook> {
+      const g = await google();
+      const sheets = await g.sheets();
+      // NOTE: the Validering tab is read too (same call), so the write-back can tell whether the
+      // problem list changed without reading it again. It is optional, like Udsendelser.
+      const wanted = [...new Set([...tabs, PROBLEMS_TAB.name])];
+      const fail = async (e: unknown): Promise<never> => {
+        throw translateGoogleError(e, { target: { kind: 'spreadsheet', id }, account: await g.account(), timeoutMs: g.policy.timeoutMs });
+      };
+
+      try {
+        const res = await withRetry(
+          'sheets.values.batchGet',
+          (o) =>
+            sheets.spreadsheets.values.batchGet(
+              { spreadsheetId: id, ranges: wanted.map(tabRange), valueRenderOption: 'UNFORMATTED_VALUE', dateTimeRenderOption: 'SERIAL_NUMBER', majorDimension: 'ROWS' },
+              o,
+            ),
+          g.policy,
+        );
+        const grids = new Map<string, RawGrid>();
+        const gridSize = new Map<string, { rows: number; columns: number }>();
+        const ranges = res.data.valueRanges ?? [];
+        wanted.forEach((name, i) => {
+          const vr = ranges[i];
+          grids.set(name, { tab: name, rows: (vr?.values ?? []).map((row) => row.map(rawCell)) });
+          const size = gridSizeOf(vr?.range);
+          if (size) gridSize.set(name, size);
+        });
+        const raw: RawWorkbook = { grids, tabNames: wanted };
+        READ_INFO.set(raw, { spreadsheetId: id, gridSize, calls: 1 });
+        return raw;
+      } catch (e) {
+        if (!isMissingRange(e)) return fail(e);
+      }
+
+      // A tab is missing: list the tabs and read those that exist, in one call.
+      try {
+        const res = await withRetry(
+          'sheets.spreadsheets.get',
+          (o) =>
+            sheets.spreadsheets.get(
+              {
+                spreadsheetId: id,
+                includeGridData: true,
+                fields: 'sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),data(rowData(values(effectiveValue))))',
+              },
+              o,
+            ),
+          g.policy,
+        );
+        const grids = new Map<string, RawGrid>();
+        const gridSize = new Map<string, { rows: number; columns: number }>();
+        const sheetIds = new Map<string, number>();
+        const tabNames: string[] = [];
+        for (const sheet of res.data.sheets ?? []) {
+          const title = sheet.properties?.title ?? '';
+          tabNames.push(title);
+          sheetIds.set(title, sheet.properties?.sheetId ?? 0);
+          gridSize.set(title, { rows: sheet.properties?.gridProperties?.rowCount ?? 0, columns: sheet.properties?.gridProperties?.columnCount ?? 0 });
+          if (!wanted.includes(title)) continue;
+          const rowData = sheet.data?.[0]?.rowData ?? [];
+          grids.set(title, { tab: title, rows: trimmed(rowData.map((r) => (r.values ?? []).map((c) => rawFromEffective(c.effectiveValue)))) });
+        }
+        const raw: RawWorkbook = { grids, tabNames };
+        READ_INFO.set(raw, { spreadsheetId: id, gridSize, sheetIds, calls: 2 });
+        return raw;
+      } catch (e) {
+        return fail(e);
+      }
+    },
+  };
 }

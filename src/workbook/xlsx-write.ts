@@ -15,6 +15,8 @@ export interface WorkbookContent {
   readonly tabs: Readonly<Record<string, TabRows>>;
   /** Override a tab's header row (to test misspelt or reordered headers). */
   readonly headers?: Readonly<Record<string, readonly string[]>>;
+  /** Cell ranges to merge per tab, e.g. `D2:D3` (to test what a merge does to the values). */
+  readonly merges?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Wall-clock date-time as the UTC-based Date exceljs expects. */
@@ -41,6 +43,7 @@ export function buildWorkbook(content: WorkbookContent): ExcelJS.Workbook {
     for (const r of rows) for (const k of Object.keys(r)) if (!headers.includes(k) && !content.headers?.[name]) headers.push(k);
     ws.addRow(headers).font = { bold: true };
     for (const r of rows) ws.addRow(headers.map((h) => excelValue(r[h])));
+    for (const range of content.merges?.[name] ?? []) ws.mergeCells(range);
     headers.forEach((h, i) => {
       const col = spec?.columns.find((c) => c.header === h);
       const fmt = col && FORMATS[col.kind];

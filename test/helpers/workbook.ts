@@ -14,6 +14,7 @@ export interface TestWorkbook {
   settings: Row[];
   /** Tab name → header row, to test misspelt or duplicated headers. */
   headers?: Record<string, string[]>;
+  merges?: Record<string, string[]>;
   /** Rename or drop tabs: old name → new name (null drops it). */
   tabNames?: Record<string, string | null>;
 }
@@ -52,6 +53,6 @@ export async function writeTestWorkbook(wb: TestWorkbook, dir?: string): Promise
     renamed[target] = rows;
     if (wb.headers?.[name]) headers[target] = wb.headers[name]!;
   }
-  await writeWorkbookFile(path, { tabs: renamed, headers });
+  await writeWorkbookFile(path, { tabs: renamed, headers, ...(wb.merges ? { merges: wb.merges } : {}) });
   return path;
 }
