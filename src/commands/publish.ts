@@ -57,6 +57,19 @@ async function mailTransport(choice: MailChoice, outDir: string, env: NodeJS.Pro
   return outboxTransport(join(outDir, 'outbox'));
 }
 
+/**
+ * `DAGSORDEN_CRASH_AT=N` kills the process outright (SIGKILL, no clean-up) at the run's N-th step, so
+ * anyone can see for themselves that the next run continues where this one died.
+ */
+function crashHook(at: string | undefined): ((label: string) => void) | undefined {
+  if (!at) return undefined;
+  const n = Number(at);
+  let step = 0;
+  return () => {
+    if (step++ === n) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
 export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo): Promise<number> {
   const env = io.env;
   const source = await openSource(opts, env);
@@ -91,6 +104,7 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
       renderer: documentRenderer(template, soffice),
       composer: createComposer(model.settings, await loadMailTemplate(env.DAGSORDEN_MAIL_TEMPLATES || undefined)),
       progress: report,
+      checkpoint: crashHook(env.DAGSORDEN_CRASH_AT),
     },
   );
   if (opts.dryRun) {

@@ -3,6 +3,7 @@
 // for one document, never two e-mails for one message, nothing done forgotten.
 
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { DateTime } from 'luxon';
 import type { DocumentKind, Edition } from '../documents/edition.js';
 import type { DocumentFile, DocumentFormat, DocumentStore, LogEntry, MailTransport, OutgoingMail, PublishedFile, StateStore } from '../delivery/ports.js';
@@ -110,10 +111,31 @@ function knownFile(log: readonly LogEntry[], meetingId: string, document: Docume
   return last ? { fileId: last.fileId!, link: last.link ?? '' } : undefined;
 }
 
-/** Is another run's lease still holding? Leases are settled by log order: the earliest live one wins. */
+/** `<run id> <host> <pid>`: who holds a lease. */
+function leaseDetail(runId: string): string {
+  return `${runId} ${hostname()} ${process.pid}`;
+}
+
+/** A lease taken by a process on this machine that no longer exists is dead, whatever its age. */
+function holderDied(detail: string | undefined): boolean {
+  const [, host, pid] = (detail ?? '').split(' ');
+  if (host !== hostname() || !pid || Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Is another run's lease still holding? Leases are settled by log order: the earliest live one wins.
+ * A lease expires after LEASE_MINUTES (a run on another machine died), or at once when its process on
+ * this machine is gone.
+ */
 function leaseHolder(log: readonly LogEntry[], now: DateTime): string | undefined {
   const released = new Set(log.filter((e) => e.action === 'lease' && e.status !== 'påbegyndt').map((e) => e.detail));
-  const live = log.filter((e) => e.action === 'lease' && e.status === 'påbegyndt' && !released.has(e.detail) && isFresh(e.at, now));
+  const live = log.filter((e) => e.action === 'lease' && e.status === 'påbegyndt' && !released.has(e.detail) && isFresh(e.at, now) && !holderDied(e.detail));
   return live[0]?.detail;
 }
 
@@ -140,7 +162,7 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
   }
 
   // Lease: record ours, read the log again, and go on only if ours is the earliest live one.
-  const runId = randomUUID();
+  const runId = leaseDetail(randomUUID());
   if (leaseHolder(log, now)) {
     progress({ event: 'busy', detail: 'En anden kørsel er i gang; denne kørsel gør intet.' });
     return { ...result, busy: true };
