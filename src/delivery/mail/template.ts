@@ -1,0 +1,79 @@
+// Loads the invitation mail's Danish phrases and HTML/plain-text skeletons from templates/mail/, so a
+// municipality changes the wording without touching code.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '../../errors.js';
+import { TEMPLATES_DIR } from '../../paths.js';
+import type { DocumentKind } from '../../documents/edition.js';
+import type { ChangePhrases } from './changes.js';
+
+export const MAIL_TEMPLATE_DIR = join(TEMPLATES_DIR, 'mail');
+
+export interface MailPhrases {
+  readonly subject: Readonly<Record<DocumentKind | 'amended' | 'cancelled', string>>;
+  readonly greeting: string;
+  readonly intro: Readonly<Record<DocumentKind | 'amended' | 'cancelled', string>>;
+  readonly labels: { readonly time: string; readonly place: string; readonly items: string; readonly changes: string; readonly documents: string };
+  readonly meetingTime: string;
+  readonly itemLine: string;
+  readonly closedItemLine: string;
+  readonly closedMark: string;
+  readonly documentName: Readonly<Record<DocumentKind, string>>;
+  readonly links: { readonly pdf: string; readonly docx: string };
+  readonly attachmentNote: string;
+  readonly publicEditionNote: string;
+  readonly calendarNote: string;
+  readonly cancelNote: string;
+  readonly noChanges: string;
+  readonly signoff: string;
+  readonly footer: string;
+  readonly calendarSummary: string;
+  readonly changes: ChangePhrases;
+}
+
+export interface MailTemplate {
+  readonly phrases: MailPhrases;
+  /** HTML skeleton with `{{name}}` slots; the slots receive already escaped HTML. */
+  readonly html: string;
+  /** Plain-text skeleton with the same slots. */
+  readonly text: string;
+}
+
+/** Reads templates/mail/ (or another folder with the same three files). */
+export async function loadMailTemplate(dir: string = MAIL_TEMPLATE_DIR): Promise<MailTemplate> {
+  const read = async (name: string): Promise<string> => {
+    try {
+      return await readFile(join(dir, name), 'utf8');
+    } catch (e) {
+      throw new UserError('config', `Mailskabelonen ${join(dir, name)} kunne ikke læses (${(e as Error).message}). Læg filen tilbage i ${dir}.`);
+    }
+  };
+  const [phrasesJson, html, text] = await Promise.all([read('phrases.json'), read('invitation.html'), read('invitation.txt')]);
+  let phrases: MailPhrases;
+  try {
+    phrases = JSON.parse(phrasesJson) as MailPhrases;
+  } catch (e) {
+    throw new UserError('config', `${join(dir, 'phrases.json')} er ikke gyldig JSON (${(e as Error).message}). Ret filen, så den er gyldig JSON.`);
+  }
+  return { phrases, html, text };
+}
+
+/**
+ * Fills `{name}` placeholders in a phrase. Single pass: a value that itself contains `{...}` (a
+ * title, say) is never substituted again.
+ */
+export function fillPhrase(phrase: string, values: Readonly<Record<string, string | number>>): string {
+  return phrase.replace(/\{([^{}]+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+}
+
+/** Fills `{{slot}}` in a skeleton, single pass; slots without a value become empty. */
+export function fillSkeleton(skeleton: string, slots: Readonly<Record<string, string>>): string {
+  return skeleton.replace(/\{\{(\w+)\}\}/g, (_whole, key: string) => slots[key] ?? '');
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
