@@ -59,3 +59,19 @@ it('killed at the lease, after rendering, mid-upload and between messages, then 
   expect([...byId.values()].every((n) => n === 1)).toBe(true);
   expect(received.filter((m) => m.subject.startsWith('Dagsorden: Chefforum torsdag d. 24. marts 2022 kl. 09:00'))).toHaveLength(9);
 }, 180_000);
+
+it('an unreachable mail server ends the run with exit 3 and a Danish explanation; the next run continues', async () => {
+  const out = await mkdtemp(join(tmpdir(), 'dagsorden-smtp-down-'));
+  const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'dist', 'src', 'cli.js'), 'publish', '--workbook', BUNDLED_WORKBOOK, '--out', out, '--now', '2022-03-18T12:00'], {
+    env: { ...process.env, DAGSORDEN_MAIL: 'smtp', DAGSORDEN_SMTP_URL: 'smtp://127.0.0.1:1', DAGSORDEN_SOFFICE: '/ingen/libreoffice' },
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  expect(code).toBe(3);
+  expect(stderr).toContain('Fejl: Mailserveren smtp://127.0.0.1:1 kunne ikke modtage beskeden');
+  expect(stderr).toContain('næste kørsel fortsætter');
+  const before = received.length;
+  expect(await publish(out)).toBe(0);
+  expect(received.length - before).toBe(18);
+}, 120_000);

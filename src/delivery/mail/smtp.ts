@@ -69,12 +69,12 @@ export function smtpTransport(options: SmtpOptions): MailTransport {
   return {
     description: `SMTP ${describeSmtpUrl(options.url)}`,
     async send(mail: OutgoingMail): Promise<void> {
-      await sendViaSmtp(transporter, mail, options.envelopeFrom ?? fromAddressOf(mail.raw));
+      await sendViaSmtp(transporter, mail, options.envelopeFrom ?? fromAddressOf(mail.raw), options.url);
     },
   };
 }
 
-async function sendViaSmtp(transporter: ReturnType<typeof createTransport>, mail: OutgoingMail, from: string): Promise<void> {
+async function sendViaSmtp(transporter: ReturnType<typeof createTransport>, mail: OutgoingMail, from: string, url: string): Promise<void> {
   try {
     await transporter.sendMail({ envelope: { from, to: [mail.to] }, raw: mail.raw });
   } catch (e) {
@@ -87,6 +87,8 @@ async function sendViaSmtp(transporter: ReturnType<typeof createTransport>, mail
       const code = first.responseCode ?? err.responseCode;
       throw new RecipientRejected(mail.to, code, first.response ?? err.response ?? err.message, code === undefined || code >= 500);
     }
-    throw e;
+    // NOTE: anything else is the server or the network, not this recipient: the run stops (exit 3) and
+    // the next run continues with this message, whose intent is already recorded.
+    throw new UserError('service', `Mailserveren ${describeSmtpUrl(url)} kunne ikke modtage beskeden til ${mail.to} (${err.code ?? 'fejl'}: ${err.message}). Det, der allerede er sendt, er registreret; næste kørsel fortsætter. Kontrollér DAGSORDEN_SMTP_URL og at serveren svarer.`);
   }
 }
