@@ -37,7 +37,8 @@ export function createComposer(settings: Settings, template: MailTemplate): Comp
         kind,
         version: action.version,
         sequence: action.sequence,
-        links: r.links,
+        // NOTE: only real web links (Drive); a local path means nothing in a member's mailbox.
+        links: Object.fromEntries(Object.entries(r.links).filter(([, url]) => url && /^https?:\/\//.test(url))),
         ...(r.pdf ? { pdf: r.pdf } : {}),
         ...(changes ? { changes } : {}),
         cancelled: action.purpose === 'aflysning',
