@@ -10,8 +10,9 @@ export interface SourceOptions {
 }
 
 export async function openSource(opts: SourceOptions, env: NodeJS.ProcessEnv = process.env): Promise<WorkbookSource> {
-  const sheet = opts.sheet ?? (opts.workbook ? undefined : env.DAGSORDEN_SHEET);
-  const workbook = opts.workbook ?? env.DAGSORDEN_WORKBOOK;
+  // NOTE: an empty variable (`DAGSORDEN_SHEET=` in a crontab) counts as unset.
+  const sheet = opts.sheet || (opts.workbook ? undefined : env.DAGSORDEN_SHEET?.trim() || undefined);
+  const workbook = opts.workbook || env.DAGSORDEN_WORKBOOK?.trim() || undefined;
   if (opts.sheet && opts.workbook) throw new UserError('usage', 'Angiv enten --workbook eller --sheet, ikke begge.');
   if (sheet) {
     const { googleSheetSource } = await import('../workbook/sheets.js');

@@ -1,5 +1,6 @@
 // Reads a local .xlsx workbook (the embedded default) into the raw grid shape with exceljs.
 
+import { access } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { UserError } from '../errors.js';
 import { serialFromUtcDate, type RawGrid, type RawValue, type RawWorkbook, type WorkbookSource } from './raw.js';
@@ -41,11 +42,13 @@ function gridFromWorksheet(ws: ExcelJS.Worksheet): RawGrid {
 
 export async function readXlsxFile(path: string): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();
+  // NOTE: exceljs reports a missing file without an error code, so look first.
+  if (!(await access(path).then(() => true, () => false))) {
+    throw new UserError('config', `Regnearket ${path} findes ikke. Angiv en eksisterende .xlsx-fil med --workbook.`);
+  }
   try {
     await wb.xlsx.readFile(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError('config', `Regnearket ${path} findes ikke. Angiv en eksisterende .xlsx-fil med --workbook.`);
     throw new UserError('config', `Regnearket ${path} kunne ikke læses som .xlsx (${(e as Error).message}). Gem filen som Excel-projektmappe (.xlsx) og prøv igen.`);
   }
   return wb;
