@@ -1,0 +1,128 @@
+// Writes a run's documents to disk: every .docx, then all PDFs in one LibreOffice start, then the
+// .docx again with the page numbers the PDF's layout gave (so Word shows them without updating).
+
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DocumentFormat } from '../delivery/ports.js';
+import type { Meeting, Settings } from '../model.js';
+import { buildDocx, documentNames, itemHeadingPrefix } from './docx.js';
+import type { DocumentKind, Edition } from './edition.js';
+import { convertToPdfFiles, findSoffice, readPdfLayout } from './pdf.js';
+import type { Template } from './template.js';
+
+export interface DocumentRequest {
+  readonly meeting: Meeting;
+  readonly kind: DocumentKind;
+  readonly edition: Edition;
+}
+
+export interface WriteDocumentsOptions {
+  readonly formats: ReadonlySet<DocumentFormat>;
+  /** The LibreOffice program; undefined when it is not installed (then only .docx is written). */
+  readonly soffice: string | undefined;
+}
+
+export interface WrittenDocuments {
+  /** Every file written, in request order, .docx before .pdf. */
+  readonly files: string[];
+  /** PDFs were asked for but LibreOffice is missing: .docx was written instead. */
+  readonly pdfSkipped: boolean;
+}
+
+/** A Møde-id as a folder name: characters no file system allows become `-`. */
+export function folderName(meetingId: string): string {
+  // eslint-disable-next-line no-control-regex
+  return meetingId.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '-').replace(/^\.+/, '-') || '-';
+}
+
+/** `DIR/<Møde-id>/<kind>-<edition>.<format>` */
+export function documentPath(outDir: string, request: Pick<DocumentRequest, 'kind' | 'edition'> & { meeting: Pick<Meeting, 'id'> }, format: DocumentFormat): string {
+  return join(outDir, folderName(request.meeting.id), `${request.kind}-${request.edition}.${format}`);
+}
+
+export async function writeDocuments(
+  requests: readonly DocumentRequest[],
+  settings: Settings,
+  template: Template,
+  outDir: string,
+  options: WriteDocumentsOptions,
+): Promise<WrittenDocuments> {
+  const wantPdf = options.formats.has('pdf');
+  const makePdf = wantPdf && options.soffice !== undefined;
+  // NOTE: without LibreOffice the .docx is the only document the user gets, so it is written even when
+  // only PDF was asked for.
+  const keepDocx = options.formats.has('docx') || !makePdf;
+  const scratch = keepDocx ? undefined : await mkdtemp(join(tmpdir(), 'dagsorden-docx-'));
+  try {
+    const docxPaths = requests.map((r, i) => (scratch ? join(scratch, `${i}.docx`) : documentPath(outDir, r, 'docx')));
+    await Promise.all(
+      requests.map(async (r, i) => {
+        // NOTE: without a PDF to read the pages from, Word gets the layout estimate's page numbers.
+        const bytes = await buildDocx(r.meeting, settings, r.kind, r.edition, template, { estimatePages: !makePdf });
+        if (!scratch) await mkdir(join(outDir, folderName(r.meeting.id)), { recursive: true });
+        await writeFile(docxPaths[i]!, bytes);
+      }),
+    );
+    const files = keepDocx ? [...docxPaths] : [];
+    if (makePdf) {
+      const pdfPaths = requests.map((r) => documentPath(outDir, r, 'pdf'));
+      await convertToPdfFiles(
+        requests.map((_, i) => ({ docx: docxPaths[i]!, pdf: pdfPaths[i]! })),
+        { soffice: options.soffice },
+      );
+      files.push(...pdfPaths);
+      if (keepDocx) {
+        const prefix = itemHeadingPrefix(template);
+        await Promise.all(
+          requests.map(async (r, i) => {
+            // Without pdftohtml to read the PDF's pages, the layout estimate's are the next best.
+            const layout = await readPdfLayout(pdfPaths[i]!, prefix);
+            const bytes = await buildDocx(r.meeting, settings, r.kind, r.edition, template, layout ?? { estimatePages: true });
+            await writeFile(docxPaths[i]!, bytes);
+          }),
+        );
+      }
+    }
+    return { files, pdfSkipped: wantPdf && !makePdf };
+  } finally {
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** One edition of a document as bytes, for the publish step. */
+export interface RenderedDocument {
+  readonly files: ReadonlyMap<DocumentFormat, Uint8Array>;
+  /** `Dagsorden Chefforum 24-03-2022`: safe for every edition (never an item's title). */
+  readonly title: string;
+  /** File name without extension, e.g. for e-mail attachments. */
+  readonly fileStem: string;
+}
+
+/**
+ * Renders documents to bytes in a temporary folder: all PDFs in one LibreOffice start. The shape
+ * the publish runner asks of a renderer (`formats`, `renderAll`).
+ */
+export function documentRenderer(template: Template, soffice: string | undefined = findSoffice()) {
+  const formats: readonly DocumentFormat[] = soffice ? ['docx', 'pdf'] : ['docx'];
+  return {
+    formats,
+    async renderAll(requests: readonly { meeting: Meeting; document: DocumentKind; edition: Edition }[], settings: Settings): Promise<RenderedDocument[]> {
+      const dir = await mkdtemp(join(tmpdir(), 'dagsorden-render-'));
+      try {
+        const asked = requests.map((r) => ({ meeting: r.meeting, kind: r.document, edition: r.edition }));
+        await writeDocuments(asked, settings, template, dir, { formats: new Set(formats), soffice });
+        return Promise.all(
+          asked.map(async (r) => {
+            const files = new Map<DocumentFormat, Uint8Array>();
+            for (const f of formats) files.set(f, await readFile(documentPath(dir, r, f)));
+            const { title } = documentNames(r.meeting, r.kind, template);
+            return { files, title, fileStem: title };
+          }),
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
