@@ -2,7 +2,7 @@
 // number: every later step (documents, e-mail bodies, file metadata) works from this view, so closed
 // content cannot reach a public output by accident.
 
-import type { Item, Meeting } from '../model.js';
+import type { Item, Meeting, Member } from '../model.js';
 
 export type DocumentKind = 'dagsorden' | 'referat';
 export type Edition = 'medlemmer' | 'offentlig';
@@ -36,6 +36,11 @@ export function editionView(meeting: Meeting, edition: Edition): MeetingView {
         : { ...item, redacted: false },
     ),
   };
+}
+
+/** The edition a member is entitled to. */
+export function editionFor(member: Pick<Member, 'seesClosed'>): Edition {
+  return member.seesClosed ? 'medlemmer' : 'offentlig';
 }
 
 export function isRedacted(item: ViewItem): item is RedactedItem {

@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { EDITIONS, type DocumentKind, type Edition } from '../documents/edition.js';
+import { editionFor, EDITIONS, type DocumentKind, type Edition } from '../documents/edition.js';
 import { contentHash } from '../documents/hash.js';
 import type { DocumentFormat, LogEntry } from '../delivery/ports.js';
 import { heldBackMeetings, sendingHeldBack, type Meeting, type Member, type Problem, type Settings, type WorkbookModel } from '../model.js';
@@ -107,8 +107,6 @@ export function recipientsOf(meeting: Meeting, members: readonly Member[]): Memb
   const forum = meeting.forum.toLowerCase();
   return members.filter((m) => m.active && m.fora.some((f) => f.toLowerCase() === forum));
 }
-
-export const editionFor = (member: Member): Edition => (member.seesClosed ? 'medlemmer' : 'offentlig');
 
 const done = (e: LogEntry): boolean => e.status === 'udført';
 

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { editionView, isRedacted, type DocumentKind, type Edition, type MeetingView } from '../../documents/edition.js';
+import { editionFor, editionView, isRedacted, type DocumentKind, type MeetingView } from '../../documents/edition.js';
 import { UserError } from '../../errors.js';
 import type { Meeting, Member, Settings } from '../../model.js';
 import { meetingDateInline, meetingDateLine } from '../../text/danish.js';
@@ -58,9 +58,7 @@ export interface MessageKey {
   readonly cancelled?: boolean;
 }
 
-export function editionFor(member: Pick<Member, 'seesClosed'>): Edition {
-  return member.seesClosed ? 'medlemmer' : 'offentlig';
-}
+export { editionFor };
 
 /** Parses Indstillinger → Afsender (`Navn <adresse>`). */
 export function senderOf(settings: Pick<Settings, 'sender'>): CalendarPerson & { domain: string } {

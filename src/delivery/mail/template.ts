@@ -63,9 +63,8 @@ export async function loadMailTemplate(dir: string = MAIL_TEMPLATE_DIR): Promise
  * Fills `{name}` placeholders in a phrase. Single pass: a value that itself contains `{...}` (a
  * title, say) is never substituted again.
  */
-export function fillPhrase(phrase: string, values: Readonly<Record<string, string | number>>): string {
-  return phrase.replace(/\{([^{}]+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
-}
+/** `{name}` placeholders, as in the document phrases. */
+export { fill as fillPhrase } from '../../documents/template.js';
 
 /** Fills `{{slot}}` in a skeleton, single pass; slots without a value become empty. */
 export function fillSkeleton(skeleton: string, slots: Readonly<Record<string, string>>): string {
