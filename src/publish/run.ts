@@ -94,6 +94,9 @@ export interface RunResult {
 /** How long a run's lease holds if the run dies without releasing it. */
 export const LEASE_MINUTES = 15;
 
+/** How a staging ticket is kept in a send row's Detaljer. */
+const TICKET = 'kladde ';
+
 const key = (meetingId: string, document: string, edition: string): string => `${meetingId}|${document}|${edition}`;
 
 function uploadRow(a: PublishAction, format: DocumentFormat, at: string, status: LogEntry['status'], extra: Partial<LogEntry> = {}): LogEntry {
@@ -229,40 +232,78 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
     checkpoint('uploads recorded');
   }
 
-  let sent = 0;
-  for (const a of sends) {
+  const composeFor = async (a: SendAction): Promise<OutgoingMail> => {
     const meeting = meetings.get(a.meetingId)!;
+    const document = a.document === 'aflysning' ? 'dagsorden' : a.document;
+    const r = a.document === 'aflysning' ? undefined : rendered.get(key(a.meetingId, document, a.edition));
+    const pdfBytes = r?.files.get('pdf');
+    const previousSnapshot =
+      a.previousVersion === undefined
+        ? undefined
+        : log.find((e) => e.action === 'upload' && e.meetingId === a.meetingId && e.document === DOCUMENT_LABEL[document] && e.edition === a.edition && e.format === 'docx' && e.status === 'udført' && Number(e.version) === a.previousVersion)?.detail;
+    return composer.compose({
+      action: a,
+      meeting,
+      model,
+      ...(pdfBytes && r ? { pdf: { fileName: `${r.fileStem}.pdf`, bytes: pdfBytes } } : {}),
+      links: { pdf: knownFile(log, a.meetingId, document, a.edition, 'pdf')?.link, docx: knownFile(log, a.meetingId, document, a.edition, 'docx')?.link },
+      ...(previousSnapshot ? { previousSnapshot } : {}),
+      now,
+    });
+  };
+  /** The staging ticket (a Gmail draft id) recorded for a message by an earlier run. */
+  const ticketOf = (messageId: string): string | undefined =>
+    log.filter((e) => e.action === 'send' && e.messageId === messageId && e.detail?.startsWith(TICKET)).at(-1)?.detail?.slice(TICKET.length);
+  const recipientFailed = (a: SendAction, e: unknown): void => {
+    if (!isRecipientProblem(e)) throw e;
+    const detail = (e as Error).message;
+    failed.push({ action: a, detail });
+    done.push(sendRow(a, stamp(), 'fejlet', { detail }));
+    progress({ event: 'failed', action: a, detail });
+  };
+
+  // 1. Compose; after a crash, ask the transport whether a message begun earlier already went.
+  const outgoing: { a: SendAction; message: OutgoingMail; ticket?: string }[] = [];
+  for (const a of sends) {
     try {
-      const document = a.document === 'aflysning' ? 'dagsorden' : a.document;
-      const r = a.document === 'aflysning' ? undefined : rendered.get(key(a.meetingId, document, a.edition));
-      const pdfBytes = r?.files.get('pdf');
-      const previousSnapshot =
-        a.previousVersion === undefined
-          ? undefined
-          : log.find((e) => e.action === 'upload' && e.meetingId === a.meetingId && e.document === DOCUMENT_LABEL[document] && e.edition === a.edition && e.format === 'docx' && e.status === 'udført' && Number(e.version) === a.previousVersion)?.detail;
-      const message = await composer.compose({
-        action: a,
-        meeting,
-        model,
-        ...(pdfBytes && r ? { pdf: { fileName: `${r.fileStem}.pdf`, bytes: pdfBytes } } : {}),
-        links: { pdf: knownFile(log, a.meetingId, document, a.edition, 'pdf')?.link, docx: knownFile(log, a.meetingId, document, a.edition, 'docx')?.link },
-        ...(previousSnapshot ? { previousSnapshot } : {}),
-        now,
-      });
-      if (a.recover && mail.wasSent) {
-        const already = await mail.wasSent(message, a.messageId);
-        if (already) {
-          done.push(sendRow(a, stamp(), 'udført', { detail: 'fandtes allerede (afbrudt kørsel)' }));
-          if (!batchedSends) await state.appendLog(done.splice(0));
-          sent++;
-          continue;
-        }
+      const message = await composeFor(a);
+      const ticket = ticketOf(a.messageId);
+      if (a.recover && mail.wasSent && (await mail.wasSent(message, ticket))) {
+        done.push(sendRow(a, stamp(), 'udført', { detail: 'var allerede sendt (afbrudt kørsel)' }));
+        if (!batchedSends) await state.appendLog(done.splice(0));
+        continue;
       }
+      outgoing.push({ a, message, ...(ticket ? { ticket } : {}) });
+    } catch (e) {
+      recipientFailed(a, e);
+    }
+  }
+  // 2. A staging transport (Gmail drafts) stages every message and the tickets are recorded in one
+  //    write before anything is sent: a staged message that went can be recognised by its ticket.
+  if (mail.prepare) {
+    const staged: LogEntry[] = [];
+    for (const o of outgoing) {
+      if (o.ticket) continue;
+      try {
+        o.ticket = await mail.prepare(o.message);
+        staged.push(sendRow(o.a, stamp(), 'påbegyndt', { detail: TICKET + o.ticket }));
+      } catch (e) {
+        recipientFailed(o.a, e);
+      }
+    }
+    await state.appendLog(staged);
+    log = [...log, ...staged];
+    checkpoint('staged');
+  }
+  // 3. Send.
+  let sent = 0;
+  for (const o of outgoing) {
+    const a = o.a;
+    if (mail.prepare && !o.ticket) continue; // staging failed for this recipient: recorded above
+    try {
       if (!batchedSends) await state.appendLog([sendRow(a, stamp(), 'påbegyndt')]);
       checkpoint(`before send ${a.messageId}`);
-      let ticket: string | undefined;
-      if (mail.prepare) ticket = await mail.prepare(message);
-      await mail.send(message, ticket);
+      await mail.send(o.message, o.ticket);
       done.push(sendRow(a, stamp(), 'udført'));
       // NOTE: a transport that cannot tell afterwards whether a message went (SMTP) gets its result
       // recorded at once, insisting, so the only uncertain window is a process dying between the
@@ -272,11 +313,7 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
       progress({ event: 'done', action: a });
       checkpoint(`after send ${a.messageId}`);
     } catch (e) {
-      if (!isRecipientProblem(e)) throw e;
-      const detail = (e as Error).message;
-      failed.push({ action: a, detail });
-      done.push(sendRow(a, stamp(), 'fejlet', { detail }));
-      progress({ event: 'failed', action: a, detail });
+      recipientFailed(a, e);
     }
   }
 

@@ -31,9 +31,35 @@ export function driveLikeStore(): DocumentStore & { files: Map<string, { key: st
   };
 }
 
-/** Records deliveries. `canTell`: like the outbox or Gmail drafts, it can say afterwards whether a message went. */
-export function recordingTransport(canTell: boolean): MailTransport & { delivered: OutgoingMail[] } {
+/**
+ * Records deliveries. `canTell`: like the outbox, it can say afterwards whether a message went.
+ * `drafts`: like Gmail's drafts, a message is staged first and its ticket recorded; a sent draft is
+ * gone, so sending it again fails as already sent.
+ */
+export function recordingTransport(canTell: boolean | 'drafts'): MailTransport & { delivered: OutgoingMail[] } {
   const delivered: OutgoingMail[] = [];
+  if (canTell === 'drafts') {
+    const drafts = new Map<string, OutgoingMail>();
+    let next = 1;
+    return {
+      description: 'recording drafts',
+      delivered,
+      async prepare(mail: OutgoingMail): Promise<string> {
+        const id = `d${next++}`;
+        drafts.set(id, mail);
+        return id;
+      },
+      async send(_mail: OutgoingMail, ticket?: string): Promise<void> {
+        const draft = ticket ? drafts.get(ticket) : undefined;
+        if (!draft) return; // already sent: Gmail answers 404, which the transport takes as sent
+        drafts.delete(ticket!);
+        delivered.push(draft);
+      },
+      async wasSent(_mail: OutgoingMail, ticket?: string): Promise<boolean | undefined> {
+        return ticket ? !drafts.has(ticket) : false;
+      },
+    };
+  }
   const t: MailTransport & { delivered: OutgoingMail[] } = {
     description: 'recording',
     delivered,
