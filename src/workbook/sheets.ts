@@ -100,7 +100,15 @@ export interface GoogleSheetSourceOptions {
   readonly google?: Google;
 }
 
-export function googleSheetSource(spreadsheetId: string, env: NodeJS.ProcessEnv, opts: GoogleSheetSourceOptions = {}): WorkbookSource {
+/** The Google source: also gives the runner the spreadsheet id and its signed-in session to share. */
+export interface GoogleSheetSource extends WorkbookSource {
+  readonly kind: 'google';
+  readonly spreadsheetId: string;
+  /** The session the reads use, for the Drive store, the write-back and Gmail (one sign-in per run). */
+  session(): Promise<Google>;
+}
+
+export function googleSheetSource(spreadsheetId: string, env: NodeJS.ProcessEnv, opts: GoogleSheetSourceOptions = {}): GoogleSheetSource {
   const id = spreadsheetIdOf(spreadsheetId);
   if (!/^[A-Za-z0-9_-]{10,}$/.test(id)) {
     throw new UserError('usage', `"${spreadsheetId}" ligner ikke et Google Sheet-id. Brug den lange kode mellem /d/ og /edit i regnearkets adresse.`);
@@ -110,6 +118,9 @@ export function googleSheetSource(spreadsheetId: string, env: NodeJS.ProcessEnv,
 
   return {
     description: `Google Sheet ${id}`,
+    kind: 'google',
+    spreadsheetId: id,
+    session: google,
     async readWorkbook(tabs: readonly string[]): Promise<RawWorkbook> {
       const g = await google();
       const sheets = await g.sheets();

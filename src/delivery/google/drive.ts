@@ -1,0 +1,236 @@
+// The DocumentStore on Google Drive: a folder per meeting and edition, the members' edition shared
+// with the members only, the public edition with anyone who has the link; each file found again by its
+// appProperties and updated in place (same id, a new revision) when its content changes.
+
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { drive_v3 } from '@googleapis/drive';
+import type { Edition } from '../../documents/edition.js';
+import type { DocumentFile, DocumentKey, DocumentStore, PublishedFile } from '../ports.js';
+import { openGoogle, type Google } from './client.js';
+import { translateGoogleError, type GoogleTarget } from './errors.js';
+import { googleErrorFacts, withRetry } from './retry.js';
+
+export const FOLDER_MIME = 'application/vnd.google-apps.folder';
+
+/** The Indstillinger key that names each edition's parent folder (for messages). */
+const SETTING: Record<Edition, string> = { medlemmer: 'Drive-mappe medlemmer', offentlig: 'Drive-mappe offentlig' };
+const ROOT_NAMES: Record<Edition, string> = { medlemmer: 'Dagsordener og referater – medlemmer', offentlig: 'Dagsordener og referater – offentlige' };
+
+export interface DriveStoreOptions {
+  /** The session; opened from `env` when absent. */
+  readonly google?: Google | Promise<Google>;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Parent folders by edition (Indstillinger: Drive-mappe medlemmer / offentlig); created when absent. */
+  readonly folders?: Readonly<Partial<Record<Edition, string>>>;
+  /** Who may open the members' edition (the active members' e-mail addresses). */
+  readonly memberEmails: readonly string[];
+}
+
+/** `appProperties has { key='k' and value='v' }`, with the value escaped for the query language. */
+function has(key: string, value: string): string {
+  return `appProperties has { key='${key}' and value='${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}' }`;
+}
+
+/** The appProperties that identify a published file. */
+export function documentProperties(key: DocumentKey): Record<string, string> {
+  return { meeting: key.meetingId, kind: key.kind, edition: key.edition, format: key.format };
+}
+
+export function documentQuery(key: DocumentKey): string {
+  return [...Object.entries(documentProperties(key)).map(([k, v]) => has(k, v)), `mimeType != '${FOLDER_MIME}'`, 'trashed = false'].join(' and ');
+}
+
+/** A short, stable fingerprint of who should have access (kept on the folder to skip re-sharing). */
+export function membersFingerprint(emails: readonly string[]): string {
+  const list = [...new Set(emails.map((e) => e.trim().toLowerCase()))].sort().join(',');
+  return createHash('sha256').update(list).digest('hex').slice(0, 16);
+}
+
+const LIST_OPTIONS = { supportsAllDrives: true, includeItemsFromAllDrives: true, corpora: 'allDrives', spaces: 'drive' } as const;
+
+export class DriveDocumentStore implements DocumentStore {
+  readonly description = 'Google Drive';
+  private session?: Promise<Google>;
+  private readonly roots = new Map<Edition, Promise<string>>();
+  private readonly meetingFolders = new Map<string, Promise<string>>();
+  private readonly fingerprint: string;
+
+  constructor(private readonly opts: DriveStoreOptions) {
+    this.fingerprint = membersFingerprint(opts.memberEmails);
+  }
+
+  private google(): Promise<Google> {
+    return (this.session ??= Promise.resolve(this.opts.google ?? openGoogle(this.opts.env ?? process.env)));
+  }
+
+  /** Runs one Drive call under the retry policy and gives its data; failures become the Danish UserError. */
+  private async call<D>(label: string, target: GoogleTarget, f: (drive: drive_v3.Drive, o: { timeout: number }) => Promise<{ data: D }>, recover?: () => Promise<D | undefined>): Promise<D> {
+    const g = await this.google();
+    const drive = await g.drive();
+    try {
+      const res = await withRetry<{ data: D }>(
+        label,
+        (o) => f(drive, o),
+        g.policy,
+        recover
+          ? {
+              recover: async () => {
+                const data = await recover();
+                return data === undefined ? undefined : { data };
+              },
+            }
+          : {},
+      );
+      return res.data;
+    } catch (e) {
+      throw translateGoogleError(e, { target, account: await g.account(), timeoutMs: g.policy.timeoutMs });
+    }
+  }
+
+  async findDocument(key: DocumentKey): Promise<PublishedFile | undefined> {
+    const res = await this.call('drive.files.list', { kind: 'drive' }, (drive, o) =>
+      drive.files.list({ q: documentQuery(key), fields: 'files(id,webViewLink,createdTime)', orderBy: 'createdTime', pageSize: 10, ...LIST_OPTIONS }, o),
+    );
+    const file = res.files?.[0];
+    return file?.id ? { fileId: file.id, link: file.webViewLink ?? `https://drive.google.com/file/d/${file.id}/view` } : undefined;
+  }
+
+  async putDocument(file: DocumentFile, existing?: PublishedFile): Promise<PublishedFile> {
+    const appProperties = { ...documentProperties(file), hash: file.contentHash };
+    if (existing) {
+      try {
+        const res = await this.call('drive.files.update', { kind: 'file', id: existing.fileId, name: file.fileName }, (drive, o) =>
+          drive.files.update(
+            {
+              fileId: existing.fileId,
+              supportsAllDrives: true,
+              fields: 'id,webViewLink',
+              requestBody: { name: file.fileName, description: file.title, appProperties },
+              // NOTE: a fresh stream per attempt; media.body must be a Readable or a string (a Buffer fails).
+              media: { mimeType: file.mimeType, body: Readable.from([Buffer.from(file.bytes)]) },
+            },
+            o,
+          ),
+        );
+        return { fileId: res.id ?? existing.fileId, link: res.webViewLink ?? existing.link };
+      } catch (e) {
+        // The file was deleted (or is no longer ours): publish it again rather than fail every run.
+        if (googleErrorFacts((e as Error).cause)?.status !== 404) throw e;
+      }
+    }
+    const folder = await this.meetingFolder(file.meetingId, file.edition);
+    const res = await this.call<drive_v3.Schema$File>(
+      'drive.files.create',
+      { kind: 'folder', id: folder },
+      (drive, o) =>
+        drive.files.create(
+          {
+            supportsAllDrives: true,
+            fields: 'id,webViewLink',
+            requestBody: { name: file.fileName, parents: [folder], mimeType: file.mimeType, description: file.title, appProperties },
+            media: { mimeType: file.mimeType, body: Readable.from([Buffer.from(file.bytes)]) },
+          },
+          o,
+        ),
+      // NOTE: a create whose answer was lost may have made the file: look before making a second.
+      async () => {
+        const found = await this.findDocument(file);
+        return found ? { id: found.fileId, webViewLink: found.link } : undefined;
+      },
+    );
+    if (!res.id) throw new Error(`Drive created ${file.fileName} but returned no id.`);
+    return { fileId: res.id, link: res.webViewLink ?? `https://drive.google.com/file/d/${res.id}/view` };
+  }
+
+  // ---- folders ---------------------------------------------------------------------------------
+
+  /** The edition's parent: the configured folder, or one dagsorden made earlier, or a new one. */
+  private root(edition: Edition): Promise<string> {
+    const configured = this.opts.folders?.[edition];
+    if (configured) return Promise.resolve(configured);
+    let p = this.roots.get(edition);
+    if (!p) {
+      p = this.findOrCreateFolder({ role: 'root', edition }, ROOT_NAMES[edition], undefined, edition);
+      p.catch(() => this.roots.delete(edition));
+      this.roots.set(edition, p);
+    }
+    return p;
+  }
+
+  private meetingFolder(meetingId: string, edition: Edition): Promise<string> {
+    const key = `${edition}/${meetingId}`;
+    let p = this.meetingFolders.get(key);
+    if (!p) {
+      p = (async () => {
+        const parent = await this.root(edition);
+        const id = await this.findOrCreateFolder({ role: 'meeting', meeting: meetingId, edition }, meetingId, parent, edition);
+        return id;
+      })();
+      p.catch(() => this.meetingFolders.delete(key));
+      this.meetingFolders.set(key, p);
+    }
+    return p;
+  }
+
+  private async findOrCreateFolder(props: Record<string, string>, name: string, parent: string | undefined, edition: Edition): Promise<string> {
+    const q = [...Object.entries(props).map(([k, v]) => has(k, v)), `mimeType = '${FOLDER_MIME}'`, 'trashed = false', ...(parent ? [`'${parent}' in parents`] : [])].join(' and ');
+    const target: GoogleTarget = parent ? { kind: 'folder', id: parent, setting: this.opts.folders?.[edition] ? SETTING[edition] : undefined } : { kind: 'drive' };
+    const find = async () => {
+      const res = await this.call('drive.files.list', target, (drive, o) => drive.files.list({ q, fields: 'files(id,appProperties)', orderBy: 'createdTime', pageSize: 10, ...LIST_OPTIONS }, o));
+      return res.files?.[0];
+    };
+    let folder = await find();
+    if (!folder) {
+      const res = await this.call(
+        'drive.files.create',
+        target,
+        (drive, o) => drive.files.create({ supportsAllDrives: true, fields: 'id,appProperties', requestBody: { name, mimeType: FOLDER_MIME, appProperties: props, ...(parent ? { parents: [parent] } : {}) } }, o),
+        find,
+      );
+      folder = res;
+    }
+    const id = folder.id!;
+    if (props.role === 'meeting') await this.share(id, edition, folder.appProperties ?? {});
+    return id;
+  }
+
+  /**
+   * Members' folders: readable by exactly the members; public folders: by anyone with the link.
+   * NOTE: done once per folder and again only when the member list changed (its fingerprint is kept
+   * in the folder's appProperties, set after the sharing succeeded).
+   */
+  private async share(folderId: string, edition: Edition, props: Record<string, string>): Promise<void> {
+    const target: GoogleTarget = { kind: 'folder', id: folderId };
+    const wanted = edition === 'offentlig' ? 'anyone' : this.fingerprint;
+    if (props.shared === wanted) return;
+    if (edition === 'offentlig') {
+      await this.call('drive.permissions.create', target, (drive, o) =>
+        drive.permissions.create({ fileId: folderId, supportsAllDrives: true, requestBody: { type: 'anyone', role: 'reader', allowFileDiscovery: false } }, o),
+      );
+    } else {
+      const list = await this.call('drive.permissions.list', target, (drive, o) =>
+        drive.permissions.list({ fileId: folderId, supportsAllDrives: true, fields: 'permissions(id,type,role,emailAddress)' }, o),
+      );
+      const current = list.permissions ?? [];
+      const members = new Set(this.opts.memberEmails.map((e) => e.trim().toLowerCase()));
+      for (const email of members) {
+        if (current.some((p) => p.type === 'user' && p.emailAddress?.toLowerCase() === email)) continue;
+        await this.call('drive.permissions.create', target, (drive, o) =>
+          drive.permissions.create({ fileId: folderId, supportsAllDrives: true, sendNotificationEmail: false, requestBody: { type: 'user', role: 'reader', emailAddress: email } }, o),
+        );
+      }
+      // Former members lose access; owners and editors (the secretariat) are left alone.
+      for (const p of current) {
+        if (p.type === 'anyone' || (p.type === 'user' && p.role === 'reader' && p.emailAddress && !members.has(p.emailAddress.toLowerCase()))) {
+          await this.call('drive.permissions.delete', target, (drive, o) => drive.permissions.delete({ fileId: folderId, permissionId: p.id!, supportsAllDrives: true }, o));
+        }
+      }
+    }
+    await this.call('drive.files.update', target, (drive, o) => drive.files.update({ fileId: folderId, supportsAllDrives: true, fields: 'id', requestBody: { appProperties: { shared: wanted } } }, o));
+  }
+}
+
+export function driveDocumentStore(opts: DriveStoreOptions): DriveDocumentStore {
+  return new DriveDocumentStore(opts);
+}

@@ -1,0 +1,414 @@
+// The StateStore on the Google Sheet: the `Udsendelser` log, the script's own Møder columns
+// (Dagsorden, Referat, Senest udsendt) and the `Validering` tab. Reads cost nothing (the workbook read
+// already holds them); each write is ONE call and touches only script-owned cells.
+
+import { LOG_TAB, MEETINGS_TAB, PROBLEMS_TAB, columnLetter, type TabSpec } from '../../../sheets-schema/schema.js';
+import type { sheets_v4 } from '@googleapis/sheets';
+import type { RawGrid, RawValue, RawWorkbook } from '../../workbook/raw.js';
+import { isCellError } from '../../workbook/raw.js';
+import { sheetReadInfo, tabRange } from '../../workbook/sheets.js';
+import type { LogAction, LogEntry, LogStatus, StateStore, WriteBack } from '../ports.js';
+import { openGoogle, type Google } from './client.js';
+import { translateGoogleError } from './errors.js';
+import { withRetry } from './retry.js';
+
+const LOG_ACTIONS: readonly LogAction[] = ['lease', 'upload', 'send', 'notify'];
+const LOG_STATUSES: readonly LogStatus[] = ['påbegyndt', 'udført', 'fejlet', 'sluppet'];
+
+/** The LogEntry fields, in column order: the schema's column keys are LogEntry's property names. */
+const LOG_KEYS: readonly string[] = LOG_TAB.columns.map((c) => c.key);
+
+function text(v: RawValue | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (isCellError(v)) return v.error;
+  return String(v).trim();
+}
+
+/** Column key → index, found by header text; the schema's order when the header row is empty. */
+function columnsOf(tab: TabSpec, header: readonly RawValue[] | undefined): Map<string, number> {
+  const map = new Map<string, number>();
+  const headers = (header ?? []).map(text);
+  if (headers.every((h) => h === '')) {
+    tab.columns.forEach((c, i) => map.set(c.key, i));
+    return map;
+  }
+  for (const col of tab.columns) {
+    const at = headers.indexOf(col.header);
+    if (at >= 0) map.set(col.key, at);
+  }
+  return map;
+}
+
+/**
+ * The log as the `Udsendelser` rows hold it (pure: works on the grid the workbook read returned).
+ * Rows that are not a log entry (no time, unknown action or status) are skipped.
+ */
+export function parseLogRows(grid: RawGrid | undefined): LogEntry[] {
+  if (!grid) return [];
+  const cols = columnsOf(LOG_TAB, grid.rows[0]);
+  const out: LogEntry[] = [];
+  for (const row of grid.rows.slice(1)) {
+    const entry: Record<string, string> = {};
+    for (const key of LOG_KEYS) {
+      const at = cols.get(key);
+      const v = at === undefined ? '' : text(row[at]);
+      if (v !== '') entry[key] = v;
+    }
+    // NOTE: a lease row has no meeting; it must survive the round trip like any other.
+    if (!entry.at) continue;
+    entry.meetingId ??= '';
+    if (!LOG_ACTIONS.includes(entry.action as LogAction) || !LOG_STATUSES.includes(entry.status as LogStatus)) continue;
+    out.push(entry as unknown as LogEntry);
+  }
+  return out;
+}
+
+/** One log entry as a row in the schema's column order. */
+export function logRow(entry: LogEntry): string[] {
+  const fields = entry as unknown as Record<string, unknown>;
+  return LOG_KEYS.map((key) => {
+    const v = fields[key];
+    return v === undefined || v === null ? '' : String(v);
+  });
+}
+
+/** The Validering tab's rows (header first) for a problem list. */
+export function problemRows(problems: WriteBack['problems']): string[][] {
+  return [PROBLEMS_TAB.columns.map((c) => c.header), ...problems.map((p) => [p.tab, p.cell ? `${p.tab}!${p.cell}` : p.tab, p.message])];
+}
+
+/** A cell the write-back will set: zero-based position, the text, and an optional in-sheet link. */
+interface CellWrite {
+  readonly tab: string;
+  readonly row: number;
+  readonly col: number;
+  readonly value: string;
+  /** `{ tab, cell }` of the cell to link to (Validering's Celle column). */
+  readonly linkTo?: { readonly tab: string; readonly cell: string };
+}
+
+interface TabState {
+  /** Rows as known now (after our own writes), as text. */
+  rows: string[][];
+  exists: boolean;
+}
+
+export interface SheetsStateStoreOptions {
+  /** The workbook as read by googleSheetSource (its Møder, Udsendelser and Validering grids). */
+  readonly raw: RawWorkbook;
+  readonly spreadsheetId?: string;
+  /** The session to use; opened from `env` when absent. */
+  readonly google?: Google | Promise<Google>;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** What a write did: for call counting and tests. */
+export interface WriteReport {
+  /** Google calls made: 0 (nothing changed), 1, or 2 (a metadata read first). */
+  readonly calls: number;
+  readonly cells: number;
+  readonly path: 'none' | 'values' | 'cells';
+}
+
+export class SheetsStateStore implements StateStore {
+  readonly description: string;
+  readonly spreadsheetId: string;
+  /** The last write's report. */
+  lastWrite: WriteReport = { calls: 0, cells: 0, path: 'none' };
+  private readonly tabs = new Map<string, TabState>();
+  private readonly gridSize = new Map<string, { rows: number; columns: number }>();
+  private sheetIds?: Map<string, number>;
+  private readonly log: LogEntry[];
+  private session?: Promise<Google>;
+
+  constructor(private readonly opts: SheetsStateStoreOptions) {
+    const info = sheetReadInfo(opts.raw);
+    const id = opts.spreadsheetId ?? info?.spreadsheetId;
+    if (!id) throw new Error('SheetsStateStore needs the spreadsheet id (or a workbook read by googleSheetSource).');
+    this.spreadsheetId = id;
+    this.description = `Google Sheet ${id}`;
+    for (const [name, size] of info?.gridSize ?? []) this.gridSize.set(name, { ...size });
+    if (info?.sheetIds) this.sheetIds = new Map(info.sheetIds);
+    for (const name of [MEETINGS_TAB.name, LOG_TAB.name, PROBLEMS_TAB.name]) {
+      const grid = opts.raw.grids.get(name);
+      this.tabs.set(name, { rows: (grid?.rows ?? []).map((r) => r.map(text)), exists: !!grid });
+    }
+    this.log = parseLogRows(opts.raw.grids.get(LOG_TAB.name));
+  }
+
+  private google(): Promise<Google> {
+    return (this.session ??= Promise.resolve(this.opts.google ?? openGoogle(this.opts.env ?? process.env)));
+  }
+
+  async readLog(): Promise<LogEntry[]> {
+    return [...this.log];
+  }
+
+  async appendLog(entries: readonly LogEntry[]): Promise<void> {
+    await this.write(this.logWrites(entries), undefined);
+    this.log.push(...entries);
+  }
+
+  /**
+   * Writes the script's Møder cells and, when it changed, the whole Validering tab; with `logEntries`
+   * the log rows go in the same call (the runner's "one batched write-back").
+   */
+  async writeBack(update: WriteBack, logEntries: readonly LogEntry[] = []): Promise<void> {
+    const cells = [...this.meetingWrites(update), ...this.logWrites(logEntries)];
+    await this.write(cells, update.problems);
+    this.log.push(...logEntries);
+  }
+
+  // ---- what to write -------------------------------------------------------------------------
+
+  private tab(name: string): TabState {
+    return this.tabs.get(name)!;
+  }
+
+  private meetingWrites(update: WriteBack): CellWrite[] {
+    const meetings = this.tab(MEETINGS_TAB.name);
+    if (!meetings.exists || update.meetings.size === 0) return [];
+    const header = meetings.rows[0] ?? [];
+    const idCol = header.indexOf('Møde-id');
+    if (idCol < 0) return [];
+    const out: CellWrite[] = [];
+    const owned = MEETINGS_TAB.columns.filter((c) => c.scriptOwned).map((c) => c.header);
+    const headerRow = [...header];
+    for (const [meetingId, values] of update.meetings) {
+      // NOTE: the row as read at the start of the run. Rows inserted meanwhile could shift it; only
+      // script-owned cells are ever written, and the next run's write-back puts them right again.
+      const row = meetings.rows.findIndex((r, i) => i > 0 && (r[idCol] ?? '') === meetingId);
+      if (row < 0) continue;
+      for (const [column, value] of Object.entries(values)) {
+        // NOTE: only the script's own columns, whatever the caller asks for.
+        if (!owned.includes(column)) continue;
+        let col = headerRow.indexOf(column);
+        if (col < 0) {
+          // The column was deleted: put its header back after the last one (an empty, unowned cell).
+          col = headerRow.length;
+          headerRow.push(column);
+          out.push({ tab: MEETINGS_TAB.name, row: 0, col, value: column });
+        }
+        if ((meetings.rows[row]?.[col] ?? '') !== value) out.push({ tab: MEETINGS_TAB.name, row, col, value });
+      }
+    }
+    return out;
+  }
+
+  private logWrites(entries: readonly LogEntry[]): CellWrite[] {
+    if (entries.length === 0) return [];
+    const log = this.tab(LOG_TAB.name);
+    const out: CellWrite[] = [];
+    let cols = columnsOf(LOG_TAB, log.rows[0]);
+    if (!log.exists || (log.rows[0] ?? []).every((h) => h === '')) {
+      LOG_TAB.columns.forEach((c, i) => out.push({ tab: LOG_TAB.name, row: 0, col: i, value: c.header }));
+      cols = new Map(LOG_TAB.columns.map((c, i) => [c.key, i]));
+    }
+    // NOTE: explicit rows after the last known row (not values.append), so log rows can share the
+    // one batched write with the rest.
+    const first = Math.max(log.rows.length, 1);
+    entries.forEach((entry, n) => {
+      const values = logRow(entry);
+      LOG_TAB.columns.forEach((c, i) => {
+        const col = cols.get(c.key);
+        if (col !== undefined && values[i] !== '') out.push({ tab: LOG_TAB.name, row: first + n, col, value: values[i]! });
+      });
+    });
+    return out;
+  }
+
+  /** The Validering rewrite, or undefined when the tab already says exactly this. */
+  private problemWrites(problems: WriteBack['problems'] | undefined): { cells: CellWrite[]; clearFrom: number; clearTo: number } | undefined {
+    if (!problems) return undefined;
+    const tab = this.tab(PROBLEMS_TAB.name);
+    const wanted = problemRows(problems);
+    if (!tab.exists && problems.length === 0) return undefined;
+    const width = PROBLEMS_TAB.columns.length;
+    const current = tab.rows.map((r) => r.slice(0, width));
+    const same = current.length === wanted.length && current.every((r, i) => wanted[i]!.every((v, j) => (r[j] ?? '') === v) && r.slice(width).every((v) => v === ''));
+    if (tab.exists && same) return undefined;
+    const cells: CellWrite[] = [];
+    wanted.forEach((row, r) =>
+      row.forEach((value, c) => {
+        const p = r > 0 ? problems[r - 1] : undefined;
+        cells.push({ tab: PROBLEMS_TAB.name, row: r, col: c, value, ...(c === 1 && p?.cell ? { linkTo: { tab: p.tab, cell: p.cell } } : {}) });
+      }),
+    );
+    return { cells, clearFrom: wanted.length, clearTo: Math.max(wanted.length, tab.rows.length) };
+  }
+
+  // ---- how to write ----------------------------------------------------------------------------
+
+  private fits(cell: CellWrite): boolean {
+    const size = this.gridSize.get(cell.tab);
+    return !!size && cell.row < size.rows && cell.col < size.columns;
+  }
+
+  private async write(cells: CellWrite[], problems: WriteBack['problems'] | undefined): Promise<void> {
+    const rewrite = this.problemWrites(problems);
+    if (cells.length === 0 && !rewrite) {
+      this.lastWrite = { calls: 0, cells: 0, path: 'none' };
+      return;
+    }
+    const g = await this.google();
+    const sheets = await g.sheets();
+    const all = [...cells, ...(rewrite?.cells ?? [])];
+    const missingTab = all.some((c) => !this.tab(c.tab).exists);
+    try {
+      if (!rewrite && !missingTab && all.every((c) => this.fits(c))) {
+        await this.writeValues(sheets, g, all);
+        this.lastWrite = { calls: 1, cells: all.length, path: 'values' };
+      } else {
+        const calls = await this.writeCells(sheets, g, all, rewrite);
+        this.lastWrite = { calls, cells: all.length, path: 'cells' };
+      }
+    } catch (e) {
+      throw translateGoogleError(e, { target: { kind: 'spreadsheet', id: this.spreadsheetId }, account: await g.account(), timeoutMs: g.policy.timeoutMs });
+    }
+    this.remember(all, rewrite);
+  }
+
+  /** The steady state: one `values.batchUpdate`, RAW, so text that looks like a formula stays text. */
+  private async writeValues(sheets: sheets_v4.Sheets, g: Google, cells: CellWrite[]): Promise<void> {
+    const data = cells.map((c) => ({ range: `${tabRange(c.tab)}!${columnLetter(c.col)}${c.row + 1}`, values: [[c.value]] }));
+    await withRetry(
+      'sheets.values.batchUpdate',
+      (o) => sheets.spreadsheets.values.batchUpdate({ spreadsheetId: this.spreadsheetId, requestBody: { valueInputOption: 'RAW', data } }, o),
+      g.policy,
+    );
+  }
+
+  /**
+   * When a tab must be created or grown, or the Validering tab is rewritten (its cells link to the
+   * cells they name, which needs the tabs' ids): one `spreadsheets.batchUpdate` with `updateCells`,
+   * whose `stringValue`s are never parsed as formulas; plus one metadata read when the ids are unknown.
+   */
+  private async writeCells(sheets: sheets_v4.Sheets, g: Google, cells: CellWrite[], rewrite: ReturnType<SheetsStateStore['problemWrites']>): Promise<number> {
+    let calls = 1;
+    if (!this.sheetIds) {
+      const meta = await withRetry(
+        'sheets.spreadsheets.get',
+        (o) => sheets.spreadsheets.get({ spreadsheetId: this.spreadsheetId, fields: 'sheets.properties(sheetId,title,gridProperties(rowCount,columnCount))' }, o),
+        g.policy,
+      );
+      this.learnSheets(meta.data.sheets ?? []);
+      calls++;
+    }
+    const ids = this.sheetIds!;
+    const requests: sheets_v4.Schema$Request[] = [];
+    const added: string[] = [];
+    for (const spec of [LOG_TAB, PROBLEMS_TAB]) {
+      const name = spec.name;
+      if (ids.has(name) || !cells.some((c) => c.tab === name)) continue;
+      // NOTE: we choose the new tab's id so the same batch can write into it.
+      const sheetId = this.freshSheetId(name);
+      ids.set(name, sheetId);
+      added.push(name);
+      this.gridSize.set(name, { rows: 1000, columns: Math.max(26, spec.columns.length) });
+      requests.push(
+        { addSheet: { properties: { sheetId, title: name, gridProperties: { rowCount: 1000, columnCount: Math.max(26, spec.columns.length), frozenRowCount: 1 } } } },
+        { repeatCell: { range: { sheetId, startRowIndex: 0, endRowIndex: 1 }, cell: { userEnteredFormat: { textFormat: { bold: true } } }, fields: 'userEnteredFormat.textFormat.bold' } },
+        { addProtectedRange: { protectedRange: { range: { sheetId }, description: `${name}: skrives af dagsorden`, warningOnly: true } } },
+      );
+    }
+    const missing = [...new Set(cells.map((c) => c.tab))].filter((t) => !ids.has(t));
+    if (missing.length) throw new Error(`The tab(s) ${missing.join(', ')} do not exist in ${this.spreadsheetId}.`);
+    // Grow a tab that is too small for what we write.
+    const need = new Map<string, { rows: number; columns: number }>();
+    for (const c of cells) {
+      const n = need.get(c.tab) ?? { rows: 0, columns: 0 };
+      need.set(c.tab, { rows: Math.max(n.rows, c.row + 1), columns: Math.max(n.columns, c.col + 1) });
+    }
+    if (rewrite) need.set(PROBLEMS_TAB.name, { rows: Math.max(need.get(PROBLEMS_TAB.name)?.rows ?? 0, rewrite.clearTo), columns: PROBLEMS_TAB.columns.length });
+    for (const [tab, n] of need) {
+      const size = this.gridSize.get(tab)!;
+      if (n.rows > size.rows) {
+        requests.push({ appendDimension: { sheetId: ids.get(tab)!, dimension: 'ROWS', length: n.rows - size.rows + 500 } });
+        size.rows = n.rows + 500;
+      }
+      if (n.columns > size.columns) {
+        requests.push({ appendDimension: { sheetId: ids.get(tab)!, dimension: 'COLUMNS', length: n.columns - size.columns } });
+        size.columns = n.columns;
+      }
+    }
+    const gid = (tab: string) => ids.get(tab);
+    const cellData = (c: CellWrite): sheets_v4.Schema$CellData => {
+      const target = c.linkTo ? gid(c.linkTo.tab) : undefined;
+      return {
+        userEnteredValue: { stringValue: c.value },
+        ...(c.linkTo && target !== undefined ? { textFormatRuns: [{ startIndex: 0, format: { link: { uri: `#gid=${target}&range=${c.linkTo.cell}` } } }] } : {}),
+      };
+    };
+    for (const c of cells) {
+      if (rewrite && c.tab === PROBLEMS_TAB.name) continue;
+      requests.push({ updateCells: { start: { sheetId: gid(c.tab)!, rowIndex: c.row, columnIndex: c.col }, rows: [{ values: [cellData(c)] }], fields: 'userEnteredValue' } });
+    }
+    if (rewrite) {
+      // The whole tab in one range: rows beyond the new list are cleared.
+      const width = PROBLEMS_TAB.columns.length;
+      const rows: sheets_v4.Schema$RowData[] = [];
+      for (const c of rewrite.cells) ((rows[c.row] ??= { values: [] }).values![c.col] = cellData(c));
+      requests.push({
+        updateCells: {
+          range: { sheetId: gid(PROBLEMS_TAB.name)!, startRowIndex: 0, endRowIndex: Math.max(rewrite.clearTo, 1), startColumnIndex: 0, endColumnIndex: width },
+          rows,
+          fields: 'userEnteredValue,textFormatRuns',
+        },
+      });
+    }
+    await withRetry<unknown>(
+      'sheets.spreadsheets.batchUpdate',
+      (o) => sheets.spreadsheets.batchUpdate({ spreadsheetId: this.spreadsheetId, requestBody: { requests } }, o),
+      g.policy,
+      {
+        // A lost answer: the batch is atomic, so if the tab it adds is there, all of it happened.
+        recover: added.length
+          ? async () => {
+              const meta = await sheets.spreadsheets.get({ spreadsheetId: this.spreadsheetId, fields: 'sheets.properties(sheetId,title)' }, { timeout: g.policy.timeoutMs });
+              return (meta.data.sheets ?? []).some((s) => s.properties?.title === added[0]) ? meta : undefined;
+            }
+          : undefined,
+      },
+    );
+    for (const name of added) this.tab(name).exists = true;
+    return calls;
+  }
+
+  private learnSheets(sheets: readonly sheets_v4.Schema$Sheet[]): void {
+    this.sheetIds = new Map();
+    for (const s of sheets) {
+      const title = s.properties?.title ?? '';
+      this.sheetIds.set(title, s.properties?.sheetId ?? 0);
+      this.gridSize.set(title, { rows: s.properties?.gridProperties?.rowCount ?? 0, columns: s.properties?.gridProperties?.columnCount ?? 0 });
+      const tab = this.tabs.get(title);
+      if (tab) tab.exists = true;
+    }
+  }
+
+  /** A stable id for a new tab that no existing tab uses. */
+  private freshSheetId(name: string): number {
+    let h = 7;
+    for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) % 2_000_000_000;
+    const used = new Set(this.sheetIds?.values());
+    while (used.has(h) || h === 0) h = (h + 1) % 2_000_000_000;
+    return h;
+  }
+
+  /** Keeps the in-memory copy in step with what was written, so the next write diffs correctly. */
+  private remember(cells: CellWrite[], rewrite: ReturnType<SheetsStateStore['problemWrites']>): void {
+    if (rewrite) this.tab(PROBLEMS_TAB.name).rows = [];
+    for (const c of cells) {
+      const tab = this.tab(c.tab);
+      tab.exists = true;
+      const row = (tab.rows[c.row] ??= []);
+      while (row.length < c.col) row.push('');
+      row[c.col] = c.value;
+    }
+    for (const t of this.tabs.values()) for (let r = 0; r < t.rows.length; r++) t.rows[r] ??= [];
+  }
+}
+
+/** The StateStore for a workbook read from a Google Sheet. */
+export function sheetsStateStore(opts: SheetsStateStoreOptions): SheetsStateStore {
+  return new SheetsStateStore(opts);
+}

@@ -1,0 +1,38 @@
+// Shared set-up for the Google tests: a stand-in per test file, an environment pointing the real
+// clients at it, and a retry policy with a recorded, instant sleep.
+
+import { openGoogle, type Google } from '../../src/delivery/google/client.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src/delivery/google/retry.js';
+import type { Standin } from '../standin/index.js';
+
+export const TOKEN = 'test-token';
+
+export function standinEnv(standin: Standin, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { DAGSORDEN_GOOGLE_ROOT_URL: standin.url, DAGSORDEN_GOOGLE_ACCESS_TOKEN: TOKEN, ...extra };
+}
+
+export interface FakeClock {
+  readonly policy: RetryPolicy;
+  /** Every wait the policy asked for, in ms. */
+  readonly sleeps: number[];
+}
+
+/** A policy that does not really wait (and records the waits); random fixed at 0.5 unless given. */
+export function fakeClock(overrides: Partial<RetryPolicy> = {}): FakeClock {
+  const sleeps: number[] = [];
+  const policy: RetryPolicy = {
+    ...DEFAULT_RETRY_POLICY,
+    timeoutMs: 5_000,
+    random: () => 0.5,
+    now: () => Date.parse('2024-05-01T12:00:00Z'),
+    ...overrides,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+  };
+  return { policy, sleeps };
+}
+
+export async function google(standin: Standin, policy: RetryPolicy = fakeClock().policy, extra: NodeJS.ProcessEnv = {}): Promise<Google> {
+  return openGoogle(standinEnv(standin, extra), { policy });
+}
