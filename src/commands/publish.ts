@@ -17,6 +17,8 @@ import { runPublish as carryOutPlan } from '../publish/run.js';
 import { readAndValidate } from '../validate/index.js';
 import type { PublishOptions } from './options.js';
 import { openSource } from './source.js';
+import type { GoogleSheetSource } from '../workbook/sheets.js';
+import type { Google } from '../delivery/google/client.js';
 
 export interface PublishIo {
   readonly out: (s: string) => void;
@@ -47,12 +49,17 @@ function mailChoice(env: NodeJS.ProcessEnv, google: boolean): MailChoice {
   throw new UserError('config', `DAGSORDEN_MAIL="${env.DAGSORDEN_MAIL}" kendes ikke. Skriv outbox, smtp eller gmail.`);
 }
 
-async function mailTransport(choice: MailChoice, outDir: string, env: NodeJS.ProcessEnv): Promise<MailTransport> {
+async function mailTransport(choice: MailChoice, outDir: string, env: NodeJS.ProcessEnv, sender?: string, session?: Promise<Google>): Promise<MailTransport> {
   if (choice === 'smtp') {
     const { smtpTransport, smtpOptionsFromEnv } = await import('../delivery/mail/smtp.js');
     return smtpTransport(smtpOptionsFromEnv(env));
   }
-  if (choice === 'gmail') throw new UserError('config', 'Gmail er endnu ikke koblet til publish. Brug DAGSORDEN_MAIL=smtp eller outbox.');
+  if (choice === 'gmail') {
+    const { gmailClient } = await import('../delivery/google/gmail.js');
+    const { retryPolicyFromEnv } = await import('../delivery/google/retry.js');
+    const { gmailTransport } = await import('../delivery/mail/gmail.js');
+    return gmailTransport(session ? await (await session).gmail() : await gmailClient(env), { policy: retryPolicyFromEnv(env), ...(sender ? { account: sender } : {}) });
+  }
   const { outboxTransport } = await import('../delivery/mail/outbox.js');
   return outboxTransport(join(outDir, 'outbox'));
 }
@@ -85,16 +92,27 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
 
   let documents: DocumentStore;
   let state: StateStore;
+  let session: Promise<Google> | undefined;
   if (google) {
-    void raw;
-    throw new UserError('config', 'Google Drive er endnu ikke koblet til publish. Brug --workbook med en .xlsx-fil.');
+    const { driveDocumentStore } = await import('../delivery/google/drive.js');
+    const { sheetsStateStore } = await import('../delivery/google/sheets-state.js');
+    // One sign-in per run: the reader's session serves Drive, the write-back and Gmail.
+    session = (source as GoogleSheetSource).session();
+    const { driveFolderMembers, driveFolderPublic } = model.settings;
+    documents = driveDocumentStore({
+      google: session,
+      env,
+      folders: { ...(driveFolderMembers ? { medlemmer: driveFolderMembers } : {}), ...(driveFolderPublic ? { offentlig: driveFolderPublic } : {}) },
+      memberEmails: model.members.filter((m) => m.active && m.seesClosed).map((m) => m.email),
+    });
+    state = sheetsStateStore({ raw, google: session, env });
   } else {
     const { localDocumentStore } = await import('../delivery/local/documents.js');
     const { localStateStore } = await import('../delivery/local/state.js');
     documents = localDocumentStore(outDir);
     state = localStateStore(outDir);
   }
-  const mail = opts.dryRun ? undefined : await mailTransport(mailChoice(env, google), outDir, env);
+  const mail = opts.dryRun ? undefined : await mailTransport(mailChoice(env, google), outDir, env, model.settings.sender, session);
   const result = await carryOutPlan(
     { model, problems, now, dryRun: opts.dryRun },
     {

@@ -98,6 +98,9 @@ export interface StateStore {
   readLog(): Promise<LogEntry[]>;
   /** Appends log rows; durable when it returns. */
   appendLog(entries: readonly LogEntry[]): Promise<void>;
-  /** Writes only script-owned cells; never a secretary's. */
-  writeBack(update: WriteBack): Promise<void>;
+  /**
+   * Writes only script-owned cells, never a secretary's; `log` rows are appended in the same write
+   * (on a Sheet, one call for the run's results, links, status and problems).
+   */
+  writeBack(update: WriteBack, log?: readonly LogEntry[]): Promise<void>;
 }

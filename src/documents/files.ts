@@ -8,7 +8,7 @@ import type { DocumentFormat } from '../delivery/ports.js';
 import type { Meeting, Settings } from '../model.js';
 import { buildDocx, documentNames, itemHeadingPrefix } from './docx.js';
 import type { DocumentKind, Edition } from './edition.js';
-import { convertToPdfFiles, findSoffice, readPdfLayout } from './pdf.js';
+import { convertToPdfFiles, readPdfLayout } from './pdf.js';
 import type { Template } from './template.js';
 
 export interface DocumentRequest {
@@ -103,7 +103,7 @@ export interface RenderedDocument {
  * Renders documents to bytes in a temporary folder: all PDFs in one LibreOffice start. The shape
  * the publish runner asks of a renderer (`formats`, `renderAll`).
  */
-export function documentRenderer(template: Template, soffice: string | undefined = findSoffice()) {
+export function documentRenderer(template: Template, soffice: string | undefined) {
   const formats: readonly DocumentFormat[] = soffice ? ['docx', 'pdf'] : ['docx'];
   return {
     formats,

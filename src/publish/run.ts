@@ -226,11 +226,10 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
     published++;
     progress({ event: 'done', action: a });
   }
-  if (done.length) {
-    await state.appendLog(done.splice(0));
-    log = await state.readLog();
-    checkpoint('uploads recorded');
-  }
+  // NOTE: the upload results travel with the run's next write (the staged tickets, or the final
+  // write-back): a run that dies before it left intents, and the next finds those files again by key.
+  log = [...log, ...done];
+  checkpoint('uploaded');
 
   const composeFor = async (a: SendAction): Promise<OutgoingMail> => {
     const meeting = meetings.get(a.meetingId)!;
@@ -291,7 +290,7 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
         recipientFailed(o.a, e);
       }
     }
-    await state.appendLog(staged);
+    await state.appendLog([...done.splice(0), ...staged]);
     log = [...log, ...staged];
     checkpoint('staged');
   }
@@ -326,9 +325,7 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
   }
 
   done.push({ at: stamp(), meetingId: '', action: 'lease', status: 'udført', detail: runId });
-  await state.appendLog(done);
-  log = [...log, ...done];
-  await state.writeBack(writeBackFor(model, log, problems));
+  await state.writeBack(writeBackFor(model, [...log, ...done.filter((e) => !log.includes(e))], problems), done);
   progress({ event: 'finished', published, sent, failed: failed.length });
   return { plan, published, sent, failed };
 }

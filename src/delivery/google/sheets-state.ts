@@ -218,11 +218,13 @@ export class SheetsStateStore implements StateStore {
   }
 
   /** The Validering rewrite, or undefined when the tab already says exactly this. */
-  private problemWrites(problems: WriteBack['problems'] | undefined): { cells: CellWrite[]; clearFrom: number; clearTo: number } | undefined {
+  private problemWrites(problems: WriteBack['problems'] | undefined, alongside: boolean): { cells: CellWrite[]; clearFrom: number; clearTo: number } | undefined {
     if (!problems) return undefined;
     const tab = this.tab(PROBLEMS_TAB.name);
     const wanted = problemRows(problems);
-    if (!tab.exists && problems.length === 0) return undefined;
+    // NOTE: a missing Validering tab makes every later read cost a second call (the one-call read asks
+    // for it), so it is created with the first write that happens anyway, even with no problems.
+    if (!tab.exists && problems.length === 0 && !alongside) return undefined;
     const width = PROBLEMS_TAB.columns.length;
     const current = tab.rows.map((r) => r.slice(0, width));
     const same = current.length === wanted.length && current.every((r, i) => wanted[i]!.every((v, j) => (r[j] ?? '') === v) && r.slice(width).every((v) => v === ''));
@@ -245,7 +247,7 @@ export class SheetsStateStore implements StateStore {
   }
 
   private async write(cells: CellWrite[], problems: WriteBack['problems'] | undefined): Promise<void> {
-    const rewrite = this.problemWrites(problems);
+    const rewrite = this.problemWrites(problems, cells.length > 0);
     if (cells.length === 0 && !rewrite) {
       this.lastWrite = { calls: 0, cells: 0, path: 'none' };
       return;

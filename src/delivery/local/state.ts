@@ -19,6 +19,18 @@ export function localStateStore(dir: string): StateStore & { logPath: string } {
     if (current !== content) await writeFileAtomically(path, content);
   }
 
+  async function appendLog(entries: readonly LogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await mkdir(stateDir, { recursive: true });
+    const fh = await open(logPath, 'a');
+    try {
+      await fh.write(entries.map((e) => JSON.stringify(e) + '\n').join(''));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
+
   return {
     description: `tilstandsfilen ${logPath}`,
     logPath,
@@ -39,18 +51,9 @@ export function localStateStore(dir: string): StateStore & { logPath: string } {
           }
         });
     },
-    async appendLog(entries: readonly LogEntry[]): Promise<void> {
-      if (entries.length === 0) return;
-      await mkdir(stateDir, { recursive: true });
-      const fh = await open(logPath, 'a');
-      try {
-        await fh.write(entries.map((e) => JSON.stringify(e) + '\n').join(''));
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-    },
-    async writeBack(update: WriteBack): Promise<void> {
+    appendLog,
+    async writeBack(update: WriteBack, log: readonly LogEntry[] = []): Promise<void> {
+      await appendLog(log);
       await mkdir(dir, { recursive: true });
       await writeIfChanged(statusPath, JSON.stringify(Object.fromEntries(update.meetings), null, 2) + '\n');
       const text = update.problems.length
