@@ -49,10 +49,12 @@ export interface DriveFile {
 export interface DriveState {
   readonly files: Map<string, DriveFile>;
   counter: number;
+  /** Ids handed out by files.generateIds and not yet used. */
+  readonly reserved: Set<string>;
 }
 
 export function newDriveState(): DriveState {
-  return { files: new Map(), counter: 0 };
+  return { files: new Map(), counter: 0, reserved: new Set() };
 }
 
 function newId(state: DriveState): string {
@@ -364,9 +366,26 @@ export function matchDrive(req: StandinRequest, state: DriveState): RouteMatch |
 
   if (collection !== 'files') return undefined;
 
+  if (fileId === 'generateIds' && sub === undefined && m === 'GET')
+    return r('files.generateIds', () => {
+      const count = Math.min(Number(q.get('count') ?? 10), 1000);
+      const ids = Array.from({ length: count }, () => newId(state));
+      for (const id of ids) state.reserved.add(id);
+      return json({ kind: 'drive#generatedIds', space: q.get('space') ?? 'drive', ids });
+    });
+
   if (fileId === undefined && m === 'POST')
     return r('files.create', () => {
       const { metadata, media } = readUpload(req, upload);
+      // A client-chosen id must come from generateIds; a second create with it is refused, which makes
+      // a retried create safe. NOTE: Google documents the generateIds/create pairing; the exact reason
+      // string of the refusal is not documented, so clients should key on the 409 status alone.
+      const wanted = metadata.id as string | undefined;
+      if (wanted !== undefined) {
+        if (state.files.has(wanted)) throw new ApiError(409, 'A file already exists with the provided ID.', 'duplicate');
+        if (!state.reserved.has(wanted)) throw new ApiError(400, 'The provided file ID is not usable.', 'fileIdNotUsable');
+        state.reserved.delete(wanted);
+      }
       const parents = (metadata.parents as string[] | undefined) ?? ['root'];
       let driveId: string | undefined;
       for (const parent of parents) {
@@ -377,6 +396,7 @@ export function matchDrive(req: StandinRequest, state: DriveState): RouteMatch |
       }
       const mimeType = (metadata.mimeType as string | undefined) ?? media?.mimeType ?? 'application/octet-stream';
       const f = seedFile(state, {
+        ...(wanted ? { id: wanted } : {}),
         name: (metadata.name as string | undefined) ?? 'Untitled',
         mimeType,
         parents,

@@ -50,6 +50,7 @@ export function membersFingerprint(emails: readonly string[]): string {
 const LIST_OPTIONS = { supportsAllDrives: true, includeItemsFromAllDrives: true, corpora: 'allDrives', spaces: 'drive' } as const;
 
 export class DriveDocumentStore implements DocumentStore {
+  private readonly reservedIds: string[] = [];
   readonly description = 'Google Drive';
   private session?: Promise<Google>;
   private readonly roots = new Map<Edition, Promise<string>>();
@@ -120,25 +121,10 @@ export class DriveDocumentStore implements DocumentStore {
       }
     }
     const folder = await this.meetingFolder(file.meetingId, file.edition);
-    const res = await this.call<drive_v3.Schema$File>(
-      'drive.files.create',
-      { kind: 'folder', id: folder },
-      (drive, o) =>
-        drive.files.create(
-          {
-            supportsAllDrives: true,
-            fields: 'id,webViewLink',
-            requestBody: { name: file.fileName, parents: [folder], mimeType: file.mimeType, description: file.title, appProperties },
-            media: { mimeType: file.mimeType, body: Readable.from([Buffer.from(file.bytes)]) },
-          },
-          o,
-        ),
-      // NOTE: a create whose answer was lost may have made the file: look before making a second.
-      async () => {
-        const found = await this.findDocument(file);
-        return found ? { id: found.fileId, webViewLink: found.link } : undefined;
-      },
-    );
+    const res = await this.createWithReservedId({ kind: 'folder', id: folder }, 'id,webViewLink', (id) => ({
+      requestBody: { id, name: file.fileName, parents: [folder], mimeType: file.mimeType, description: file.title, appProperties },
+      media: { mimeType: file.mimeType, body: Readable.from([Buffer.from(file.bytes)]) },
+    }));
     if (!res.id) throw new Error(`Drive created ${file.fileName} but returned no id.`);
     return { fileId: res.id, link: res.webViewLink ?? `https://drive.google.com/file/d/${res.id}/view` };
   }
@@ -173,6 +159,51 @@ export class DriveDocumentStore implements DocumentStore {
     return p;
   }
 
+  /**
+   * Creates a file or folder under an id reserved with files.generateIds, so that creating is safe to
+   * retry. NOTE: a create whose answer was lost, or that timed out, may still land later; searching
+   * for it right away can miss it and make a second. With the id fixed, the retry either finds the
+   * file by id, or is refused with 409 because the first one landed: never two files.
+   */
+  private async createWithReservedId(
+    target: GoogleTarget,
+    fields: string,
+    request: (id: string) => Pick<drive_v3.Params$Resource$Files$Create, 'requestBody' | 'media'>,
+  ): Promise<drive_v3.Schema$File> {
+    const id = await this.reserveId(target);
+    const byId = async (drive: drive_v3.Drive, o: { timeout: number }) => drive.files.get({ fileId: id, fields, supportsAllDrives: true }, o);
+    return this.call<drive_v3.Schema$File>(
+      'drive.files.create',
+      target,
+      async (drive, o) => {
+        try {
+          return await drive.files.create({ supportsAllDrives: true, fields, ...request(id) }, o);
+        } catch (e) {
+          if (googleErrorFacts(e)?.status === 409) return byId(drive, o);
+          throw e;
+        }
+      },
+      async () => {
+        try {
+          return (await byId(await (await this.google()).drive(), { timeout: (await this.google()).policy.timeoutMs })).data;
+        } catch (e) {
+          if (googleErrorFacts(e)?.status === 404) return undefined;
+          throw e;
+        }
+      },
+    );
+  }
+
+  private async reserveId(target: GoogleTarget): Promise<string> {
+    if (this.reservedIds.length === 0) {
+      const res = await this.call('drive.files.generateIds', target, (drive, o) => drive.files.generateIds({ count: 20, space: 'drive', type: 'files' }, o));
+      this.reservedIds.push(...(res.ids ?? []));
+    }
+    const id = this.reservedIds.shift();
+    if (!id) throw new Error('Drive generated no file ids.');
+    return id;
+  }
+
   private async findOrCreateFolder(props: Record<string, string>, name: string, parent: string | undefined, edition: Edition): Promise<string> {
     const q = [...Object.entries(props).map(([k, v]) => has(k, v)), `mimeType = '${FOLDER_MIME}'`, 'trashed = false', ...(parent ? [`'${parent}' in parents`] : [])].join(' and ');
     const target: GoogleTarget = parent ? { kind: 'folder', id: parent, setting: this.opts.folders?.[edition] ? SETTING[edition] : undefined } : { kind: 'drive' };
@@ -182,13 +213,9 @@ export class DriveDocumentStore implements DocumentStore {
     };
     let folder = await find();
     if (!folder) {
-      const res = await this.call(
-        'drive.files.create',
-        target,
-        (drive, o) => drive.files.create({ supportsAllDrives: true, fields: 'id,appProperties', requestBody: { name, mimeType: FOLDER_MIME, appProperties: props, ...(parent ? { parents: [parent] } : {}) } }, o),
-        find,
-      );
-      folder = res;
+      folder = await this.createWithReservedId(target, 'id,appProperties', (id) => ({
+        requestBody: { id, name, mimeType: FOLDER_MIME, appProperties: props, ...(parent ? { parents: [parent] } : {}) },
+      }));
     }
     const id = folder.id!;
     if (props.role === 'meeting') await this.share(id, edition, folder.appProperties ?? {});
