@@ -53,3 +53,15 @@ it('--help lists the commands', async () => {
   expect(r.code).toBe(0);
   for (const c of ['validate', 'render', 'publish', 'init-sheet', 'auth']) expect(r.stdout).toContain(c);
 });
+
+it('publish --dry-run prints the plan in Danish and does nothing', async () => {
+  const { mkdtemp, readdir } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const out = await mkdtemp(join(tmpdir(), 'dagsorden-dry-'));
+  const r = await cli('publish', '--dry-run', '--now', '2022-03-18T12:00', '--out', out);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('Plan (--dry-run: intet er gjort):');
+  expect(r.stdout).toContain('  - Udgiv dagsorden for CF-2022-03-24, medlemsudgaven, version 1');
+  expect(r.stdout).toContain('  - Send invitation med dagsorden (version 1) for CF-2022-03-24 til Anne Jensen <anne.jensen@example.org>');
+  expect(await readdir(out)).toEqual([]);
+});
