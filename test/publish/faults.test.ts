@@ -17,24 +17,13 @@ import { runPublish, type Services } from '../../src/publish/run.js';
 import { readAndValidate } from '../../src/validate/index.js';
 import { parseRichText } from '../../src/validate/richtext.js';
 import { xlsxSource } from '../../src/workbook/xlsx.js';
+import { prng } from '../helpers/prng.js';
 import { driveLikeStore, instantRenderer, recordingTransport } from '../helpers/fakes.js';
 
 const RUNS = Number(process.env.FAULT_RUNS ?? 210);
 
 class Killed extends Error {}
 class TransientFault extends Error {}
-
-/** Small deterministic PRNG (mulberry32), so a failing seed can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let base: WorkbookModel;
 let template: Awaited<ReturnType<typeof loadMailTemplate>>;

@@ -19,23 +19,13 @@ import { runPublish } from '../../src/publish/run.js';
 import { readAndValidate } from '../../src/validate/index.js';
 import { googleSheetSource } from '../../src/workbook/sheets.js';
 import { instantRenderer } from '../helpers/fakes.js';
+import { prng } from '../helpers/prng.js';
 import { cellOf, loadXlsx, sentMessages, sheetOf, startStandin, valuesOf, type Fault, type Standin } from '../standin/index.js';
 
 const RUNS = Number(process.env.GOOGLE_FAULT_RUNS ?? 12);
 const SHEET = 'fault-sheet-000001';
 
 class Killed extends Error {}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ROUTES = ['POST /upload/drive/v3/files', 'PATCH /upload/drive/v3/files', 'drive.files.list', 'sheets.spreadsheets.values.batchGet', 'sheets.spreadsheets.values.batchUpdate', 'gmail.users.drafts.create', 'gmail.users.drafts.send'];
 const STATUSES = [429, 500, 503, '403-rateLimit'] as const;

@@ -1,6 +1,8 @@
 // A1 notation for the stand-in: parses `'Møder'!A2:C`, `Punkter!F14`, `Sheet`, `A:C` into zero-based,
 // end-exclusive grid ranges the way the Sheets API resolves them.
 
+import { columnLetter } from '../../sheets-schema/schema.js';
+
 export interface GridRange {
   /** Zero-based, end-exclusive; undefined means unbounded on that side. */
   readonly startRow?: number;
@@ -21,16 +23,8 @@ export function columnIndex(letters: string): number {
   return n - 1;
 }
 
-export function columnLetters(index0: number): string {
-  let n = index0 + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
+/** Zero-based column index → `A`, `B`, … `AA`: the project's own, as the schema declares it. */
+export const columnLetters = columnLetter;
 
 interface Corner {
   readonly col?: number;
