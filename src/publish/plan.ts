@@ -110,6 +110,9 @@ export function recipientsOf(meeting: Meeting, members: readonly Member[]): Memb
 
 const done = (e: LogEntry): boolean => e.status === 'udført';
 
+/** How a staging ticket is kept in a send row's Detaljer. */
+export const TICKET = 'kladde ';
+
 /** The log, read for one meeting. */
 export class MeetingLog {
   constructor(
@@ -162,6 +165,25 @@ export class MeetingLog {
 
   sendFinished(messageId: string): boolean {
     return this.entries.some((e) => e.action === 'send' && e.messageId === messageId && (e.status === 'udført' || e.status === 'sluppet'));
+  }
+
+  /** The newest completed upload of one file: where it is. */
+  file(document: DocumentKind, edition: Edition, format: DocumentFormat): { fileId: string; link: string } | undefined {
+    const last = this.uploads(document, edition)
+      .filter((e) => done(e) && e.format === format && e.fileId)
+      .at(-1);
+    return last ? { fileId: last.fileId!, link: last.link ?? '' } : undefined;
+  }
+
+  /** The snapshot stored with a published version (on its .docx row), for the amended agenda's changes. */
+  snapshot(document: DocumentKind, edition: Edition, version: number): string | undefined {
+    return this.uploads(document, edition).find((e) => done(e) && e.format === 'docx' && Number(e.version) === version)?.detail;
+  }
+
+  /** The staging ticket (a Gmail draft id) an earlier run recorded for a message. */
+  ticket(messageId: string): string | undefined {
+    const row = this.entries.filter((e) => e.action === 'send' && e.messageId === messageId && e.detail?.startsWith(TICKET)).at(-1);
+    return row?.detail?.slice(TICKET.length);
   }
 
   /**

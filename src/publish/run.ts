@@ -6,9 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DateTime } from 'luxon';
 import type { DocumentKind, Edition } from '../documents/edition.js';
-import type { DocumentFile, DocumentFormat, DocumentStore, LogEntry, MailTransport, OutgoingMail, PublishedFile, StateStore } from '../delivery/ports.js';
+import type { DocumentFile, DocumentFormat, DocumentStore, LogEntry, MailTransport, OutgoingMail, StateStore } from '../delivery/ports.js';
 import type { Meeting, Problem, WorkbookModel } from '../model.js';
-import { DOCUMENT_LABEL, planPublish, type Action, type Plan, type PublishAction, type SendAction } from './plan.js';
+import { DOCUMENT_LABEL, MeetingLog, planPublish, TICKET, type Action, type Plan, type PublishAction, type SendAction } from './plan.js';
 import { writeBackFor } from './writeback.js';
 
 /** One rendered edition of a document: the formats this run can make. */
@@ -94,9 +94,6 @@ export interface RunResult {
 /** How long a run's lease holds if the run dies without releasing it. */
 export const LEASE_MINUTES = 15;
 
-/** How a staging ticket is kept in a send row's Detaljer. */
-const TICKET = 'kladde ';
-
 const key = (meetingId: string, document: string, edition: string): string => `${meetingId}|${document}|${edition}`;
 
 function uploadRow(a: PublishAction, format: DocumentFormat, at: string, status: LogEntry['status'], extra: Partial<LogEntry> = {}): LogEntry {
@@ -105,13 +102,6 @@ function uploadRow(a: PublishAction, format: DocumentFormat, at: string, status:
 
 function sendRow(a: SendAction, at: string, status: LogEntry['status'], extra: Partial<LogEntry> = {}): LogEntry {
   return { at, meetingId: a.meetingId, action: 'send', document: DOCUMENT_LABEL[a.document], edition: a.edition, version: String(a.version), recipient: a.recipient, messageId: a.messageId, status, ...extra };
-}
-
-/** The newest completed upload of a file, from the log. */
-function knownFile(log: readonly LogEntry[], meetingId: string, document: DocumentKind, edition: Edition, format: DocumentFormat): PublishedFile | undefined {
-  const rows = log.filter((e) => e.action === 'upload' && e.status === 'udført' && e.meetingId === meetingId && e.document === DOCUMENT_LABEL[document] && e.edition === edition && e.format === format && e.fileId);
-  const last = rows.at(-1);
-  return last ? { fileId: last.fileId!, link: last.link ?? '' } : undefined;
 }
 
 /** `<run id> <host> <pid>`: who holds a lease. */
@@ -166,10 +156,11 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
 
   // Lease: record ours, read the log again, and go on only if ours is the earliest live one.
   const runId = leaseDetail(randomUUID());
-  if (leaseHolder(log, now)) {
+  const standBack = (): RunResult => {
     progress({ event: 'busy', detail: 'En anden kørsel er i gang; denne kørsel gør intet.' });
     return { ...result, busy: true };
-  }
+  };
+  if (leaseHolder(log, now)) return standBack();
   const publishes = plan.actions.filter((a): a is PublishAction => a.kind === 'publish');
   const sends = plan.actions.filter((a): a is SendAction => a.kind === 'send');
   const batchedSends = Boolean(mail.prepare || mail.wasSent);
@@ -183,13 +174,18 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
   const holder = leaseHolder(log, now);
   if (holder !== runId) {
     await state.appendLog([{ at: stamp(), meetingId: '', action: 'lease', status: 'udført', detail: runId }]);
-    progress({ event: 'busy', detail: 'En anden kørsel er i gang; denne kørsel gør intet.' });
-    return { ...result, busy: true };
+    return standBack();
   }
   checkpoint('lease');
 
   const failed: { action: Action; detail: string }[] = [];
-  const done: LogEntry[] = [];
+  /** Rows this run has recorded but not yet written: they go with its next write. */
+  const pending: LogEntry[] = [];
+  const record = (...rows: LogEntry[]): void => {
+    pending.push(...rows);
+    log = [...log, ...rows];
+  };
+  const logOf = (meetingId: string): MeetingLog => new MeetingLog(log.filter((e) => e.meetingId === meetingId));
 
   // Render everything this run needs, once: what it publishes and the PDFs it attaches.
   const meetings = new Map(model.meetings.map((m) => [m.id, m]));
@@ -210,7 +206,7 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
     for (const format of renderer.formats) {
       const docKey = { meetingId: a.meetingId, kind: a.document, edition: a.edition, format };
       // NOTE: after a crash the file may exist although the log does not say so: look before creating.
-      const existing = knownFile(log, a.meetingId, a.document, a.edition, format) ?? (a.recover ? await documents.findDocument(docKey) : undefined);
+      const existing = logOf(a.meetingId).file(a.document, a.edition, format) ?? (a.recover ? await documents.findDocument(docKey) : undefined);
       const file: DocumentFile = {
         ...docKey,
         fileName: `${a.document}-${a.edition}.${format}`,
@@ -220,7 +216,7 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
         title: r.title,
       };
       const put = await documents.putDocument(file, existing);
-      done.push(uploadRow(a, format, stamp(), 'udført', { fileId: put.fileId, link: put.link, ...(format === 'docx' ? { detail: snapshot } : {}) }));
+      record(uploadRow(a, format, stamp(), 'udført', { fileId: put.fileId, link: put.link, ...(format === 'docx' ? { detail: snapshot } : {}) }));
       checkpoint(`upload ${a.meetingId} ${a.document} ${a.edition} ${format}`);
     }
     published++;
@@ -228,7 +224,6 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
   }
   // NOTE: the upload results travel with the run's next write (the staged tickets, or the final
   // write-back): a run that dies before it left intents, and the next finds those files again by key.
-  log = [...log, ...done];
   checkpoint('uploaded');
 
   const composeFor = async (a: SendAction): Promise<OutgoingMail> => {
@@ -236,28 +231,23 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
     const document = a.document === 'aflysning' ? 'dagsorden' : a.document;
     const r = a.document === 'aflysning' ? undefined : rendered.get(key(a.meetingId, document, a.edition));
     const pdfBytes = r?.files.get('pdf');
-    const previousSnapshot =
-      a.previousVersion === undefined
-        ? undefined
-        : log.find((e) => e.action === 'upload' && e.meetingId === a.meetingId && e.document === DOCUMENT_LABEL[document] && e.edition === a.edition && e.format === 'docx' && e.status === 'udført' && Number(e.version) === a.previousVersion)?.detail;
+    const meetingLog = logOf(a.meetingId);
+    const previousSnapshot = a.previousVersion === undefined ? undefined : meetingLog.snapshot(document, a.edition, a.previousVersion);
     return composer.compose({
       action: a,
       meeting,
       model,
       ...(pdfBytes && r ? { pdf: { fileName: `${r.fileStem}.pdf`, bytes: pdfBytes } } : {}),
-      links: { pdf: knownFile(log, a.meetingId, document, a.edition, 'pdf')?.link, docx: knownFile(log, a.meetingId, document, a.edition, 'docx')?.link },
+      links: { pdf: meetingLog.file(document, a.edition, 'pdf')?.link, docx: meetingLog.file(document, a.edition, 'docx')?.link },
       ...(previousSnapshot ? { previousSnapshot } : {}),
       now,
     });
   };
-  /** The staging ticket (a Gmail draft id) recorded for a message by an earlier run. */
-  const ticketOf = (messageId: string): string | undefined =>
-    log.filter((e) => e.action === 'send' && e.messageId === messageId && e.detail?.startsWith(TICKET)).at(-1)?.detail?.slice(TICKET.length);
   const recipientFailed = (a: SendAction, e: unknown): void => {
     if (!isRecipientProblem(e)) throw e;
     const detail = (e as Error).message;
     failed.push({ action: a, detail });
-    done.push(sendRow(a, stamp(), 'fejlet', { detail }));
+    record(sendRow(a, stamp(), 'fejlet', { detail }));
     progress({ event: 'failed', action: a, detail });
   };
 
@@ -266,10 +256,9 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
   for (const a of sends) {
     try {
       const message = await composeFor(a);
-      const ticket = ticketOf(a.messageId);
+      const ticket = logOf(a.meetingId).ticket(a.messageId);
       if (a.recover && mail.wasSent && (await mail.wasSent(message, ticket))) {
-        done.push(sendRow(a, stamp(), 'udført', { detail: 'var allerede sendt (afbrudt kørsel)' }));
-        if (!batchedSends) await state.appendLog(done.splice(0));
+        record(sendRow(a, stamp(), 'udført', { detail: 'var allerede sendt (afbrudt kørsel)' }));
         continue;
       }
       outgoing.push({ a, message, ...(ticket ? { ticket } : {}) });
@@ -280,18 +269,16 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
   // 2. A staging transport (Gmail drafts) stages every message and the tickets are recorded in one
   //    write before anything is sent: a staged message that went can be recognised by its ticket.
   if (mail.prepare) {
-    const staged: LogEntry[] = [];
     for (const o of outgoing) {
       if (o.ticket) continue;
       try {
         o.ticket = await mail.prepare(o.message);
-        staged.push(sendRow(o.a, stamp(), 'påbegyndt', { detail: TICKET + o.ticket }));
+        record(sendRow(o.a, stamp(), 'påbegyndt', { detail: TICKET + o.ticket }));
       } catch (e) {
         recipientFailed(o.a, e);
       }
     }
-    await state.appendLog([...done.splice(0), ...staged]);
-    log = [...log, ...staged];
+    await state.appendLog(pending.splice(0));
     checkpoint('staged');
   }
   // 3. Send.
@@ -303,11 +290,11 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
       if (!batchedSends) await state.appendLog([sendRow(a, stamp(), 'påbegyndt')]);
       checkpoint(`before send ${a.messageId}`);
       await mail.send(o.message, o.ticket);
-      done.push(sendRow(a, stamp(), 'udført'));
+      record(sendRow(a, stamp(), 'udført'));
       // NOTE: a transport that cannot tell afterwards whether a message went (SMTP) gets its result
       // recorded at once, insisting, so the only uncertain window is a process dying between the
       // server's OK and this write. A re-run then sends again with the same Message-ID.
-      if (!batchedSends) await recordInsisting(state, done.splice(0));
+      if (!batchedSends) await writeInsisting(state, pending.splice(0));
       sent++;
       progress({ event: 'done', action: a });
       checkpoint(`after send ${a.messageId}`);
@@ -320,18 +307,18 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
     if (a.kind !== 'notify') continue;
     const message = await composer.composeProblemReport(a.to, problems, model, now);
     await mail.send(message);
-    done.push({ at: stamp(), meetingId: '', action: 'notify', hash: a.problemsHash, recipient: a.to, messageId: message.messageId, status: 'udført' });
+    record({ at: stamp(), meetingId: '', action: 'notify', hash: a.problemsHash, recipient: a.to, messageId: message.messageId, status: 'udført' });
     progress({ event: 'done', action: a });
   }
 
-  done.push({ at: stamp(), meetingId: '', action: 'lease', status: 'udført', detail: runId });
-  await state.writeBack(writeBackFor(model, [...log, ...done.filter((e) => !log.includes(e))], problems), done);
+  record({ at: stamp(), meetingId: '', action: 'lease', status: 'udført', detail: runId });
+  await state.writeBack(writeBackFor(model, log, problems), pending.splice(0));
   progress({ event: 'finished', published, sent, failed: failed.length });
   return { plan, published, sent, failed };
 }
 
 /** The message went: its record must be written, so a failing write is tried again before giving up. */
-async function recordInsisting(state: StateStore, entries: LogEntry[], attempts = 5): Promise<void> {
+async function writeInsisting(state: StateStore, entries: LogEntry[], attempts = 5): Promise<void> {
   for (let i = 1; ; i++) {
     try {
       await state.appendLog(entries);

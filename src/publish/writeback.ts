@@ -2,19 +2,27 @@
 // newest documents, the last sending, and the list of problems.
 
 import type { LogEntry, WriteBack } from '../delivery/ports.js';
+import type { DocumentKind } from '../documents/edition.js';
 import type { Problem, WorkbookModel } from '../model.js';
+import { MeetingLog } from './plan.js';
 
-const LINK_COLUMN: Record<string, string> = { Dagsorden: 'Dagsorden', Referat: 'Referat' };
+/** The Møder column that links to each document. */
+const LINK_COLUMNS: readonly [DocumentKind, string][] = [
+  ['dagsorden', 'Dagsorden'],
+  ['referat', 'Referat'],
+];
 
 export function writeBackFor(model: WorkbookModel, log: readonly LogEntry[], problems: readonly Problem[]): WriteBack {
   const meetings = new Map<string, Record<string, string>>();
   for (const m of model.meetings) {
     const rows = log.filter((e) => e.meetingId === m.id && e.status === 'udført');
+    const meetingLog = new MeetingLog(rows);
     const values: Record<string, string> = {};
-    for (const [document, column] of Object.entries(LINK_COLUMN)) {
-      // NOTE: the members' PDF is the complete document; the secretary is entitled to it.
-      const upload = rows.filter((e) => e.action === 'upload' && e.document === document && e.edition === 'medlemmer').sort((a, b) => Number(a.version) - Number(b.version) || (a.format === 'pdf' ? 1 : -1)).at(-1);
-      if (upload?.link) values[column] = upload.link;
+    for (const [document, column] of LINK_COLUMNS) {
+      // NOTE: the members' edition is the complete document (the secretary is entitled to it); its
+      // PDF when there is one.
+      const file = meetingLog.file(document, 'medlemmer', 'pdf') ?? meetingLog.file(document, 'medlemmer', 'docx');
+      if (file?.link) values[column] = file.link;
     }
     const sends = rows.filter((e) => e.action === 'send');
     const last = sends.at(-1);

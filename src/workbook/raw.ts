@@ -2,8 +2,6 @@
 // spreadsheet. It mirrors what the Sheets API returns with UNFORMATTED_VALUE + SERIAL_NUMBER, so an
 // .xlsx and a Google Sheet of the same content validate identically.
 
-import { columnLetter } from '../../sheets-schema/schema.js';
-
 /** A formula that failed, e.g. `#REF!`. */
 export interface CellError {
   readonly error: string;
@@ -41,10 +39,6 @@ export const FORMULA_ERRORS = ['#REF!', '#N/A', '#ERROR!', '#VALUE!', '#DIV/0!',
 
 export function isCellError(v: RawValue): v is CellError {
   return typeof v === 'object' && v !== null && 'error' in v;
-}
-
-export function cellAddress(rowIndex0: number, colIndex0: number): string {
-  return `${columnLetter(colIndex0)}${rowIndex0 + 1}`;
 }
 
 /** Serial day number for a wall-clock date-time given as a UTC-based Date (as exceljs returns them). */
