@@ -258,6 +258,19 @@ function applyCellData(cell: SheetCell, data: ApiCellData | undefined, mask: Mas
   }
 }
 
+/** Clears values and formulas (not formats or notes) in an A1 range, as values.clear does; returns the range's label. */
+function clearRange(ss: Parameters<typeof resolveA1>[0], a1: string): string {
+  const { sheet, range, label } = resolveA1(ss, a1);
+  forEachCell(sheet, range, (row, col) => {
+    const cell = cellAt(sheet, row, col);
+    if (cell) {
+      delete cell.value;
+      delete cell.formula;
+    }
+  });
+  return label;
+}
+
 function forEachCell(sheet: SheetData, r: Required<GridRange>, f: (row: number, col: number) => void): void {
   for (let row = r.startRow; row < r.endRow; row++) for (let col = r.startCol; col < r.endCol; col++) f(row, col);
 }
@@ -598,19 +611,7 @@ export function matchSheetValues(req: StandinRequest, state: SheetsState): Route
       return r('batchClear', () => {
         const ss = findSpreadsheet(state, id, true);
         const body = parseJsonBody(req) as { ranges?: string[] };
-        const cleared = atomically(state, ss, (copy) =>
-          (body.ranges ?? []).map((a1) => {
-            const { sheet, range, label } = resolveA1(copy, a1);
-            forEachCell(sheet, range, (row, col) => {
-              const cell = cellAt(sheet, row, col);
-              if (cell) {
-                delete cell.value;
-                delete cell.formula;
-              }
-            });
-            return label;
-          }),
-        );
+        const cleared = atomically(state, ss, (copy) => (body.ranges ?? []).map((a1) => clearRange(copy, a1)));
         return json({ spreadsheetId: id, clearedRanges: cleared });
       });
     return undefined;
@@ -665,17 +666,7 @@ export function matchSheetValues(req: StandinRequest, state: SheetsState): Route
   if (verb === 'clear' && m === 'POST')
     return r('clear', () => {
       const ss = findSpreadsheet(state, id, true);
-      const label = atomically(state, ss, (copy) => {
-        const { sheet, range, label } = resolveA1(copy, a1);
-        forEachCell(sheet, range, (row, col) => {
-          const cell = cellAt(sheet, row, col);
-          if (cell) {
-            delete cell.value;
-            delete cell.formula;
-          }
-        });
-        return label;
-      });
+      const label = atomically(state, ss, (copy) => clearRange(copy, a1));
       return json({ spreadsheetId: id, clearedRange: label });
     });
   return undefined;
