@@ -1,6 +1,7 @@
 // Parsers for every value form a cell may arrive in (serial numbers, date cells, typed text).
 // Each returns a value or a Danish sentence saying what is wrong and what to do.
 
+import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import { DateTime } from 'luxon';
 import type { Attachment, ClockTime, IsoDate, TimeSlot } from '../model.js';
 
@@ -168,5 +169,10 @@ export function parseList(raw: string): Parsed<string[]> {
 
 export function parseIanaZone(raw: string): Parsed<string> {
   const s = raw.trim();
-  return DateTime.local().setZone(s).isValid ? ok(s) : fail(`Tidszonen "${s}" kendes ikke. Skriv fx Europe/Copenhagen.`);
+  if (!DateTime.local().setZone(s).isValid) return fail(`Tidszonen "${s}" kendes ikke. Skriv fx Europe/Copenhagen.`);
+  // NOTE: the calendar invitation must carry the zone's rules (VTIMEZONE) under this very name, or
+  // Outlook may shift the hour across daylight saving; the library that supplies them lacks a few zones.
+  const tzid = /^TZID:(.*?)\r?$/m.exec(getVtimezoneComponent(s) ?? '')?.[1];
+  if (tzid !== s) return fail(`Tidszonen "${s}" kan ikke bruges i kalenderinvitationer. Skriv en tidszone som Europe/Copenhagen.`);
+  return ok(s);
 }

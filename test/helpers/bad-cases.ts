@@ -195,6 +195,11 @@ export const cases: Case[] = [
     expected: [['Indstillinger!B4', 'Tidszone: Tidszonen "Europe/Albertslund" kendes ikke. Skriv fx Europe/Copenhagen.']],
   },
   {
+    name: 'a time zone calendar invitations cannot describe',
+    change: (wb) => wb.settings.push({ Nøgle: 'Tidszone', Værdi: 'America/Nuuk' }),
+    expected: [['Indstillinger!B4', 'Tidszone: Tidszonen "America/Nuuk" kan ikke bruges i kalenderinvitationer. Skriv en tidszone som Europe/Copenhagen.']],
+  },
+  {
     name: 'days before the meeting not a number',
     change: (wb) => wb.settings.push({ Nøgle: 'Dage før mødet', Værdi: 'syv' }),
     expected: [['Indstillinger!B4', 'Dage før mødet: "syv" er ikke et helt tal. Skriv et helt tal, fx 3.']],

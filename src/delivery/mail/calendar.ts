@@ -4,6 +4,7 @@
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalAttendeeType, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
+import { UserError } from '../../errors.js';
 import type { ClockTime, IsoDate } from '../../model.js';
 
 export interface CalendarPerson {
@@ -83,6 +84,9 @@ export function buildCalendarInvite(input: CalendarInviteInput): string {
     })),
   });
   const text = cal.toString();
-  if (!text.includes('BEGIN:VTIMEZONE')) throw new Error(`No VTIMEZONE is known for the time zone ${input.timeZone}.`);
+  // NOTE: without VTIMEZONE, Outlook may shift the hour across daylight saving; better to stop and say so.
+  if (!text.includes('BEGIN:VTIMEZONE')) {
+    throw new UserError('config', `Kalenderinvitationen kan ikke laves for tidszonen "${input.timeZone}" (Indstillinger → Tidszone). Brug en almindelig tidszone, fx Europe/Copenhagen.`);
+  }
   return text;
 }
