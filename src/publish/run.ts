@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DateTime } from 'luxon';
 import type { DocumentKind, Edition } from '../documents/edition.js';
+import { RecipientRejected } from '../delivery/mail/errors.js';
 import type { DocumentFile, DocumentFormat, DocumentStore, LogEntry, MailTransport, OutgoingMail, StateStore } from '../delivery/ports.js';
 import type { Meeting, Problem, WorkbookModel } from '../model.js';
 import { DOCUMENT_LABEL, MeetingLog, planPublish, TICKET, type Action, type Plan, type PublishAction, type SendAction } from './plan.js';
@@ -332,5 +333,5 @@ async function writeInsisting(state: StateStore, entries: LogEntry[], attempts =
 
 /** A problem with one recipient (a rejected address) is recorded and does not stop the others. */
 function isRecipientProblem(e: unknown): boolean {
-  return e instanceof Error && (e.name === 'RecipientRejected' || (e as { recipientRejected?: boolean }).recipientRejected === true);
+  return e instanceof RecipientRejected;
 }
