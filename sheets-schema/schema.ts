@@ -138,8 +138,15 @@ export const LOG_TAB: TabSpec = {
     { header: 'Link', key: 'link', kind: 'text', scriptOwned: true, note: 'Link til filen.' },
     { header: 'Modtager', key: 'recipient', kind: 'text', scriptOwned: true, note: 'Modtagerens e-mail.' },
     { header: 'Besked-id', key: 'messageId', kind: 'text', scriptOwned: true, note: 'E-mailens Message-ID.' },
-    { header: 'Status', key: 'status', kind: 'text', scriptOwned: true, note: 'påbegyndt, udført, fejlet.' },
+    { header: 'Status', key: 'status', kind: 'text', scriptOwned: true, note: 'påbegyndt, udført, fejlet, ikke sendt eller fjernet.' },
     { header: 'Detaljer', key: 'detail', kind: 'text', scriptOwned: true, note: 'Fejlbesked eller andet.' },
+    { header: 'Kalender', key: 'calendar', kind: 'text', scriptOwned: true, note: 'REQUEST eller CANCEL: hvad e-mailen gjorde ved modtagerens kalender.' },
+    { header: 'Sekvens', key: 'sequence', kind: 'text', scriptOwned: true, note: 'Kalenderens SEQUENCE for mødet.' },
+    { header: 'Tidsplan', key: 'schedule', kind: 'text', scriptOwned: true, note: 'Hash af mødets tid og sted, som kalenderen fik dem.' },
+    { header: 'Skabelon', key: 'template', kind: 'text', scriptOwned: true, note: 'Fingeraftryk af skabelonerne, dokumentet blev lavet med.' },
+    { header: 'Indholdsoversigt', key: 'contents', kind: 'text', scriptOwned: true, note: 'Punkternes numre og hashes (aldrig titler eller tekst), til listen over ændringer.' },
+    { header: 'Kladde-id', key: 'ticket', kind: 'text', scriptOwned: true, note: 'Gmail-kladdens id, før e-mailen sendes.' },
+    { header: 'Kørsel', key: 'run', kind: 'text', scriptOwned: true, note: 'Hvilken kørsel der holder låsen.' },
   ],
 };
 

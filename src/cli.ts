@@ -4,7 +4,7 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import type { AuthOptions, InitSheetOptions, PublishOptions, RenderOptions } from './commands/options.js';
-import { EXIT_CODES, UserError } from './errors.js';
+import { EXIT_CODES, fileSystemError, UserError } from './errors.js';
 
 const program = new Command();
 program
@@ -82,9 +82,10 @@ async function main(): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : EXIT_CODES.usage;
       return;
     }
-    if (e instanceof UserError) {
-      process.stderr.write(`Fejl: ${e.message}\n`);
-      process.exitCode = EXIT_CODES[e.reason];
+    const known = e instanceof UserError ? e : fileSystemError(e);
+    if (known) {
+      process.stderr.write(`Fejl: ${known.message}\n`);
+      process.exitCode = EXIT_CODES[known.reason];
       return;
     }
     process.stderr.write(`Uventet fejl (en programfejl): ${(e as Error).stack ?? String(e)}\n`);

@@ -40,6 +40,11 @@ export interface DocumentStore {
   putDocument(file: DocumentFile, existing?: PublishedFile): Promise<PublishedFile>;
   /** Finds a file published earlier for this key (after a run died between upload and log). */
   findDocument(key: DocumentKey): Promise<PublishedFile | undefined>;
+  /**
+   * Removes a published file whose newer version cannot be made in its format (no LibreOffice):
+   * an old PDF must not go on showing what the new version no longer shows. Gone already is fine.
+   */
+  withdrawDocument(key: DocumentKey, file: PublishedFile): Promise<void>;
 }
 
 /** A complete message, already rendered to MIME by nodemailer. */
@@ -51,6 +56,9 @@ export interface OutgoingMail {
   readonly raw: Buffer;
 }
 
+/** What the log knows of a message whose result was not recorded: enough to ask the transport. */
+export type SentMessageRef = Pick<OutgoingMail, 'messageId' | 'to'>;
+
 export interface MailTransport {
   readonly description: string;
   /**
@@ -60,11 +68,15 @@ export interface MailTransport {
   prepare?(mail: OutgoingMail): Promise<string>;
   send(mail: OutgoingMail, ticket?: string): Promise<void>;
   /** After a run died between intent and result: true sent, false not sent, undefined cannot tell. */
-  wasSent?(mail: OutgoingMail, ticket?: string): Promise<boolean | undefined>;
+  wasSent?(mail: SentMessageRef, ticket?: string): Promise<boolean | undefined>;
 }
 
 export type LogAction = 'lease' | 'upload' | 'send' | 'notify';
-export type LogStatus = 'påbegyndt' | 'udført' | 'fejlet' | 'sluppet';
+/**
+ * `ikke sendt`: an intent a later run found was never carried out (the transport said so);
+ * `fjernet`: a published file withdrawn because its newer version could not be made in that format.
+ */
+export type LogStatus = 'påbegyndt' | 'udført' | 'fejlet' | 'sluppet' | 'ikke sendt' | 'fjernet';
 
 /** One row of the `Udsendelser` tab (or the local state file). */
 export interface LogEntry {
@@ -81,7 +93,22 @@ export interface LogEntry {
   readonly recipient?: string;
   readonly messageId?: string;
   readonly status: LogStatus;
+  /** Free text for people: an error message or a note. Never read by the program. */
   readonly detail?: string;
+  /** A message's effect on the recipient's calendar. */
+  readonly calendar?: 'REQUEST' | 'CANCEL';
+  /** The calendar SEQUENCE the message carried. */
+  readonly sequence?: string;
+  /** Hash of the time and place the calendar entry carried. */
+  readonly schedule?: string;
+  /** Fingerprint of the templates a published file was made with. */
+  readonly template?: string;
+  /** Item numbers and hashes of a published version (JSON; never a title or text). */
+  readonly contents?: string;
+  /** The staging ticket (a Gmail draft id) recorded before a message is sent. */
+  readonly ticket?: string;
+  /** The run that holds or released a lease. */
+  readonly run?: string;
 }
 
 /** What the run writes back to the workbook's script-owned columns and tabs. */

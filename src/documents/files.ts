@@ -107,12 +107,15 @@ export function documentRenderer(template: Template, soffice: string | undefined
   const formats: readonly DocumentFormat[] = soffice ? ['docx', 'pdf'] : ['docx'];
   return {
     formats,
+    templateFingerprint: template.fingerprint,
     async renderAll(requests: readonly { meeting: Meeting; document: DocumentKind; edition: Edition }[], settings: Settings): Promise<RenderedDocument[]> {
       const dir = await mkdtemp(join(tmpdir(), 'dagsorden-render-'));
       try {
         const asked = requests.map((r) => ({ meeting: r.meeting, kind: r.document, edition: r.edition }));
         await writeDocuments(asked, settings, template, dir, { formats: new Set(formats), soffice });
-        return Promise.all(
+        // NOTE: awaited here, inside try: the folder must outlive every read (returning the pending
+        // promise let `finally` remove it while reads were still running).
+        return await Promise.all(
           asked.map(async (r) => {
             const files = new Map<DocumentFormat, Uint8Array>();
             for (const f of formats) files.set(f, await readFile(documentPath(dir, r, f)));

@@ -1,56 +1,82 @@
-// The runner's composer: Message-IDs, agenda snapshots and the messages themselves, built with the
+// The runner's composer: Message-IDs, item overviews and the messages themselves, built with the
 // mail module for one run's settings and template.
 
 import type { DateTime } from 'luxon';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { editionView, type DocumentKind, type Edition } from '../documents/edition.js';
-import { diffAgenda, snapshotAgenda, type AgendaSnapshot } from '../delivery/mail/changes.js';
+import { diffAgenda, snapshotAgenda, storedContents, type AgendaSnapshot } from '../delivery/mail/changes.js';
 import { composeInvitation, messageIdFor, senderOf } from '../delivery/mail/compose.js';
 import type { MailTemplate } from '../delivery/mail/template.js';
 import type { OutgoingMail } from '../delivery/ports.js';
-import { problemLocation, type Meeting, type Problem, type Settings, type WorkbookModel } from '../model.js';
+import { problemLocation, type Meeting, type Member, type Problem, type Settings, type WorkbookModel } from '../model.js';
 import type { ComposeRequest, Composer } from './run.js';
-import { recipientsOf } from './plan.js';
+import { NOTIFY_DOCUMENT, sameText, type NotifyAction, type SendPurpose } from './plan.js';
+
+const OCCASION: Partial<Record<SendPurpose, 'reinstated' | 'edition' | 'withdrawn'>> = { genindkaldelse: 'reinstated', udgave: 'edition', afmelding: 'withdrawn' };
 
 export function createComposer(settings: Settings, template: MailTemplate): Composer {
   return {
-    messageId: ({ meetingId, document, version, recipient }) =>
-      messageIdFor({ meetingId, kind: document === 'referat' ? 'referat' : 'dagsorden', version, recipient, cancelled: document === 'aflysning' }, settings),
+    messageId: ({ meetingId, document, edition, version, sequence, recipient }) => {
+      if (document === NOTIFY_DOCUMENT) {
+        // NOTE: one notice per set of problems: the recipient key carries the problems' hash.
+        const { domain } = senderOf(settings);
+        return `<problemer-${recipient.split(' ').at(-1)}@dagsorden.${domain}>`;
+      }
+      return messageIdFor(
+        { meetingId, kind: document === 'referat' ? 'referat' : 'dagsorden', version, recipient, cancelled: document === 'aflysning', edition, sequence },
+        settings,
+      );
+    },
 
-    snapshot: (meeting: Meeting, document: DocumentKind, edition: Edition) => JSON.stringify(snapshotAgenda(editionView(meeting, edition), document)),
+    contents: (meeting: Meeting, document: DocumentKind, edition: Edition) => storedContents(snapshotAgenda(editionView(meeting, edition), document)),
 
     async compose(r: ComposeRequest): Promise<OutgoingMail> {
       const { action, meeting, model } = r;
-      const member = model.members.find((m) => m.email.toLowerCase() === action.recipient.toLowerCase())!;
+      // NOTE: a member removed from the sheet is known only by her address: enough for a cancellation.
+      const member: Member = model.members.find((m) => sameText(m.email) === sameText(action.recipient)) ?? {
+        name: action.recipientName,
+        email: action.recipient,
+        fora: [],
+        seesClosed: false,
+        active: false,
+        row: 0,
+      };
       const kind: DocumentKind = action.document === 'referat' ? 'referat' : 'dagsorden';
       const changes =
-        action.purpose === 'ændring' && r.previousSnapshot
-          ? diffAgenda(JSON.parse(r.previousSnapshot) as AgendaSnapshot, snapshotAgenda(editionView(meeting, action.edition), kind))
+        action.purpose === 'ændring' && r.previousContents
+          ? diffAgenda(JSON.parse(r.previousContents) as AgendaSnapshot, snapshotAgenda(editionView(meeting, action.edition), kind))
           : action.purpose === 'ændring'
             ? []
             : undefined;
-      return composeInvitation({
+      const occasion = OCCASION[action.purpose];
+      const mail = await composeInvitation({
         meeting,
         member,
-        attendees: recipientsOf(meeting, model.members),
+        attendees: [member],
         settings: model.settings,
         kind,
         version: action.version,
-        sequence: action.sequence,
+        sequence: action.calendar?.sequence ?? 0,
+        askReply: action.calendar?.askReply ?? true,
+        ...(occasion ? { occasion } : {}),
+        edition: action.edition,
         // NOTE: only real web links (Drive); a local path means nothing in a member's mailbox.
         links: Object.fromEntries(Object.entries(r.links).filter(([, url]) => url && /^https?:\/\//.test(url))),
         ...(r.pdf ? { pdf: r.pdf } : {}),
         ...(changes ? { changes } : {}),
-        cancelled: action.purpose === 'aflysning',
+        cancelled: action.calendar?.method === 'CANCEL',
         template,
         now: r.now.toJSDate(),
       });
+      // NOTE: the log recorded the planner's Message-ID; a message under another id could never be recognised again.
+      if (mail.messageId !== action.messageId) throw new Error(`compose: Message-ID ${mail.messageId} differs from the planned ${action.messageId}`);
+      return mail;
     },
 
-    async composeProblemReport(to: string, problems: readonly Problem[], model: WorkbookModel, now: DateTime): Promise<OutgoingMail> {
-      const sender = senderOf(model.settings);
-      const messageId = `<problemer-${now.toMillis()}@dagsorden.${sender.domain}>`;
+    async composeProblemReport(action: NotifyAction, problems: readonly Problem[], model: WorkbookModel, now: DateTime): Promise<OutgoingMail> {
+      const { messageId, to } = action;
       const subject = `Regnearket har ${problems.length} ${problems.length === 1 ? 'problem' : 'problemer'}, der skal rettes`;
+      // NOTE: the cell and the rule, never the cell's content: a closed item's text must not travel by e-mail.
       const text = [
         'Hej',
         '',

@@ -1,19 +1,28 @@
-// planPublish: what is due, computed from the model, the log and the clock. Pure: no disk, no
-// network. The runner carries the plan out; `--dry-run` prints it.
+// planPublish: what is due, computed from data only: the model, the problems, the log, the clock and
+// the templates' fingerprint. Pure: no disk, no network, no ports. The runner carries the plan out;
+// `--dry-run` prints it. The lifecycle it implements is written down in docs/lifecycle.md.
 
-import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { editionFor, EDITIONS, type DocumentKind, type Edition } from '../documents/edition.js';
 import { contentHash } from '../documents/hash.js';
+import type { Template } from '../documents/template.js';
 import type { DocumentFormat, LogEntry } from '../delivery/ports.js';
 import { heldBackMeetings, sendingHeldBack, type Meeting, type Member, type Problem, type Settings, type WorkbookModel } from '../model.js';
+import { DOCUMENT_LABEL, FORMATS, MeetingLog, notified, scheduleHash, scheduleOf, shortHash, type CalendarState, type MessageDocument } from './log.js';
 
-export const FORMATS: readonly DocumentFormat[] = ['docx', 'pdf'];
+export { DOCUMENT_LABEL, FORMATS, MeetingLog, scheduleOf };
 
-/** How the log names a document kind. */
-export const DOCUMENT_LABEL: Record<DocumentKind | 'aflysning', string> = { dagsorden: 'Dagsorden', referat: 'Referat', aflysning: 'Aflysning' };
-
-export type SendPurpose = 'invitation' | 'ændring' | 'aflysning' | 'referat';
+/**
+ * Why a message goes:
+ * - `invitation`: the first agenda this person gets for the meeting;
+ * - `ændring`: a newer version of the agenda, or a new time or place;
+ * - `udgave`: the person now sees another edition (access to closed items given or taken away);
+ * - `genindkaldelse`: the meeting is on again after a cancellation this person received;
+ * - `aflysning`: the meeting is cancelled (`Aflyst`);
+ * - `afmelding`: this person is no longer invited (removed, inactive, moved to another forum);
+ * - `referat`: the minutes.
+ */
+export type SendPurpose = 'invitation' | 'ændring' | 'udgave' | 'genindkaldelse' | 'aflysning' | 'afmelding' | 'referat';
 
 export interface PublishAction {
   readonly kind: 'publish';
@@ -21,7 +30,12 @@ export interface PublishAction {
   readonly document: DocumentKind;
   readonly edition: Edition;
   readonly version: number;
+  /** What the document shows (not the templates): a change of it is a new version. */
   readonly hash: string;
+  /** The templates' fingerprint the files are made with. */
+  readonly template: string;
+  /** Only the templates changed: the same version is made again and updated in place, no e-mail. */
+  readonly refresh: boolean;
   /** A run died while publishing this version: look for the file before creating one. */
   readonly recover: boolean;
 }
@@ -29,19 +43,19 @@ export interface PublishAction {
 export interface SendAction {
   readonly kind: 'send';
   readonly meetingId: string;
-  readonly document: DocumentKind | 'aflysning';
+  readonly document: MessageDocument;
   readonly purpose: SendPurpose;
   readonly edition: Edition;
-  /** The document version this message carries (for a cancellation: the last agenda version sent). */
+  /** The document version this message carries (for a cancellation: the newest agenda version of the edition). */
   readonly version: number;
   readonly recipient: string;
   readonly recipientName: string;
   readonly messageId: string;
-  /** Calendar SEQUENCE: raised on every change of time or place, and for the cancellation. */
-  readonly sequence: number;
-  /** The version this recipient received before, for the amended agenda's list of changes. */
+  /** The calendar message this e-mail carries (none for the minutes). */
+  readonly calendar?: { readonly method: 'REQUEST' | 'CANCEL'; readonly sequence: number; readonly schedule: string; readonly askReply: boolean };
+  /** The version of the same edition this recipient received before, for the list of changes. */
   readonly previousVersion?: number;
-  /** A run died after recording the intent: ask the transport whether it went, before sending. */
+  /** A run died after recording the intent and its result is unknown: ask the transport first. */
   readonly recover: boolean;
 }
 
@@ -50,6 +64,8 @@ export interface NotifyAction {
   readonly to: string;
   readonly problemsHash: string;
   readonly problemCount: number;
+  readonly messageId: string;
+  readonly recover: boolean;
 }
 
 export type Action = PublishAction | SendAction | NotifyAction;
@@ -64,25 +80,38 @@ export interface Plan {
   readonly heldBack: readonly HeldBack[];
 }
 
+export interface MessageKey {
+  readonly meetingId: string;
+  readonly document: string;
+  readonly edition: string;
+  readonly version: number;
+  /** The calendar SEQUENCE; 0 for the minutes. */
+  readonly sequence: number;
+  readonly recipient: string;
+}
+
 export interface PlanInput {
   readonly model: WorkbookModel;
   readonly problems: readonly Problem[];
   readonly log: readonly LogEntry[];
   readonly now: DateTime;
-  /** Builds the deterministic Message-ID of one message. */
   /** The formats this run can make (docx only where LibreOffice is missing). */
   readonly formats?: readonly DocumentFormat[];
-  readonly messageId: (parts: { meetingId: string; document: string; version: number; recipient: string }) => string;
+  /** The fingerprint of the document templates in use: a change republishes in place. */
+  readonly templateFingerprint?: string;
+  /** Builds the deterministic Message-ID of one message. */
+  readonly messageId: (key: MessageKey) => string;
 }
 
-const sha = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 16);
+/** Content only: the templates are compared separately, so a new logo does not e-mail anyone. */
+const NO_TEMPLATE = { fingerprint: '' } as Pick<Template, 'fingerprint'> as Template;
 
 /**
- * Hash of what one edition of a document shows (the documents step's content hash), and for the agenda
- * also the meeting's end time: a change of it must reach the calendar, though the document does not show it.
+ * Hash of what one edition of a document shows, and for the agenda also the meeting's end time: a
+ * change of it must reach the calendar, though the document does not show it.
  */
 export function documentHash(meeting: Meeting, document: DocumentKind, edition: Edition, settings: Settings): string {
-  return sha(contentHash(meeting, settings, document, edition) + (document === 'dagsorden' ? scheduleOf(meeting) : ''));
+  return shortHash(contentHash(meeting, settings, document, edition, NO_TEMPLATE) + (document === 'dagsorden' ? scheduleOf(meeting) : ''));
 }
 
 /** The wall-clock moment in the workbook's zone. */
@@ -102,229 +131,178 @@ export function meetingStart(meeting: Meeting, zone: string): DateTime {
   return localMoment(`${meeting.date}T${meeting.start}`, zone);
 }
 
+/** The normalised form two addresses or names are compared in. */
+export const sameText = (s: string): string => s.normalize('NFKC').replace(/[\u200b-\u200f\u2060\ufeff]/g, '').trim().toLowerCase();
+
 /** Active members of the meeting's forum. */
 export function recipientsOf(meeting: Meeting, members: readonly Member[]): Member[] {
-  const forum = meeting.forum.toLowerCase();
-  return members.filter((m) => m.active && m.fora.some((f) => f.toLowerCase() === forum));
-}
-
-const done = (e: LogEntry): boolean => e.status === 'udført';
-
-/** How a staging ticket is kept in a send row's Detaljer. */
-export const TICKET = 'kladde ';
-
-/** The log, read for one meeting. */
-export class MeetingLog {
-  constructor(
-    private readonly entries: readonly LogEntry[],
-    private readonly formats: readonly DocumentFormat[] = FORMATS,
-  ) {}
-
-  private uploads(document: DocumentKind, edition: Edition): LogEntry[] {
-    return this.entries.filter((e) => e.action === 'upload' && e.document === DOCUMENT_LABEL[document] && e.edition === edition);
-  }
-
-  /** The newest version published completely (every format), with its hash. */
-  published(document: DocumentKind, edition: Edition): { version: number; hash: string } | undefined {
-    const byVersion = new Map<number, LogEntry[]>();
-    for (const e of this.uploads(document, edition).filter(done)) {
-      const v = Number(e.version);
-      byVersion.set(v, [...(byVersion.get(v) ?? []), e]);
-    }
-    const complete = [...byVersion].filter(([, es]) => this.formats.every((f) => es.some((e) => e.format === f))).sort(([a], [b]) => b - a);
-    const top = complete[0];
-    return top ? { version: top[0], hash: top[1][0]!.hash ?? '' } : undefined;
-  }
-
-  /** The highest version number any run has begun, finished or not. */
-  highestVersion(document: DocumentKind, edition: Edition): number {
-    return Math.max(0, ...this.uploads(document, edition).map((e) => Number(e.version) || 0));
-  }
-
-  /** A version begun with this hash but not finished (the run died). */
-  unfinished(document: DocumentKind, edition: Edition, hash: string): number | undefined {
-    const begun = this.uploads(document, edition).filter((e) => e.status === 'påbegyndt' && e.hash === hash);
-    return begun.length ? Math.max(...begun.map((e) => Number(e.version))) : undefined;
-  }
-
-  private sends(document: string, recipient: string): LogEntry[] {
-    const r = recipient.toLowerCase();
-    return this.entries.filter((e) => e.action === 'send' && e.document === document && e.recipient?.toLowerCase() === r);
-  }
-
-  /** The highest version this recipient received. */
-  received(document: DocumentKind | 'aflysning', recipient: string): number | undefined {
-    const got = this.sends(DOCUMENT_LABEL[document], recipient).filter((e) => e.status === 'udført' || e.status === 'sluppet');
-    return got.length ? Math.max(...got.map((e) => Number(e.version))) : undefined;
-  }
-
-  /** A send begun (intent recorded) but not finished. */
-  sendBegun(messageId: string): boolean {
-    return this.entries.some((e) => e.action === 'send' && e.messageId === messageId && e.status === 'påbegyndt');
-  }
-
-  sendFinished(messageId: string): boolean {
-    return this.entries.some((e) => e.action === 'send' && e.messageId === messageId && (e.status === 'udført' || e.status === 'sluppet'));
-  }
-
-  /** The newest completed upload of one file: where it is. */
-  file(document: DocumentKind, edition: Edition, format: DocumentFormat): { fileId: string; link: string } | undefined {
-    const last = this.uploads(document, edition)
-      .filter((e) => done(e) && e.format === format && e.fileId)
-      .at(-1);
-    return last ? { fileId: last.fileId!, link: last.link ?? '' } : undefined;
-  }
-
-  /** The snapshot stored with a published version (on its .docx row), for the amended agenda's changes. */
-  snapshot(document: DocumentKind, edition: Edition, version: number): string | undefined {
-    return this.uploads(document, edition).find((e) => done(e) && e.format === 'docx' && Number(e.version) === version)?.detail;
-  }
-
-  /** The staging ticket (a Gmail draft id) an earlier run recorded for a message. */
-  ticket(messageId: string): string | undefined {
-    const row = this.entries.filter((e) => e.action === 'send' && e.messageId === messageId && e.detail?.startsWith(TICKET)).at(-1);
-    return row?.detail?.slice(TICKET.length);
-  }
-
-  /**
-   * Calendar sequence: how often time or place changed across the agenda versions published, counting
-   * `schedule` (the one about to be sent) as the newest when given.
-   */
-  sequenceFor(edition: Edition, schedule?: string): number {
-    const schedules: string[] = [];
-    const versions = this.uploads('dagsorden', edition)
-      .filter((e) => e.format === 'docx' && e.detail)
-      .sort((a, b) => Number(a.version) - Number(b.version));
-    for (const e of versions) {
-      const s = scheduleOfDetail(e.detail!);
-      if (s && schedules.at(-1) !== s) schedules.push(s);
-    }
-    if (schedule !== undefined && schedules.at(-1) !== schedule) schedules.push(schedule);
-    return Math.max(0, schedules.length - 1);
-  }
-}
-
-/** Time and place as one string: a change of it raises the calendar SEQUENCE. */
-export function scheduleOf(meeting: Pick<Meeting, 'date' | 'start' | 'end' | 'place'>): string {
-  return `${meeting.date} ${meeting.start}-${meeting.end ?? ''} @ ${meeting.place}`;
-}
-
-function scheduleOfDetail(detail: string): string | undefined {
-  try {
-    const snap = JSON.parse(detail) as Pick<Meeting, 'date' | 'start' | 'end' | 'place'>;
-    return snap.date ? scheduleOf(snap) : undefined;
-  } catch {
-    return undefined;
-  }
+  const forum = sameText(meeting.forum);
+  return members.filter((m) => m.active && m.fora.some((f) => sameText(f) === forum));
 }
 
 export function problemsHash(problems: readonly Problem[]): string {
-  return sha(JSON.stringify(problems.map((p) => [p.tab, p.cell, p.message])));
+  return shortHash(JSON.stringify(problems.map((p) => [p.tab, p.cell, p.message])));
+}
+
+/** The Message-ID of the problem notice: one per set of problems, so it is sent once. */
+export const NOTIFY_DOCUMENT = 'problemer';
+
+/**
+ * The calendar SEQUENCE for a person who needs a new calendar message. The meeting's revision is
+ * the newest calendar message to anyone: if it already says what is wanted now, its number serves;
+ * otherwise the next one. A person whose own last message is newer (a personal cancellation) gets
+ * a number above it, so her calendar program never ignores the message (RFC 5546 §2.1.5).
+ */
+function nextSequence(log: MeetingLog, want: { method: 'REQUEST' | 'CANCEL'; schedule: string }, mine: CalendarState | undefined): number {
+  const latest = log.latestCalendar();
+  const revision = !latest ? 0 : latest.method === want.method && (want.method === 'CANCEL' || latest.schedule === want.schedule) ? latest.sequence : latest.sequence + 1;
+  return Math.max(revision, mine ? mine.sequence + 1 : 0);
 }
 
 export function planPublish(input: PlanInput): Plan {
   const { model, problems, now } = input;
   const zone = model.settings.timeZone;
+  const template = input.templateFingerprint ?? '';
   const actions: Action[] = [];
   const heldBack: HeldBack[] = [];
   const blocked = heldBackMeetings(problems);
   const noSending = sendingHeldBack(problems);
   // A broken tab or column leaves every meeting incomplete: nothing is published until it is fixed.
   const brokenWorkbook = problems.some((p) => p.scope.kind === 'workbook');
+  const membersByEmail = new Map(model.members.map((m) => [sameText(m.email), m]));
 
   for (const meeting of model.meetings) {
     if (blocked.has(meeting.id) || brokenWorkbook) {
       heldBack.push({ meetingId: meeting.id, reason: brokenWorkbook ? 'Regnearkets faner eller kolonner har fejl; intet udgives, før de er rettet.' : 'Mødet har fejl i regnearket; intet udgives eller sendes, før de er rettet.' });
       continue;
     }
-    const log = new MeetingLog(input.log.filter((e) => e.meetingId === meeting.id), input.formats);
+    const log = new MeetingLog(input.log.filter((e) => e.meetingId === meeting.id));
     const start = meetingStart(meeting, zone);
+    const before = now < start;
     const recipients = recipientsOf(meeting, model.members);
+    const invited = new Set(recipients.map((m) => sameText(m.email)));
+    const send = (a: Omit<SendAction, 'kind' | 'meetingId' | 'messageId' | 'recover'>): void => {
+      const messageId = input.messageId({ meetingId: meeting.id, document: a.document, edition: a.edition, version: a.version, sequence: a.calendar?.sequence ?? 0, recipient: a.recipient });
+      if (log.sendFinished(messageId)) return;
+      actions.push({ kind: 'send', meetingId: meeting.id, messageId, recover: log.sendBegun(messageId), ...a });
+    };
 
-    if (meeting.status === 'Aflyst') {
-      if (noSending) continue;
-      for (const member of recipients) {
-        const edition = editionFor(member);
-        const sent = log.received('dagsorden', member.email);
-        if (sent === undefined || log.received('aflysning', member.email) !== undefined) continue;
-        const messageId = input.messageId({ meetingId: meeting.id, document: 'aflysning', version: sent, recipient: member.email });
-        if (log.sendFinished(messageId)) continue;
-        const sequence = log.sequenceFor(edition) + 1;
-        actions.push({ kind: 'send', meetingId: meeting.id, document: 'aflysning', purpose: 'aflysning', edition, version: sent, recipient: member.email, recipientName: member.name, messageId, sequence, recover: log.sendBegun(messageId) });
-      }
-      continue;
-    }
-
+    // 1. Documents: what is due is published, each edition on its own.
     const due: DocumentKind[] = [];
     const agendaTime = agendaSendTime(meeting, model);
-    if (['Dagsorden klar', 'Afholdt', 'Referat klar'].includes(meeting.status) && now >= agendaTime) due.push('dagsorden');
+    const agendaOut = ['Dagsorden klar', 'Afholdt', 'Referat klar'].includes(meeting.status) && now >= agendaTime;
+    if (agendaOut) due.push('dagsorden');
     else if (meeting.status === 'Dagsorden klar') heldBack.push({ meetingId: meeting.id, reason: `Dagsordenen udsendes ${agendaTime.setLocale('da').toFormat("cccc d. LLLL yyyy 'kl.' HH:mm")}.` });
     // NOTE: minutes marked ready before the meeting has begun are surely a slip; they wait for the meeting.
-    if (meeting.status === 'Referat klar' && now >= start) due.push('referat');
+    if (meeting.status === 'Referat klar' && !before) due.push('referat');
     else if (meeting.status === 'Referat klar') heldBack.push({ meetingId: meeting.id, reason: 'Referatet udgives først, når mødet er begyndt.' });
 
+    const versions = new Map<string, number>();
     for (const document of due) {
-      const versions = new Map<Edition, number>();
       for (const edition of EDITIONS) {
         const hash = documentHash(meeting, document, edition, model.settings);
         const published = log.published(document, edition);
         if (published?.hash === hash) {
-          versions.set(edition, published.version);
+          versions.set(`${document} ${edition}`, published.version);
+          // NOTE: a file made before templates were fingerprinted in the log is left as it is.
+          if (template && published.template !== undefined && published.template !== template) {
+            actions.push({ kind: 'publish', meetingId: meeting.id, document, edition, version: published.version, hash, template, refresh: true, recover: false });
+          }
           continue;
         }
         const unfinished = log.unfinished(document, edition, hash);
         const version = unfinished ?? log.highestVersion(document, edition) + 1;
-        versions.set(edition, version);
-        actions.push({ kind: 'publish', meetingId: meeting.id, document, edition, version, hash, recover: unfinished !== undefined });
+        versions.set(`${document} ${edition}`, version);
+        actions.push({ kind: 'publish', meetingId: meeting.id, document, edition, version, hash, template, refresh: false, recover: unfinished !== undefined });
       }
-      // The agenda goes out only before the meeting; published after it, it is kept for the record.
-      const sendable = document === 'referat' || (meeting.status === 'Dagsorden klar' && now < start);
-      if (!sendable || noSending) continue;
+    }
+    if (noSending) continue;
+
+    // 2. Calendars and agendas: only before the meeting begins; afterwards the agenda is kept for the record.
+    if (before) {
+      const live = meeting.status === 'Dagsorden klar' && agendaOut;
+      const cancelled = meeting.status === 'Aflyst';
+      const schedule = scheduleHash(meeting);
+      const everyone = new Set([...recipients.map((m) => sameText(m.email)), ...log.recipients().map(sameText)]);
+      for (const email of everyone) {
+        const member = membersByEmail.get(email);
+        const mine = log.calendarOf(email);
+        const edition = member ? editionFor(member) : 'offentlig';
+        if (live && invited.has(email) && member) {
+          const version = versions.get(`dagsorden ${edition}`)!;
+          const previous = log.received('dagsorden', email, edition);
+          const calendarChanged = !mine || mine.method !== 'REQUEST' || mine.schedule !== schedule;
+          if (!calendarChanged && previous !== undefined && previous >= version) continue;
+          const purpose: SendPurpose =
+            mine?.method === 'CANCEL' ? 'genindkaldelse' : !log.everReceived('dagsorden', email) ? 'invitation' : previous === undefined ? 'udgave' : 'ændring';
+          const sequence = calendarChanged ? nextSequence(log, { method: 'REQUEST', schedule }, mine) : mine!.sequence;
+          send({
+            document: 'dagsorden',
+            purpose,
+            edition,
+            version,
+            recipient: member.email,
+            recipientName: member.name,
+            // NOTE: a content-only change keeps SEQUENCE and does not ask for a reply, so answers stand.
+            calendar: { method: 'REQUEST', sequence, schedule, askReply: calendarChanged },
+            ...(previous !== undefined && purpose === 'ændring' ? { previousVersion: previous } : {}),
+          });
+        } else if (mine?.method === 'REQUEST' && (cancelled || !invited.has(email))) {
+          const name = member?.name ?? email;
+          const address = member?.email ?? email;
+          const version = log.received('dagsorden', email, edition) ?? Math.max(0, ...EDITIONS.map((e) => log.received('dagsorden', email, e) ?? 0));
+          const sequence = nextSequence(log, { method: 'CANCEL', schedule }, mine);
+          send({ document: 'aflysning', purpose: cancelled ? 'aflysning' : 'afmelding', edition, version, recipient: address, recipientName: name, calendar: { method: 'CANCEL', sequence, schedule, askReply: false } });
+        }
+      }
+    }
+
+    // 3. Minutes: to the forum's members who had the agenda; to everyone the first time they go out.
+    //    A member who joins later finds old minutes in Drive, not in her inbox (docs/lifecycle.md).
+    if (due.includes('referat')) {
+      const firstSending = !log.sentToAnyone('referat');
       for (const member of recipients) {
+        const email = sameText(member.email);
+        if (!firstSending && !log.everReceived('dagsorden', email) && !log.everReceived('referat', email)) continue;
         const edition = editionFor(member);
-        const version = versions.get(edition)!;
-        const messageId = input.messageId({ meetingId: meeting.id, document, version, recipient: member.email });
-        if (log.sendFinished(messageId)) continue;
-        const previous = log.received(document, member.email);
+        const version = versions.get(`referat ${edition}`)!;
+        const previous = log.received('referat', email, edition);
         if (previous !== undefined && previous >= version) continue;
-        const purpose: SendPurpose = document === 'referat' ? 'referat' : previous === undefined ? 'invitation' : 'ændring';
-        actions.push({
-          kind: 'send',
-          meetingId: meeting.id,
-          document,
-          purpose,
-          edition,
-          version,
-          recipient: member.email,
-          recipientName: member.name,
-          messageId,
-          sequence: document === 'dagsorden' ? log.sequenceFor(edition, scheduleOf(meeting)) : 0,
-          ...(previous !== undefined ? { previousVersion: previous } : {}),
-          recover: log.sendBegun(messageId),
-        });
+        send({ document: 'referat', purpose: 'referat', edition, version, recipient: member.email, recipientName: member.name, ...(previous !== undefined ? { previousVersion: previous } : {}) });
       }
     }
   }
 
   // One e-mail to the secretary per new set of problems, not one per run.
   const secretary = model.settings.secretaryEmail;
-  if (problems.length > 0 && secretary) {
+  if (problems.length > 0 && secretary && model.settings.sender) {
     const hash = problemsHash(problems);
-    const notified = input.log.some((e) => e.action === 'notify' && e.hash === hash && e.status === 'udført');
-    if (!notified) actions.push({ kind: 'notify', to: secretary, problemsHash: hash, problemCount: problems.length });
+    const state = notified(input.log, hash);
+    if (!state.done) {
+      const messageId = input.messageId({ meetingId: '', document: NOTIFY_DOCUMENT, edition: '', version: 0, sequence: 0, recipient: `${secretary} ${hash}` });
+      actions.push({ kind: 'notify', to: secretary, problemsHash: hash, problemCount: problems.length, messageId, recover: state.begun !== undefined });
+    }
   }
   return { actions, heldBack };
 }
+
+const PURPOSE_TEXT: Record<SendPurpose, string> = {
+  invitation: 'invitation med dagsorden',
+  ændring: 'ændret dagsorden',
+  udgave: 'dagsorden i den udgave, modtageren nu skal have',
+  genindkaldelse: 'besked om, at mødet holdes alligevel',
+  aflysning: 'aflysning',
+  afmelding: 'besked om, at modtageren ikke længere er indkaldt',
+  referat: 'referat',
+};
 
 /** The plan in Danish, for `--dry-run` and the progress view. */
 export function describeAction(a: Action): string {
   switch (a.kind) {
     case 'publish':
-      return `Udgiv ${DOCUMENT_LABEL[a.document].toLowerCase()} for ${a.meetingId}, ${a.edition === 'medlemmer' ? 'medlemsudgaven' : 'den offentlige udgave'}, version ${a.version}${a.recover ? ' (genoptaget efter afbrudt kørsel)' : ''}`;
-    case 'send': {
-      const what = { invitation: 'invitation med dagsorden', ændring: 'ændret dagsorden', aflysning: 'aflysning', referat: 'referat' }[a.purpose];
-      return `Send ${what} (version ${a.version}) for ${a.meetingId} til ${a.recipientName} <${a.recipient}>${a.recover ? ' (kontrolleres først: kørslen blev afbrudt)' : ''}`;
-    }
+      return `${a.refresh ? 'Opdater' : 'Udgiv'} ${DOCUMENT_LABEL[a.document].toLowerCase()} for ${a.meetingId}, ${a.edition === 'medlemmer' ? 'medlemsudgaven' : 'den offentlige udgave'}, version ${a.version}${a.refresh ? ' (nye skabeloner; ingen e-mail)' : ''}${a.recover ? ' (genoptaget efter afbrudt kørsel)' : ''}`;
+    case 'send':
+      return `Send ${PURPOSE_TEXT[a.purpose]} (version ${a.version}) for ${a.meetingId} til ${a.recipientName} <${a.recipient}>${a.recover ? ' (kontrolleres først: kørslen blev afbrudt)' : ''}`;
     case 'notify':
       return `Send besked til sekretariatet (${a.to}) om ${a.problemCount} ${a.problemCount === 1 ? 'problem' : 'problemer'} i regnearket`;
   }

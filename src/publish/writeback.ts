@@ -4,7 +4,7 @@
 import type { LogEntry, WriteBack } from '../delivery/ports.js';
 import type { DocumentKind } from '../documents/edition.js';
 import type { Problem, WorkbookModel } from '../model.js';
-import { MeetingLog } from './plan.js';
+import { MeetingLog } from './log.js';
 
 /** The Møder column that links to each document. */
 const LINK_COLUMNS: readonly [DocumentKind, string][] = [

@@ -28,6 +28,9 @@ export function driveLikeStore(): DocumentStore & { files: Map<string, { key: st
       const hit = [...files].find(([, f]) => f.key === keyOf(key));
       return hit ? { fileId: hit[0], link: `https://drive.example/${hit[0]}` } : undefined;
     },
+    async withdrawDocument(_key: DocumentKey, file: PublishedFile): Promise<void> {
+      files.delete(file.fileId);
+    },
   };
 }
 

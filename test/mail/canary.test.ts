@@ -77,7 +77,9 @@ describe('closed items never reach a member without access', () => {
         expect(parsed.attachments.length, name).toBeGreaterThan(0);
         if (member.seesClosed) {
           if (name !== 'aflysning') expect(parsed.text, name).toContain(CANARY);
-          if (name === 'dagsorden') expect(calendarDescription(parsed), name).toContain(CANARY);
+          // The calendar entry is built from the public edition for everyone: it syncs beyond the mailbox.
+          if (name === 'dagsorden') expect(calendarDescription(parsed), name).not.toContain(CANARY);
+          if (name === 'dagsorden') expect(calendarDescription(parsed), name).toContain('Punkt 3: Lukket');
           if (name === 'ændret dagsorden') expect(parsed.text, name).toContain(`»Omplacering ${CANARY}-ny-titel«`);
         } else {
           expect(raw.toString('latin1'), `${name}: raw bytes`).not.toContain(CANARY);

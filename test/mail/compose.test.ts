@@ -79,18 +79,20 @@ describe('composeInvitation', () => {
   });
 
   it('derives the Message-ID from meeting, kind, version and recipient, on the sender’s domain', async () => {
-    const id = messageIdFor({ meetingId: 'CF-2022-03-24', kind: 'dagsorden', version: 1, recipient: 'anne.jensen@example.org' }, settings);
+    const id = messageIdFor({ meetingId: 'CF-2022-03-24', kind: 'dagsorden', version: 1, recipient: 'anne.jensen@example.org', edition: 'medlemmer', sequence: 0 }, settings);
     expect(id).toMatch(/^<[0-9a-f]{32}@dagsorden\.example\.org>$/);
     expect((await composeInvitation(input(anne))).messageId).toBe(id);
-    expect(messageIdFor({ meetingId: 'CF-2022-03-24', kind: 'dagsorden', version: 1, recipient: ' Anne.Jensen@EXAMPLE.org' }, 'X <chefforum@Example.org>')).toBe(id);
+    expect(messageIdFor({ meetingId: 'CF-2022-03-24', kind: 'dagsorden', version: 1, recipient: ' Anne.Jensen@EXAMPLE.org', edition: 'medlemmer', sequence: 0 }, 'X <chefforum@Example.org>')).toBe(id);
     const others = [
       messageIdFor({ meetingId: 'CF-2022-03-24', kind: 'dagsorden', version: 2, recipient: 'anne.jensen@example.org' }, settings),
       messageIdFor({ meetingId: 'CF-2022-03-24', kind: 'referat', version: 1, recipient: 'anne.jensen@example.org' }, settings),
       messageIdFor({ meetingId: 'CF-2022-03-24', kind: 'dagsorden', version: 1, recipient: 'anne.jensen@example.org', cancelled: true }, settings),
       messageIdFor({ meetingId: 'CF-2022-03-31', kind: 'dagsorden', version: 1, recipient: 'anne.jensen@example.org' }, settings),
       messageIdFor({ meetingId: 'CF-2022-03-24', kind: 'dagsorden', version: 1, recipient: 'karina.dalsgaard@example.org' }, settings),
+      messageIdFor({ meetingId: 'CF-2022-03-24', kind: 'dagsorden', version: 1, recipient: 'anne.jensen@example.org', edition: 'offentlig' }, settings),
+      messageIdFor({ meetingId: 'CF-2022-03-24', kind: 'dagsorden', version: 1, recipient: 'anne.jensen@example.org', sequence: 1 }, settings),
     ];
-    expect(new Set([id, ...others]).size).toBe(6);
+    expect(new Set([id, ...others]).size).toBe(8);
   });
 
   it.each([
@@ -116,11 +118,19 @@ describe('composeInvitation', () => {
     expect(parsed.text).toContain('Hvad er ændret\n- Dagsordenen er udsendt igen i en ny version.');
   });
 
-  it('adds the recipient as ATTENDEE when the attendee list lacks them (Outlook shows the buttons only then)', async () => {
+  it('lists the recipient, and only her, as ATTENDEE (Outlook shows the buttons only then; the size does not grow with the membership)', async () => {
     const parsed = await simpleParser((await composeInvitation(input(karina, { attendees: [anne] }))).raw);
     const ics = parsed.attachments.find((a) => a.filename === 'invite.ics')!.content.toString().replace(/\r\n /g, '');
-    expect(ics).toContain('MAILTO:anne.jensen@example.org');
+    expect(ics).not.toContain('MAILTO:anne.jensen@example.org');
     expect(ics).toContain('MAILTO:karina.dalsgaard@example.org');
+    expect(ics.match(/^ATTENDEE/gm)).toHaveLength(1);
+  });
+
+  it('a content-only update keeps the answer: RSVP=FALSE and no PARTSTAT', async () => {
+    const parsed = await simpleParser((await composeInvitation(input(karina, { changes: [], version: 2, askReply: false }))).raw);
+    const ics = parsed.attachments.find((a) => a.filename === 'invite.ics')!.content.toString().replace(/\r\n /g, '');
+    expect(ics).toMatch(/^ATTENDEE;[^:]*RSVP=FALSE/m);
+    expect(ics).not.toContain('PARTSTAT');
   });
 
   it('explains a missing or unusable Afsender in Danish', async () => {

@@ -4,7 +4,8 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../src/delivery/ports.js';
 import type { Item, Meeting, Member, Problem, WorkbookModel } from '../../src/model.js';
-import { documentHash, planPublish, problemsHash, scheduleOf, type Action } from '../../src/publish/plan.js';
+import { documentHash, planPublish, problemsHash, scheduleOf, type Action, type MessageKey } from '../../src/publish/plan.js';
+import { scheduleHash } from '../../src/publish/log.js';
 import { parseRichText } from '../../src/validate/richtext.js';
 
 const ZONE = 'Europe/Copenhagen';
@@ -33,16 +34,17 @@ const members: Member[] = [
 ];
 
 function model(meetings: Meeting[], over: Partial<WorkbookModel['settings']> = {}): WorkbookModel {
-  return { meetings, members, settings: { organisation: 'Albertslund Kommune', timeZone: ZONE, daysBefore: 7, sendTime: '12:00', secretaryEmail: 'sekr@example.org', extra: {}, ...over } };
+  return { meetings, members, settings: { organisation: 'Albertslund Kommune', timeZone: ZONE, daysBefore: 7, sendTime: '12:00', secretaryEmail: 'sekr@example.org', sender: 'Sekretariatet <sekr@example.org>', extra: {}, ...over } };
 }
 
-const messageId = (p: { meetingId: string; document: string; version: number; recipient: string }) => `<${p.meetingId}.${p.document}.${p.version}.${p.recipient}>`;
+const messageId = (p: MessageKey) => `<${p.meetingId}.${p.document}.${p.edition}.${p.version}.${p.sequence}.${p.recipient}>`;
+const editionOf = (recipient: string): 'medlemmer' | 'offentlig' => (members.find((m) => m.email === recipient)?.seesClosed ? 'medlemmer' : 'offentlig');
 
 /** Compact, readable form of an action. */
 function show(a: Action): string {
   if (a.kind === 'publish') return `publish ${a.meetingId} ${a.document} ${a.edition} v${a.version}${a.recover ? ' recover' : ''}`;
   if (a.kind === 'notify') return `notify ${a.to} ${a.problemCount}`;
-  return `send ${a.meetingId} ${a.purpose} ${a.edition} v${a.version} ${a.recipient} seq${a.sequence}${a.previousVersion ? ` prev${a.previousVersion}` : ''}${a.recover ? ' recover' : ''}`;
+  return `send ${a.meetingId} ${a.purpose} ${a.edition} v${a.version} ${a.recipient} seq${a.calendar?.sequence ?? "-"}${a.previousVersion ? ` prev${a.previousVersion}` : ''}${a.recover ? ' recover' : ''}`;
 }
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: ZONE });
@@ -55,8 +57,14 @@ function published(m: Meeting, document: 'dagsorden' | 'referat', edition: 'medl
   }));
 }
 
-function sent(m: Meeting, document: 'Dagsorden' | 'Referat' | 'Aflysning', version: number, recipient: string, status: LogEntry['status'] = 'udført'): LogEntry {
-  return { at: '2022-03-24T12:00:00+01:00', meetingId: m.id, action: 'send', document, version: String(version), recipient, messageId: messageId({ meetingId: m.id, document: document.toLowerCase(), version, recipient }), status };
+function sent(m: Meeting, document: 'Dagsorden' | 'Referat' | 'Aflysning', version: number, recipient: string, status: LogEntry['status'] = 'udført', sequence = document === 'Aflysning' ? 1 : 0): LogEntry {
+  const edition = editionOf(recipient);
+  const calendar = document === 'Dagsorden' ? 'REQUEST' : document === 'Aflysning' ? 'CANCEL' : undefined;
+  return {
+    at: '2022-03-24T12:00:00+01:00', meetingId: m.id, action: 'send', document, edition, version: String(version), recipient,
+    messageId: messageId({ meetingId: m.id, document: document.toLowerCase(), edition, version, sequence: calendar ? sequence : 0, recipient }), status,
+    ...(calendar ? { calendar, sequence: String(sequence), schedule: scheduleHash(m) } : {}),
+  };
 }
 
 const agendaSent = (m: Meeting): LogEntry[] => [...published(m, 'dagsorden', 'medlemmer', 1), ...published(m, 'dagsorden', 'offentlig', 1), sent(m, 'Dagsorden', 1, 'anne@example.org'), sent(m, 'Dagsorden', 1, 'bo@example.org')];
@@ -133,8 +141,8 @@ const cases: Case[] = [
     expected: [
       'publish CF-2022-03-31 referat medlemmer v1',
       'publish CF-2022-03-31 referat offentlig v1',
-      'send CF-2022-03-31 referat medlemmer v1 anne@example.org seq0',
-      'send CF-2022-03-31 referat offentlig v1 bo@example.org seq0',
+      'send CF-2022-03-31 referat medlemmer v1 anne@example.org seq-',
+      'send CF-2022-03-31 referat offentlig v1 bo@example.org seq-',
     ],
   },
   {
@@ -214,7 +222,7 @@ const cases: Case[] = [
     expected: [
       'publish CF-2022-01-13 dagsorden medlemmer v1', 'publish CF-2022-01-13 dagsorden offentlig v1',
       'publish CF-2022-01-13 referat medlemmer v1', 'publish CF-2022-01-13 referat offentlig v1',
-      'send CF-2022-01-13 referat medlemmer v1 anne@example.org seq0', 'send CF-2022-01-13 referat offentlig v1 bo@example.org seq0',
+      'send CF-2022-01-13 referat medlemmer v1 anne@example.org seq-', 'send CF-2022-01-13 referat offentlig v1 bo@example.org seq-',
       'publish CF-2022-02-10 dagsorden medlemmer v1', 'publish CF-2022-02-10 dagsorden offentlig v1',
       ...firstAgenda(),
     ],

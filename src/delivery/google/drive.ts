@@ -97,6 +97,17 @@ export class DriveDocumentStore implements DocumentStore {
     return file?.id ? { fileId: file.id, link: file.webViewLink ?? `https://drive.google.com/file/d/${file.id}/view` } : undefined;
   }
 
+  /** Moves the file to the bin (recoverable for 30 days); one already gone is fine. */
+  async withdrawDocument(_key: DocumentKey, file: PublishedFile): Promise<void> {
+    try {
+      await this.call('drive.files.update', { kind: 'file', id: file.fileId, name: file.fileId }, (drive, o) =>
+        drive.files.update({ fileId: file.fileId, supportsAllDrives: true, fields: 'id', requestBody: { trashed: true } }, o),
+      );
+    } catch (e) {
+      if (googleErrorFacts((e as Error).cause)?.status !== 404) throw e;
+    }
+  }
+
   async putDocument(file: DocumentFile, existing?: PublishedFile): Promise<PublishedFile> {
     const appProperties = { ...documentProperties(file), hash: file.contentHash };
     if (existing) {

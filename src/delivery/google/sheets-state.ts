@@ -13,7 +13,7 @@ import { translateGoogleError } from './errors.js';
 import { withRetry } from './retry.js';
 
 const LOG_ACTIONS: readonly LogAction[] = ['lease', 'upload', 'send', 'notify'];
-const LOG_STATUSES: readonly LogStatus[] = ['påbegyndt', 'udført', 'fejlet', 'sluppet'];
+const LOG_STATUSES: readonly LogStatus[] = ['påbegyndt', 'udført', 'fejlet', 'sluppet', 'ikke sendt', 'fjernet'];
 
 /** The LogEntry fields, in column order: the schema's column keys are LogEntry's property names. */
 const LOG_KEYS: readonly string[] = LOG_TAB.columns.map((c) => c.key);
@@ -203,6 +203,14 @@ export class SheetsStateStore implements StateStore {
     if (!log.exists || (log.rows[0] ?? []).every((h) => h === '')) {
       LOG_TAB.columns.forEach((c, i) => out.push({ tab: LOG_TAB.name, row: 0, col: i, value: c.header }));
       cols = new Map(LOG_TAB.columns.map((c, i) => [c.key, i]));
+    } else {
+      // NOTE: a log made by an older version lacks the newer columns: add their headers after the last.
+      let next = (log.rows[0] ?? []).length;
+      for (const c of LOG_TAB.columns) {
+        if (cols.has(c.key)) continue;
+        out.push({ tab: LOG_TAB.name, row: 0, col: next, value: c.header });
+        cols.set(c.key, next++);
+      }
     }
     // NOTE: explicit rows after the last known row (not values.append), so log rows can share the
     // one batched write with the rest.

@@ -1,11 +1,12 @@
 // The embedded default's document store: a local folder, `<dir>/<Møde-id>/<kind>-<edition>.<ext>`.
 
-import { mkdir, rename, writeFile, access } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { mkdir, rename, writeFile, access, rm } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
 import type { DocumentFile, DocumentKey, DocumentStore, PublishedFile } from '../ports.js';
+import { pathInside } from './paths.js';
 
 export function localFilePath(dir: string, key: DocumentKey): string {
-  return join(dir, key.meetingId, `${key.kind}-${key.edition}.${key.format}`);
+  return pathInside(dir, key.meetingId, `${key.kind}-${key.edition}.${key.format}`);
 }
 
 /** Writes a file so that a reader (or a killed run) never sees half of it. */
@@ -23,7 +24,7 @@ export function localDocumentStore(dir: string): DocumentStore {
     async putDocument(file: DocumentFile): Promise<PublishedFile> {
       // NOTE: one path per key, so updating in place and "never two files" hold by construction.
       const path = localFilePath(root, file);
-      await mkdir(join(root, file.meetingId), { recursive: true });
+      await mkdir(dirname(path), { recursive: true });
       await writeFileAtomically(path, file.bytes);
       return published(path);
     },
@@ -33,6 +34,9 @@ export function localDocumentStore(dir: string): DocumentStore {
         () => published(path),
         () => undefined,
       );
+    },
+    async withdrawDocument(key: DocumentKey): Promise<void> {
+      await rm(localFilePath(root, key), { force: true });
     },
   };
 }

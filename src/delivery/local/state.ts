@@ -3,6 +3,7 @@
 
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { UserError } from '../../errors.js';
 import type { LogEntry, StateStore, WriteBack } from '../ports.js';
 import { writeFileAtomically } from './documents.js';
 
@@ -39,17 +40,28 @@ export function localStateStore(dir: string): StateStore & { logPath: string } {
         if (e.code === 'ENOENT') return '';
         throw e;
       });
-      // NOTE: a run killed mid-append can leave a partial last line; it was never acknowledged, so it is skipped.
-      return text
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-        .flatMap((l) => {
-          try {
-            return [JSON.parse(l) as LogEntry];
-          } catch {
-            return [];
-          }
-        });
+      // NOTE: fail closed. A line that cannot be read (a run killed mid-write, a hand edit) may be the
+      // record of an e-mail that went; skipping it would send that e-mail again. So nothing is sent
+      // until a person has looked.
+      const entries: LogEntry[] = [];
+      text.split('\n').forEach((line, i) => {
+        if (line.trim() === '') return;
+        let entry: unknown;
+        try {
+          entry = JSON.parse(line);
+        } catch {
+          entry = undefined;
+        }
+        if (!isLogEntry(entry)) {
+          throw new UserError(
+            'service',
+            `Loggen ${logPath} kan ikke læses helt: linje ${i + 1} er ufuldstændig eller beskadiget. Intet sendes, før den er rettet, så ingen får en e-mail to gange. ` +
+              `Se linjen, kontrollér i udbakken/postkassen om den e-mail, den handler om, blev sendt, og slet eller ret linjen; kør så igen.`,
+          );
+        }
+        entries.push(entry);
+      });
+      return entries;
     },
     appendLog,
     async writeBack(update: WriteBack, log: readonly LogEntry[] = []): Promise<void> {
@@ -62,4 +74,10 @@ export function localStateStore(dir: string): StateStore & { logPath: string } {
       await writeIfChanged(problemsPath, text);
     },
   };
+}
+
+function isLogEntry(v: unknown): v is LogEntry {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const e = v as Record<string, unknown>;
+  return typeof e.at === 'string' && typeof e.meetingId === 'string' && typeof e.action === 'string' && typeof e.status === 'string';
 }

@@ -33,6 +33,12 @@ export interface CalendarInviteInput {
   readonly organizer: CalendarPerson;
   readonly attendees: readonly CalendarPerson[];
   readonly cancelled?: boolean;
+  /**
+   * RSVP=TRUE and PARTSTAT=NEEDS-ACTION: a new invitation or a new time or place. False for an update
+   * that keeps SEQUENCE (new agenda text): attendees are then listed without asking again, so the
+   * answer a member gave stands (docs/lifecycle.md).
+   */
+  readonly askReply?: boolean;
 }
 
 /** Default length of a meeting whose Slut is empty. */
@@ -40,7 +46,8 @@ export const DEFAULT_MEETING_HOURS = 2;
 
 /** `CF-2022-03-24@dagsorden.example.org`: the same for every invitation and cancellation of the meeting. */
 export function calendarUid(meetingId: string, senderDomain: string): string {
-  return `${meetingId}@dagsorden.${senderDomain}`;
+  // NOTE: a control character or space in a UID could break the calendar line; the id is otherwise kept as typed.
+  return `${meetingId.replace(/[\u0000-\u0020\u007f-\u009f\u2028\u2029]/g, '_')}@dagsorden.${senderDomain}`;
 }
 
 /** Start and end in the meeting's zone; without Slut the meeting lasts DEFAULT_MEETING_HOURS. */
@@ -77,8 +84,7 @@ export function buildCalendarInvite(input: CalendarInviteInput): string {
     attendees: input.attendees.map((a) => ({
       name: a.name,
       email: a.email,
-      rsvp: true,
-      status: ICalAttendeeStatus.NEEDSACTION,
+      ...(input.askReply === false ? { rsvp: false } : { rsvp: true, status: ICalAttendeeStatus.NEEDSACTION }),
       role: ICalAttendeeRole.REQ,
       type: ICalAttendeeType.INDIVIDUAL,
     })),

@@ -11,15 +11,20 @@ import { fillPhrase as fill } from './template.js';
 /** Section of an item whose text is compared, by its Danish heading. */
 export type SectionName = 'Anledning' | 'Sagsfremstilling' | 'Supplerende sagsfremstilling' | 'Indstilling' | 'Historik' | 'Beslutning' | 'Bilag';
 
-/** An item as one edition shows it. Open items carry their title and a hash per section. */
+/**
+ * An item as one edition shows it: numbers and hashes only. `title` is present only in a snapshot
+ * of the version being sent now (it names what changed); the stored overview never has it.
+ */
 export type SnapshotItem =
   | {
       readonly number: number;
       readonly caseNumber: string;
       readonly closed: boolean;
       readonly redacted: false;
-      readonly prefix: string;
-      readonly title: string;
+      readonly titleHash: string;
+      readonly prefixHash: string;
+      readonly title?: string;
+      readonly prefix?: string;
       readonly timeSlot?: string;
       /** Section → short hash of its text; absent sections are left out. */
       readonly sections: Readonly<Partial<Record<SectionName, string>>>;
@@ -27,9 +32,9 @@ export type SnapshotItem =
   | { readonly number: number; readonly caseNumber: string; readonly closed: true; readonly redacted: true };
 
 /**
- * What one edition of an agenda showed, small enough to store with the send log as JSON: section
- * texts are kept as hashes, so a snapshot of the medlemmer edition does not copy closed content
- * into the log.
+ * What one edition of an agenda showed, small enough to store in the log as JSON: titles and
+ * section texts are kept as hashes (`storedContents`), so the log never holds an item's title or
+ * text, closed or not (an item closed later must not linger there either).
  */
 export interface AgendaSnapshot {
   readonly meetingId: string;
@@ -53,9 +58,9 @@ export type AgendaChange = { readonly edition: Edition } & (
   | { readonly kind: 'time'; readonly before: string; readonly after: string }
   | { readonly kind: 'place'; readonly before: string; readonly after: string }
   | { readonly kind: 'added'; readonly number: number; readonly title?: string }
-  | { readonly kind: 'removed'; readonly before: number; readonly title?: string }
+  | { readonly kind: 'removed'; readonly before: number; readonly closed: boolean }
   | ({ readonly kind: 'moved' } & Located)
-  | ({ readonly kind: 'retitled'; readonly from: string; readonly to: string } & Located)
+  | ({ readonly kind: 'retitled'; readonly to: string } & Located)
   | ({ readonly kind: 'closed' } & Located)
   | ({ readonly kind: 'opened'; readonly title: string } & Located)
   | ({ readonly kind: 'timeSlot'; readonly from?: string; readonly to?: string } & Located)
@@ -88,10 +93,10 @@ export type ChangePhrases = Readonly<
 export const DANISH_CHANGE_PHRASES: ChangePhrases = {
   added: 'Punkt {nr} »{titel}« er tilføjet.',
   addedClosed: 'Punkt {nr} (lukket punkt) er tilføjet.',
-  removed: 'Punkt {nr} »{titel}« er fjernet.',
+  removed: 'Punkt {nr} er fjernet.',
   removedClosed: 'Punkt {nr} (lukket punkt) er fjernet.',
   moved: 'Punkt {fra} er flyttet til punkt {til}.',
-  retitled: 'Titlen på punkt {nr} er ændret fra »{før}« til »{efter}«.',
+  retitled: 'Titlen på punkt {nr} er ændret til »{efter}«.',
   text: 'Teksten i punkt {nr} ({afsnit}) er ændret.',
   timeSlot: 'Tidsrummet for punkt {nr} er ændret fra {før} til {efter}.',
   timeSlotAdded: 'Punkt {nr} har fået tidsrummet {efter}.',
@@ -147,6 +152,8 @@ export function snapshotAgenda(view: MeetingView, kind: 'dagsorden' | 'referat' 
         caseNumber: item.caseNumber,
         closed: item.closed,
         redacted: false,
+        titleHash: hashText(item.title),
+        prefixHash: hashText(item.prefix),
         prefix: item.prefix,
         title: item.title,
         ...(item.timeSlot ? { timeSlot: item.timeSlot.label } : {}),
@@ -156,7 +163,12 @@ export function snapshotAgenda(view: MeetingView, kind: 'dagsorden' | 'referat' 
   };
 }
 
-const titleOf = (i: SnapshotItem): string | undefined => (i.redacted ? undefined : i.title);
+/** The snapshot as the log keeps it: without titles and prefixes (their hashes stay). */
+export function storedContents(snapshot: AgendaSnapshot): string {
+  return JSON.stringify({ ...snapshot, items: snapshot.items.map((i) => (i.redacted ? i : { ...i, title: undefined, prefix: undefined })) });
+}
+
+const titleOf = (i: SnapshotItem): string | undefined => (i.redacted ? undefined : i.titleHash);
 
 /**
  * Pairs each item of the new version with the item it was in the old one. Items have no id of
@@ -203,12 +215,12 @@ export function diffAgenda(before: AgendaSnapshot, after: AgendaSnapshot): Agend
   const pairs = pairItems(before.items, after.items);
   const kept = new Set(pairs.values());
   for (const b of before.items) {
-    if (!kept.has(b)) changes.push({ edition, kind: 'removed', before: b.number, ...(b.redacted ? {} : { title: b.title }) });
+    if (!kept.has(b)) changes.push({ edition, kind: 'removed', before: b.number, closed: b.closed });
   }
   for (const a of [...after.items].sort((x, y) => x.number - y.number)) {
     const b = pairs.get(a);
     if (!b) {
-      changes.push({ edition, kind: 'added', number: a.number, ...(a.redacted ? {} : { title: a.title }) });
+      changes.push({ edition, kind: 'added', number: a.number, ...(a.redacted ? {} : { title: a.title ?? '' }) });
       continue;
     }
     const at: Located = { before: b.number, number: a.number };
@@ -219,14 +231,14 @@ export function diffAgenda(before: AgendaSnapshot, after: AgendaSnapshot): Agend
       continue;
     }
     if (b.redacted) {
-      changes.push({ edition, kind: 'opened', ...at, title: a.title });
+      changes.push({ edition, kind: 'opened', ...at, title: a.title ?? '' });
       continue;
     }
     if (a.closed && !b.closed) changes.push({ edition, kind: 'closed', ...at });
-    if (!a.closed && b.closed) changes.push({ edition, kind: 'opened', ...at, title: a.title });
-    if (a.title !== b.title || a.prefix !== b.prefix) {
-      const full = a.title === b.title;
-      changes.push({ edition, kind: 'retitled', ...at, from: full ? `${b.prefix} - ${b.title}` : b.title, to: full ? `${a.prefix} - ${a.title}` : a.title });
+    if (!a.closed && b.closed) changes.push({ edition, kind: 'opened', ...at, title: a.title ?? '' });
+    if (a.titleHash !== b.titleHash || a.prefixHash !== b.prefixHash) {
+      const full = a.titleHash === b.titleHash;
+      changes.push({ edition, kind: 'retitled', ...at, to: full ? `${a.prefix ?? ''} - ${a.title ?? ''}` : (a.title ?? '') });
     }
     if (a.timeSlot !== b.timeSlot) changes.push({ edition, kind: 'timeSlot', ...at, ...(b.timeSlot ? { from: b.timeSlot } : {}), ...(a.timeSlot ? { to: a.timeSlot } : {}) });
     const names = new Set([...Object.keys(b.sections), ...Object.keys(a.sections)] as SectionName[]);
@@ -250,11 +262,11 @@ export function describeChanges(changes: readonly AgendaChange[], phrases: Chang
       case 'added':
         return c.title === undefined ? fill(phrases.addedClosed, { nr: c.number }) : fill(phrases.added, { nr: c.number, titel: c.title });
       case 'removed':
-        return c.title === undefined ? fill(phrases.removedClosed, { nr: c.before }) : fill(phrases.removed, { nr: c.before, titel: c.title });
+        return c.closed ? fill(phrases.removedClosed, { nr: c.before }) : fill(phrases.removed, { nr: c.before });
       case 'moved':
         return fill(phrases.moved, { fra: c.before, til: c.number });
       case 'retitled':
-        return fill(phrases.retitled, { nr: c.number, før: c.from, efter: c.to });
+        return fill(phrases.retitled, { nr: c.number, efter: c.to });
       case 'closed':
         return fill(phrases.closed, { nr: c.number });
       case 'opened':

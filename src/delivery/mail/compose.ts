@@ -5,14 +5,14 @@
 import { createHash } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { editionFor, editionView, isRedacted, type DocumentKind, type MeetingView } from '../../documents/edition.js';
+import { editionFor, editionView, isRedacted, type DocumentKind, type Edition, type MeetingView } from '../../documents/edition.js';
 import { UserError } from '../../errors.js';
 import type { Meeting, Member, Settings } from '../../model.js';
 import { meetingDateInline, meetingDateLine } from '../../text/danish.js';
 import type { OutgoingMail } from '../ports.js';
 import { buildCalendarInvite, calendarUid, type CalendarPerson } from './calendar.js';
 import { describeChanges, type AgendaChange } from './changes.js';
-import { escapeHtml, fillPhrase, fillSkeleton, type MailPhrases, type MailTemplate } from './template.js';
+import { escapeHtml, fillPhrase, fillSkeleton, type MailPhrases, type MailTemplate, type MailVariant } from './template.js';
 
 /** Where the member can open the documents of their edition (Drive links, when published there). */
 export interface DocumentLinks {
@@ -34,10 +34,16 @@ export interface InvitationInput {
   readonly attendees: readonly Member[];
   readonly settings: Settings;
   readonly kind: DocumentKind;
+  /** The edition the message carries; by default the one the member is entitled to. */
+  readonly edition?: Edition;
   /** The document's version number; part of the Message-ID. */
   readonly version: number;
-  /** The calendar SEQUENCE; the runner raises it on every change of time or place. */
+  /** The calendar SEQUENCE; the planner raises it on every change of time or place, cancellation and reinstatement. */
   readonly sequence: number;
+  /** Ask for an answer (a new time or place, or a first invitation); a content-only update does not. */
+  readonly askReply?: boolean;
+  /** Why this message goes, when it is not a plain invitation, minutes or amendment. */
+  readonly occasion?: 'reinstated' | 'edition' | 'withdrawn';
   readonly links?: DocumentLinks;
   /** The PDF of the edition this member is entitled to. */
   readonly pdf?: PdfAttachment;
@@ -56,6 +62,10 @@ export interface MessageKey {
   readonly version: number;
   readonly recipient: string;
   readonly cancelled?: boolean;
+  /** The edition: versions are numbered per edition. */
+  readonly edition?: string;
+  /** The calendar SEQUENCE: a reinstatement or a new time at the same version is another message. */
+  readonly sequence?: number;
 }
 
 export { editionFor };
@@ -83,15 +93,16 @@ export function senderOf(settings: Pick<Settings, 'sender'>): CalendarPerson & {
 export function messageIdFor(key: MessageKey, sender: string | Pick<Settings, 'sender'>): string {
   const { domain } = senderOf(typeof sender === 'string' ? { sender } : sender);
   const hash = createHash('sha256')
-    .update(JSON.stringify([key.meetingId, key.cancelled ? 'aflysning' : key.kind, key.version, key.recipient.trim().toLowerCase()]))
+    .update(JSON.stringify([key.meetingId, key.cancelled ? 'aflysning' : key.kind, key.version, key.recipient.trim().toLowerCase(), key.edition ?? '', key.sequence ?? 0]))
     .digest('hex')
     .slice(0, 32);
   return `<${hash}@dagsorden.${domain}>`;
 }
 
-type Variant = DocumentKind | 'amended' | 'cancelled';
+type Variant = MailVariant;
 
 function variantOf(input: InvitationInput): Variant {
+  if (input.occasion) return input.occasion;
   if (input.cancelled) return 'cancelled';
   if (input.kind === 'dagsorden' && input.changes) return 'amended';
   return input.kind;
@@ -133,7 +144,7 @@ function bodyFor(input: InvitationInput, view: MeetingView, variant: Variant): B
   const when = meetingDateInline(meeting.date, meeting.start);
   const documentName = p.documentName[input.kind];
   const dateLine = meetingDateLine(meeting.date, meeting.start);
-  const cancelled = variant === 'cancelled';
+  const cancelled = input.cancelled === true;
   const notes: string[] = [];
   if (input.pdf && !cancelled) notes.push(fillPhrase(p.attachmentNote, { dokument: documentName }));
   if (!cancelled && view.items.some(isRedacted)) notes.push(p.publicEditionNote);
@@ -217,16 +228,21 @@ function renderHtml(body: Body, input: InvitationInput): string {
   });
 }
 
-function calendarDescription(body: Body, p: MailPhrases): string {
-  return [body.intro, ...body.changes, '', ...body.items.map((i) => `${i.text}${i.closedMark ? ` – ${p.closedMark}` : ''}`), '', ...body.links.map((l) => `${l.label}: ${l.url}`)]
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+/**
+ * The calendar entry's text, from the PUBLIC edition for everyone: a calendar syncs to phones,
+ * assistants and delegates, beyond the e-mail, so a closed item is only »Punkt N: Lukket« there.
+ * The intro and the changes are not repeated: they may name a closed item to an entitled member.
+ */
+function calendarDescription(input: InvitationInput): string {
+  const p = input.template.phrases;
+  const publicItems = input.cancelled ? [] : itemLines(editionView(input.meeting, 'offentlig'), p).map((i) => i.text);
+  return [fillPhrase(p.calendarSummary, { forum: input.meeting.forum }), '', ...publicItems].join('\n').trim();
 }
 
 /** Builds the message; no I/O apart from the MIME composer's own in-memory streams. */
 export async function composeInvitation(input: InvitationInput): Promise<OutgoingMail> {
-  const edition = editionFor(input.member);
+  const edition = input.edition ?? editionFor(input.member);
+  if (edition === 'medlemmer' && !input.member.seesClosed) throw new Error(`composeInvitation: ${input.member.email} may not see closed items.`);
   const view = editionView(input.meeting, edition);
   if (input.changes?.some((c) => c.edition !== edition)) {
     // NOTE: a change list from the medlemmer snapshot could name a closed item's title.
@@ -235,7 +251,7 @@ export async function composeInvitation(input: InvitationInput): Promise<Outgoin
   const variant = variantOf(input);
   const sender = senderOf(input.settings);
   const messageId = messageIdFor(
-    { meetingId: input.meeting.id, kind: input.kind, version: input.version, recipient: input.member.email, ...(input.cancelled ? { cancelled: true } : {}) },
+    { meetingId: input.meeting.id, kind: input.kind, version: input.version, recipient: input.member.email, ...(input.cancelled ? { cancelled: true } : {}), edition, sequence: input.kind === 'referat' && !input.cancelled ? 0 : input.sequence },
     input.settings,
   );
   const body = bodyFor(input, view, variant);
@@ -243,8 +259,10 @@ export async function composeInvitation(input: InvitationInput): Promise<Outgoin
 
   let icalEvent: { method: string; filename: string; content: string } | undefined;
   if (input.kind === 'dagsorden' || input.cancelled) {
-    // NOTE: Outlook shows the accept buttons only to a recipient listed as ATTENDEE.
-    const attendees = input.attendees.some((a) => a.email.toLowerCase() === input.member.email.toLowerCase()) ? input.attendees : [...input.attendees, input.member];
+    // NOTE: Outlook shows the accept buttons only to a recipient listed as ATTENDEE. Only she is
+    // listed: the invitation's size does not grow with the membership, and nobody's address list
+    // travels with every invitation.
+    const attendees = [input.member];
     const content = buildCalendarInvite({
       uid: calendarUid(input.meeting.id, sender.domain),
       sequence: input.sequence,
@@ -252,7 +270,8 @@ export async function composeInvitation(input: InvitationInput): Promise<Outgoin
       timeZone: input.settings.timeZone,
       meeting: input.meeting,
       summary: fillPhrase(input.template.phrases.calendarSummary, { forum: input.meeting.forum }),
-      description: calendarDescription(body, input.template.phrases),
+      description: calendarDescription(input),
+      askReply: !input.cancelled && input.askReply !== false,
       location: input.meeting.place,
       organizer: { name: sender.name, email: sender.email },
       attendees: attendees.map((a) => ({ name: a.name, email: a.email })),

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import type { gmail_v1 } from '@googleapis/gmail';
 import { translateGoogleError } from '../google/errors.js';
 import { DEFAULT_RETRY_POLICY, googleErrorFacts, withRetry, type RetryPolicy } from '../google/retry.js';
-import type { MailTransport, OutgoingMail } from '../ports.js';
+import type { MailTransport, OutgoingMail, SentMessageRef } from '../ports.js';
 import { RecipientRejected } from './errors.js';
 
 export interface GmailTransportOptions {
@@ -21,7 +21,7 @@ export interface GmailTransportOptions {
 const statusOf = (e: unknown): number | undefined => googleErrorFacts(e)?.status;
 
 /** Gmail answers 400 at once for a recipient it cannot address (an unreachable mailbox bounces later, as mail). */
-function recipientProblem(e: unknown, mail: OutgoingMail): RecipientRejected | undefined {
+function recipientProblem(e: unknown, mail: SentMessageRef): RecipientRejected | undefined {
   const facts = googleErrorFacts(e);
   if (facts?.status !== 400) return undefined;
   const text = facts.message ?? '';
@@ -31,7 +31,7 @@ function recipientProblem(e: unknown, mail: OutgoingMail): RecipientRejected | u
 export function gmailTransport(gmail: gmail_v1.Gmail, options: GmailTransportOptions = {}): MailTransport {
   const userId = options.userId ?? 'me';
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
-  const fail = (e: unknown, mail: OutgoingMail): unknown =>
+  const fail = (e: unknown, mail: SentMessageRef): unknown =>
     recipientProblem(e, mail) ?? translateGoogleError(e, { target: { kind: 'mailbox' }, ...(options.account ? { account: options.account } : {}), timeoutMs: policy.timeoutMs });
 
   /** The draft with this Message-ID, if a create whose answer was lost did make one. */
@@ -100,7 +100,7 @@ export function gmailTransport(gmail: gmail_v1.Gmail, options: GmailTransportOpt
       }
     },
 
-    async wasSent(mail: OutgoingMail, ticket?: string): Promise<boolean | undefined> {
+    async wasSent(mail: SentMessageRef, ticket?: string): Promise<boolean | undefined> {
       if (!ticket) return undefined;
       try {
         return await draftIsGone(ticket);

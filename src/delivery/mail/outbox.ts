@@ -20,7 +20,7 @@ export function outboxTransport(dir: string): MailTransport & { pathFor(mail: Pi
     async send(mail: OutgoingMail): Promise<void> {
       await writeToOutbox(dir, pathFor(mail), mail.raw);
     },
-    async wasSent(mail: OutgoingMail): Promise<boolean> {
+    async wasSent(mail: Pick<OutgoingMail, 'messageId'>): Promise<boolean> {
       try {
         await access(pathFor(mail));
         return true;

@@ -10,10 +10,13 @@ import type { ChangePhrases } from './changes.js';
 
 export const MAIL_TEMPLATE_DIR = join(TEMPLATES_DIR, 'mail');
 
+/** The kinds of message, each with its own subject and opening sentence. */
+export type MailVariant = DocumentKind | 'amended' | 'cancelled' | 'reinstated' | 'edition' | 'withdrawn';
+
 export interface MailPhrases {
-  readonly subject: Readonly<Record<DocumentKind | 'amended' | 'cancelled', string>>;
+  readonly subject: Readonly<Record<MailVariant, string>>;
   readonly greeting: string;
-  readonly intro: Readonly<Record<DocumentKind | 'amended' | 'cancelled', string>>;
+  readonly intro: Readonly<Record<MailVariant, string>>;
   readonly labels: { readonly time: string; readonly place: string; readonly items: string; readonly changes: string; readonly documents: string };
   readonly meetingTime: string;
   readonly itemLine: string;

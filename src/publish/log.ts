@@ -1,0 +1,181 @@
+// The log's one home: how a row of `Udsendelser` (or the local log file) is made, and what the
+// planner, the runner and the write-back read from it. Rows carry typed fields (a column each);
+// `detail` is for people and never read back. The log holds ids, numbers and hashes: never a
+// title or a text, so a closed item cannot reach it.
+
+import { createHash } from 'node:crypto';
+import type { DocumentKind, Edition } from '../documents/edition.js';
+import type { DocumentFormat, LogEntry, LogStatus } from '../delivery/ports.js';
+import type { Meeting } from '../model.js';
+
+export const FORMATS: readonly DocumentFormat[] = ['docx', 'pdf'];
+
+/** What a message is about, as the log's `Dokument` column names it. */
+export type MessageDocument = DocumentKind | 'aflysning';
+
+/** How the log names a document kind. */
+export const DOCUMENT_LABEL: Record<MessageDocument, string> = { dagsorden: 'Dagsorden', referat: 'Referat', aflysning: 'Aflysning' };
+
+export const shortHash = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 16);
+
+/** Time and place as the calendar shows them: a change of it raises the calendar SEQUENCE. */
+export function scheduleOf(meeting: Pick<Meeting, 'date' | 'start' | 'end' | 'place'>): string {
+  return `${meeting.date} ${meeting.start}-${meeting.end ?? ''} @ ${meeting.place}`;
+}
+
+/** What the log keeps of a schedule: its hash (the place is the secretary's text). */
+export const scheduleHash = (meeting: Pick<Meeting, 'date' | 'start' | 'end' | 'place'>): string => shortHash(scheduleOf(meeting));
+
+/** A send that may have reached the recipient: done, or begun and not known to have failed. */
+const mayHaveGone = (e: LogEntry): boolean => e.status === 'udført' || e.status === 'sluppet' || e.status === 'påbegyndt';
+const went = (e: LogEntry): boolean => e.status === 'udført' || e.status === 'sluppet';
+
+/** The last calendar message a person got for a meeting. */
+export interface CalendarState {
+  readonly method: 'REQUEST' | 'CANCEL';
+  readonly sequence: number;
+  readonly schedule?: string;
+}
+
+/** The log, read for one meeting. Rows are in log order. */
+export class MeetingLog {
+  constructor(private readonly entries: readonly LogEntry[]) {}
+
+  private uploads(document: DocumentKind, edition: Edition): LogEntry[] {
+    return this.entries.filter((e) => e.action === 'upload' && e.document === DOCUMENT_LABEL[document] && e.edition === edition);
+  }
+
+  /**
+   * The newest version published completely, with its content hash and the templates it was made
+   * with. Complete means every format the run that published it made (its begun rows say which).
+   */
+  published(document: DocumentKind, edition: Edition): { version: number; hash: string; template?: string } | undefined {
+    const rows = this.uploads(document, edition);
+    const versions = [...new Set(rows.map((e) => Number(e.version)))].sort((a, b) => b - a);
+    for (const v of versions) {
+      // NOTE: a refresh (new templates) republishes a version: the latest round of rows for it counts.
+      const ofVersion = rows.filter((e) => Number(e.version) === v);
+      const formats = new Set(ofVersion.filter((e) => e.status === 'påbegyndt').map((e) => e.format));
+      const done = ofVersion.filter((e) => e.status === 'udført');
+      if (done.length === 0) continue;
+      const complete = [...formats].every((f) => done.some((e) => e.format === f));
+      if (!complete && formats.size > 0) continue;
+      const last = done.at(-1)!;
+      return { version: v, hash: last.hash ?? '', ...(last.template ? { template: last.template } : {}) };
+    }
+    return undefined;
+  }
+
+  /** The highest version number any run has begun, finished or not. */
+  highestVersion(document: DocumentKind, edition: Edition): number {
+    return Math.max(0, ...this.uploads(document, edition).map((e) => Number(e.version) || 0));
+  }
+
+  /** A version begun with this hash but not finished (the run died). */
+  unfinished(document: DocumentKind, edition: Edition, hash: string): number | undefined {
+    const begun = this.uploads(document, edition).filter((e) => e.status === 'påbegyndt' && e.hash === hash);
+    return begun.length ? Math.max(...begun.map((e) => Number(e.version))) : undefined;
+  }
+
+  /** Where the newest upload of one file is, unless it was withdrawn since. */
+  file(document: DocumentKind, edition: Edition, format: DocumentFormat): { fileId: string; link: string } | undefined {
+    const last = this.uploads(document, edition)
+      .filter((e) => e.format === format && (e.status === 'udført' || e.status === 'fjernet') && e.fileId)
+      .at(-1);
+    return last && last.status === 'udført' ? { fileId: last.fileId!, link: last.link ?? '' } : undefined;
+  }
+
+  /** The stored item overview of a published version, for the amended agenda's list of changes. */
+  contents(document: DocumentKind, edition: Edition, version: number): string | undefined {
+    return this.uploads(document, edition).find((e) => e.status === 'udført' && e.format === 'docx' && Number(e.version) === version && e.contents)?.contents;
+  }
+
+  private sends(recipient: string): LogEntry[] {
+    const r = recipient.trim().toLowerCase();
+    return this.entries.filter((e) => e.action === 'send' && e.recipient?.trim().toLowerCase() === r);
+  }
+
+  /** The highest version of one edition of a document this recipient received. */
+  received(document: DocumentKind, recipient: string, edition: Edition): number | undefined {
+    const got = this.sends(recipient).filter((e) => e.document === DOCUMENT_LABEL[document] && e.edition === edition && went(e));
+    return got.length ? Math.max(...got.map((e) => Number(e.version))) : undefined;
+  }
+
+  /** Did this recipient ever get a message about this document, in any edition? */
+  everReceived(document: MessageDocument, recipient: string): boolean {
+    return this.sends(recipient).some((e) => e.document === DOCUMENT_LABEL[document] && went(e));
+  }
+
+  /** Did anyone get this document yet? */
+  sentToAnyone(document: DocumentKind): boolean {
+    return this.entries.some((e) => e.action === 'send' && e.document === DOCUMENT_LABEL[document] && went(e));
+  }
+
+  /** Everyone who was ever sent a message about this meeting (lower-cased addresses). */
+  recipients(): string[] {
+    return [...new Set(this.entries.filter((e) => e.action === 'send' && e.recipient).map((e) => e.recipient!.trim().toLowerCase()))];
+  }
+
+  /** Calendar messages that may have reached someone, judged by each message's last row. */
+  private calendarRows(): LogEntry[] {
+    const last = new Map<string, LogEntry>();
+    for (const e of this.entries) if (e.action === 'send' && e.calendar) last.set(e.messageId ?? `${e.recipient} ${e.sequence}`, e);
+    return [...last.values()].filter(mayHaveGone);
+  }
+
+  /**
+   * The last calendar message this person may have got (a begun one counts: it may have gone). The
+   * newest SEQUENCE wins, then the later row, as a calendar program decides.
+   */
+  calendarOf(recipient: string): CalendarState | undefined {
+    const r = recipient.trim().toLowerCase();
+    return this.newest(this.calendarRows().filter((e) => e.recipient?.trim().toLowerCase() === r));
+  }
+
+  /** The newest calendar message of the meeting to anyone: the meeting's current revision. */
+  latestCalendar(): CalendarState | undefined {
+    return this.newest(this.calendarRows());
+  }
+
+  private newest(rows: readonly LogEntry[]): CalendarState | undefined {
+    let best: LogEntry | undefined;
+    for (const e of rows) if (!best || Number(e.sequence) >= Number(best.sequence)) best = e;
+    return best ? { method: best.calendar!, sequence: Number(best.sequence) || 0, ...(best.schedule ? { schedule: best.schedule } : {}) } : undefined;
+  }
+
+  /** A send begun (intent recorded) whose result is not known: its last row is the intent. */
+  sendBegun(messageId: string): boolean {
+    return this.entries.filter((e) => e.messageId === messageId).at(-1)?.status === 'påbegyndt';
+  }
+
+  /** The message went (or a run found it had gone). */
+  sendFinished(messageId: string): boolean {
+    return this.entries.some((e) => e.messageId === messageId && went(e));
+  }
+
+  /** The staging ticket (a Gmail draft id) an earlier run recorded for a message. */
+  ticket(messageId: string): string | undefined {
+    return this.entries.filter((e) => e.messageId === messageId && e.ticket).at(-1)?.ticket;
+  }
+}
+
+/** Messages (sends and problem notices) whose intent was recorded and whose result was not. */
+export function unsettledMessages(log: readonly LogEntry[]): LogEntry[] {
+  const last = new Map<string, LogEntry>();
+  for (const e of log) if ((e.action === 'send' || e.action === 'notify') && e.messageId) last.set(e.messageId, e);
+  return [...last.values()].filter((e) => e.status === 'påbegyndt');
+}
+
+/** The row that settles an unfinished message once the transport has answered. */
+export function settledRow(begun: LogEntry, at: string, status: Extract<LogStatus, 'udført' | 'ikke sendt'>): LogEntry {
+  const { ticket: _ticket, ...rest } = begun;
+  return { ...rest, at, status, detail: status === 'udført' ? 'var sendt (afbrudt kørsel)' : 'blev ikke sendt (afbrudt kørsel); sendes igen, hvis den stadig skal' };
+}
+
+/** Was a problem notice for this set of problems sent, or may it have been? */
+export function notified(log: readonly LogEntry[], problemsHash: string): { done: boolean; begun?: LogEntry } {
+  const rows = log.filter((e) => e.action === 'notify' && e.hash === problemsHash);
+  if (rows.some(went)) return { done: true };
+  const begun = unsettledMessages(rows)[0];
+  return { done: false, ...(begun ? { begun } : {}) };
+}
