@@ -46,35 +46,35 @@ export class MeetingLog {
   }
 
   /**
-   * The newest version published completely, with its content hash and the templates it was made
-   * with. Complete means every format the run that published it made (its begun rows say which).
+   * The newest version any run began, with its content hash, whether every format begun for it
+   * was finished (the latest round counts: a template refresh begins a version again), and the
+   * templates its files were made with. Versions only go up: content that returns to an earlier
+   * state is a new version, or a member could hold a newer file than the one called current.
    */
-  published(document: DocumentKind, edition: Edition): { version: number; hash: string; template?: string } | undefined {
-    const rows = this.uploads(document, edition);
-    const versions = [...new Set(rows.map((e) => Number(e.version)))].sort((a, b) => b - a);
-    for (const v of versions) {
-      // NOTE: a refresh (new templates) republishes a version: the latest round of rows for it counts.
-      const ofVersion = rows.filter((e) => Number(e.version) === v);
-      const formats = new Set(ofVersion.filter((e) => e.status === 'påbegyndt').map((e) => e.format));
-      const done = ofVersion.filter((e) => e.status === 'udført');
-      if (done.length === 0) continue;
-      const complete = [...formats].every((f) => done.some((e) => e.format === f));
-      if (!complete && formats.size > 0) continue;
-      const last = done.at(-1)!;
-      return { version: v, hash: last.hash ?? '', ...(last.template ? { template: last.template } : {}) };
-    }
-    return undefined;
+  latest(document: DocumentKind, edition: Edition): { version: number; hash: string; complete: boolean; template?: string } | undefined {
+    const rows = this.uploads(document, edition).filter((e) => e.status === 'påbegyndt' || e.status === 'udført');
+    if (rows.length === 0) return undefined;
+    const version = Math.max(...rows.map((e) => Number(e.version) || 0));
+    const ofVersion = rows.filter((e) => Number(e.version) === version);
+    const formats = [...new Set(ofVersion.map((e) => e.format))];
+    const complete = formats.every((f) => ofVersion.filter((e) => e.format === f).at(-1)!.status === 'udført');
+    const last = ofVersion.at(-1)!;
+    const done = ofVersion.filter((e) => e.status === 'udført').at(-1);
+    return { version, hash: last.hash ?? '', complete, ...(done?.template ? { template: done.template } : {}) };
+  }
+
+  /** The newest version published completely, with its content hash. */
+  published(document: DocumentKind, edition: Edition): { version: number; hash: string } | undefined {
+    const latest = this.latest(document, edition);
+    if (latest?.complete) return { version: latest.version, hash: latest.hash };
+    const done = this.uploads(document, edition).filter((e) => e.status === 'udført' && Number(e.version) < (latest?.version ?? 0));
+    const last = done.sort((a, b) => Number(a.version) - Number(b.version)).at(-1);
+    return last ? { version: Number(last.version), hash: last.hash ?? '' } : undefined;
   }
 
   /** The highest version number any run has begun, finished or not. */
   highestVersion(document: DocumentKind, edition: Edition): number {
     return Math.max(0, ...this.uploads(document, edition).map((e) => Number(e.version) || 0));
-  }
-
-  /** A version begun with this hash but not finished (the run died). */
-  unfinished(document: DocumentKind, edition: Edition, hash: string): number | undefined {
-    const begun = this.uploads(document, edition).filter((e) => e.status === 'påbegyndt' && e.hash === hash);
-    return begun.length ? Math.max(...begun.map((e) => Number(e.version))) : undefined;
   }
 
   /** Where the newest upload of one file is, unless it was withdrawn since. */

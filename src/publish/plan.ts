@@ -201,19 +201,20 @@ export function planPublish(input: PlanInput): Plan {
     for (const document of due) {
       for (const edition of EDITIONS) {
         const hash = documentHash(meeting, document, edition, model.settings);
-        const published = log.published(document, edition);
-        if (published?.hash === hash) {
-          versions.set(`${document} ${edition}`, published.version);
+        const latest = log.latest(document, edition);
+        if (latest && latest.hash === hash) {
+          versions.set(`${document} ${edition}`, latest.version);
+          // A run died while publishing this version: finish it, looking for the files first.
+          if (!latest.complete) actions.push({ kind: 'publish', meetingId: meeting.id, document, edition, version: latest.version, hash, template, refresh: false, recover: true });
           // NOTE: a file made before templates were fingerprinted in the log is left as it is.
-          if (template && published.template !== undefined && published.template !== template) {
-            actions.push({ kind: 'publish', meetingId: meeting.id, document, edition, version: published.version, hash, template, refresh: true, recover: false });
+          else if (template && latest.template !== undefined && latest.template !== template) {
+            actions.push({ kind: 'publish', meetingId: meeting.id, document, edition, version: latest.version, hash, template, refresh: true, recover: false });
           }
           continue;
         }
-        const unfinished = log.unfinished(document, edition, hash);
-        const version = unfinished ?? log.highestVersion(document, edition) + 1;
+        const version = log.highestVersion(document, edition) + 1;
         versions.set(`${document} ${edition}`, version);
-        actions.push({ kind: 'publish', meetingId: meeting.id, document, edition, version, hash, template, refresh: false, recover: unfinished !== undefined });
+        actions.push({ kind: 'publish', meetingId: meeting.id, document, edition, version, hash, template, refresh: false, recover: false });
       }
     }
     if (noSending) continue;
