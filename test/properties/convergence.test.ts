@@ -76,6 +76,8 @@ function makeItem(n: number, closed: boolean, title = `Sag ${n}`): Item {
 /** One simulated mail client: its inbox and its calendar, as a calendar program keeps them. */
 interface Client {
   readonly inbox: OutgoingMail[];
+  /** Every calendar message received, in order. */
+  readonly calendar: CalendarMessage[];
   event?: { sequence: number; stamp: number; cancelled: boolean; start: number; location: string };
 }
 
@@ -106,8 +108,11 @@ async function deliver(client: Client, mail: OutgoingMail): Promise<void> {
   client.inbox.push(mail);
   const cal = await calendarOf(mail);
   if (!cal) return;
+  client.calendar.push(cal);
   const e = client.event;
   if (e && (cal.sequence < e.sequence || (cal.sequence === e.sequence && cal.stamp < e.stamp))) return;
+  // NOTE: a cancelled event comes back only with a higher SEQUENCE (RFC 5546 §2.1.5; Google Calendar and Outlook alike).
+  if (e?.cancelled && cal.method === 'REQUEST' && cal.sequence <= e.sequence) return;
   client.event = { sequence: cal.sequence, stamp: cal.stamp, cancelled: cal.method === 'CANCEL', start: cal.start, location: cal.location };
 }
 
@@ -130,7 +135,7 @@ async function scenario(s: { status: Status; items: boolean[]; members: { seesCl
   const state = memoryState();
   const documents = driveLikeStore();
   const transport = recordingTransport(s.transport === 'drafts' ? 'drafts' : true);
-  const clients = new Map<string, Client>(POOL.map((a) => [a, { inbox: [] }]));
+  const clients = new Map<string, Client>(POOL.map((a) => [a, { inbox: [], calendar: [] }]));
   let fault: 'mail-before' | 'mail-after' | 'state' | null = null;
   const mail = {
     ...transport,
@@ -168,6 +173,15 @@ async function scenario(s: { status: Status; items: boolean[]; members: { seesCl
     for (const id of ids) expect(recorded.has(id), `delivery ${id} is in the log`).toBe(true);
     for (const id of recorded) expect(ids.includes(id!), `logged ${id} was delivered`).toBe(true);
 
+    // SEQUENCE per person: never down; up on every cancellation, reinstatement and new time or place.
+    for (const [address, client] of clients) {
+      client.calendar.forEach((m, i) => {
+        const prev = client.calendar[i - 1];
+        if (!prev) return;
+        const major = prev.method !== m.method || (m.method === 'REQUEST' && (prev.start !== m.start || prev.location !== m.location));
+        expect(m.sequence, `${address}: SEQUENCE after ${prev.method} ${prev.sequence}`).toBeGreaterThanOrEqual(prev.sequence + (major ? 1 : 0));
+      });
+    }
     const log = new MeetingLog(state.log.filter((e) => e.meetingId === meeting.id));
     const start = meetingStart(meeting, ZONE);
     if (now >= start) return;
