@@ -269,3 +269,94 @@ describe('planPublish', () => {
     expect(scheduleOf(a)).toBe('2022-03-31 09:00-12:00 @ Mødelokale 1');
   });
 });
+
+// The lifecycle's transitions (docs/lifecycle.md), one row each.
+describe('planPublish: lifecycle transitions', () => {
+  const plan = (meetings: Meeting[], log: LogEntry[], now: string, over: { members?: Member[]; template?: string } = {}) =>
+    planPublish({
+      model: { ...model(meetings), members: over.members ?? members },
+      problems: [],
+      log,
+      now: at(now),
+      messageId,
+      ...(over.template ? { templateFingerprint: over.template } : {}),
+    }).actions.map((a) => (a.kind === 'send' ? `${show(a)}${a.calendar ? ` ${a.calendar.method}${a.calendar.askReply ? ' ask' : ''}` : ''}` : show(a)));
+  const cancelled = (m: Meeting): LogEntry[] => [...agendaSent(m), sent(m, 'Aflysning', 1, 'anne@example.org'), sent(m, 'Aflysning', 1, 'bo@example.org')];
+
+  it.each<[string, () => string[], string[]]>([
+    [
+      'Aflyst and back to Dagsorden klar: a REQUEST above the cancellation, saying the meeting is on again',
+      () => plan([m0], cancelled(m0), '2022-03-26T09:00'),
+      [
+        'send CF-2022-03-31 genindkaldelse medlemmer v1 anne@example.org seq2 REQUEST ask',
+        'send CF-2022-03-31 genindkaldelse offentlig v1 bo@example.org seq2 REQUEST ask',
+      ],
+    ],
+    [
+      'a member removed after the invitation gets a CANCEL above her invitation',
+      () => plan([m0], agendaSent(m0), '2022-03-26T09:00', { members: members.filter((m) => m.email !== 'bo@example.org') }),
+      ['send CF-2022-03-31 afmelding offentlig v1 bo@example.org seq1 CANCEL'],
+    ],
+    [
+      'a member made inactive gets a CANCEL',
+      () => plan([m0], agendaSent(m0), '2022-03-26T09:00', { members: members.map((m) => (m.email === 'bo@example.org' ? { ...m, active: false } : m)) }),
+      ['send CF-2022-03-31 afmelding offentlig v1 bo@example.org seq1 CANCEL'],
+    ],
+    [
+      'a member moved to another forum gets a CANCEL',
+      () => plan([m0], agendaSent(m0), '2022-03-26T09:00', { members: members.map((m) => (m.email === 'anne@example.org' ? { ...m, fora: ['DIF'] } : m)) }),
+      ['send CF-2022-03-31 afmelding medlemmer v1 anne@example.org seq1 CANCEL'],
+    ],
+    [
+      'a member given access to closed items gets the members edition, calendar untouched',
+      () => plan([m0], agendaSent(m0), '2022-03-26T09:00', { members: members.map((m) => (m.email === 'bo@example.org' ? { ...m, seesClosed: true } : m)) }),
+      ['send CF-2022-03-31 udgave medlemmer v1 bo@example.org seq0 REQUEST'],
+    ],
+    [
+      'a member denied access gets the public edition',
+      () => plan([m0], agendaSent(m0), '2022-03-26T09:00', { members: members.map((m) => (m.email === 'anne@example.org' ? { ...m, seesClosed: false } : m)) }),
+      ['send CF-2022-03-31 udgave offentlig v1 anne@example.org seq0 REQUEST'],
+    ],
+    [
+      'a content-only change keeps SEQUENCE and does not ask for an answer again',
+      () => plan([meeting({ items: [item(1, { title: 'Ny titel' }), m0.items[1]!] })], agendaSent(m0), '2022-03-25T12:00').filter((s) => s.startsWith('send')),
+      [
+        'send CF-2022-03-31 ændring medlemmer v2 anne@example.org seq0 prev1 REQUEST',
+        'send CF-2022-03-31 ændring offentlig v2 bo@example.org seq0 prev1 REQUEST',
+      ],
+    ],
+    [
+      'a new time raises SEQUENCE and asks again',
+      () => plan([meeting({ start: '10:00' })], agendaSent(m0), '2022-03-25T12:00').filter((s) => s.startsWith('send')),
+      [
+        'send CF-2022-03-31 ændring medlemmer v2 anne@example.org seq1 prev1 REQUEST ask',
+        'send CF-2022-03-31 ændring offentlig v2 bo@example.org seq1 prev1 REQUEST ask',
+      ],
+    ],
+    [
+      'a member added after the minutes went out does not get old minutes',
+      () => {
+        const m = meeting({ status: 'Referat klar', items: m0.items.map((i) => ({ ...i, decision: parseRichText('Godkendt.') })) });
+        const log = [...published(m, 'referat', 'medlemmer', 1), ...published(m, 'referat', 'offentlig', 1), sent(m, 'Referat', 1, 'anne@example.org')];
+        return plan([m], log, '2022-04-05T10:00', { members: [...members, { name: 'Eva', email: 'eva@example.org', fora: ['Chefforum'], seesClosed: false, active: true, row: 9 }] }).filter((s) => s.startsWith('send'));
+      },
+      [],
+    ],
+    [
+      'the templates changed: the same version is made again in place, and no e-mail goes',
+      () => plan([m0], agendaSent(m0).map((e) => (e.action === 'upload' ? { ...e, template: 'gammel' } : e)), '2022-03-26T09:00', { template: 'ny' }),
+      ['publish CF-2022-03-31 dagsorden medlemmer v1', 'publish CF-2022-03-31 dagsorden offentlig v1'],
+    ],
+    [
+      'content back as it was in an earlier version: a new version, never an old number again',
+      () => {
+        const changed = meeting({ place: 'Teams' });
+        const log = [...agendaSent(m0), ...published(changed, 'dagsorden', 'medlemmer', 2), ...published(changed, 'dagsorden', 'offentlig', 2)];
+        return plan([m0], log, '2022-03-26T09:00').filter((s) => s.startsWith('publish'));
+      },
+      ['publish CF-2022-03-31 dagsorden medlemmer v3', 'publish CF-2022-03-31 dagsorden offentlig v3'],
+    ],
+  ])('%s', (_, run, expected) => {
+    expect(run()).toEqual(expected);
+  });
+});
