@@ -75,6 +75,7 @@ const sections: [string, () => Promise<string[]>][] = [
   ['Foundation', benchFoundation],
   ['Documents', () => optional('documents', 'benchDocuments')],
   ['Google calls per scenario', () => optional('google-calls', 'benchGoogleCalls')],
+  ['Many members', () => optional('members', 'benchMembers')],
 ];
 
 for (const [title, run] of sections) {
