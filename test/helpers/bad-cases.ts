@@ -147,12 +147,12 @@ export const cases: Case[] = [
   {
     name: 'Lukket neither yes nor no',
     change: (wb) => (item(wb, 2).Lukket = 'måske'),
-    expected: [['Punkter!G3', '"måske" er hverken ja eller nej. Skriv Ja eller Nej (eller sæt et flueben).']],
+    expected: [['Punkter!G3', '"måske" er hverken ja eller nej. Skriv Ja eller Nej (eller sæt et flueben). Indtil da regnes punktet som lukket.']],
   },
   {
     name: 'attachment with a bad link',
     change: (wb) => (item(wb, 2).Bilag = 'Økonomirapport\nTidsplan | ftp://example.org/plan.pdf'),
-    expected: [['Punkter!P3', 'Bilaget "Tidsplan | ftp://example.org/plan.pdf" har et link, der ikke begynder med https://. Ret linket, eller fjern | og linket.']],
+    expected: [['Punkter!P3', 'Bilaget "Tidsplan | ftp://example.org/plan.pdf" har et link, der ikke begynder med https://, http:// eller mailto:. Ret linket, eller fjern | og linket.']],
   },
   {
     name: 'missing title',
