@@ -30,14 +30,16 @@ export function withSafeNote(col: ColumnSpec, message: string): string {
 
 // NOTE: C0 and C1 controls (line breaks, tabs, escape) and the Unicode line and paragraph separators:
 // each can end a MIME header or an iCalendar line and start a forged one.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 export function hasControlCharacter(s: string): boolean {
   return CONTROL.test(s);
 }
 
-// NOTE: zero-width and other invisible characters that make two values look equal and differ.
-const INVISIBLE = /[\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff]/gu;
+// NOTE: white space, format characters and default-ignorable ones (zero-width space, soft hyphen,
+// variation selectors): invisible, they make two values look equal and differ.
+const INVISIBLE = /[\s\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
 
 /** The form two ids or addresses are compared in: case, white space, normalisation and invisible characters do not count. */
 export function identityKey(s: string): string {

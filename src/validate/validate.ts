@@ -287,7 +287,8 @@ export function validateWorkbook(raw: RawWorkbook): Validated {
     const scope: ProblemScope = { kind: 'meeting', meetingId };
     let ok = it.failed.size === 0;
     if (!meetingsById.has(meetingId)) {
-      problems.add(ITEMS_TAB.name, cellOf(ITEMS_TAB, cols, 'meetingId', it.row), `Mødet "${meetingId}" findes ikke i fanen Møder. Ret Møde-id, eller opret mødet i fanen Møder.`, UNASSIGNED);
+      // NOTE: with Møder unreadable the header problem says it all; no row can be matched.
+      if (meetingsTab) problems.add(ITEMS_TAB.name, cellOf(ITEMS_TAB, cols, 'meetingId', it.row), `Mødet "${meetingId}" findes ikke i fanen Møder. Ret Møde-id, eller opret mødet i fanen Møder.`, UNASSIGNED);
       continue;
     }
     const recommendation = value.recommendation ?? [];
@@ -373,7 +374,7 @@ export function validateWorkbook(raw: RawWorkbook): Validated {
         const key = identityKey(email);
         const prev = byEmail.get(key);
         if (prev !== undefined) {
-          problems.add(MEMBERS_TAB.name, cellOf(MEMBERS_TAB, membersTab.columns, 'email', r.row), `E-mailadressen ${email} står også i Medlemmer!${cellOf(MEMBERS_TAB, membersTab.columns, 'email', prev)}. Hver adresse må kun stå én gang.`, { kind: 'members' });
+          problems.add(MEMBERS_TAB.name, cellOf(MEMBERS_TAB, membersTab.columns, 'email', r.row), `E-mailadressen ${email} står også i Medlemmer!${cellOf(MEMBERS_TAB, membersTab.columns, 'email', prev)}. Hver adresse må kun stå én gang: slet den ene række, eller ret adressen.`, { kind: 'members' });
           continue;
         }
         byEmail.set(key, r.row);
@@ -388,7 +389,8 @@ export function validateWorkbook(raw: RawWorkbook): Validated {
     const known = [...new Set(members.flatMap((mb) => mb.fora))];
     for (const m of meetings) {
       if (m.status === 'Aflyst' || activeFora.has(m.forum.toLowerCase())) continue;
-      const near = known.find((f) => identityKey(f) === identityKey(m.forum)) ?? known.find((f) => similar(f, m.forum));
+      const others = known.filter((f) => f.toLowerCase() !== m.forum.toLowerCase());
+      const near = others.find((f) => identityKey(f) === identityKey(m.forum)) ?? others.find((f) => similar(f, m.forum));
       const hint = near ? ` Mente du ${near}?` : '';
       problems.add(
         MEETINGS_TAB.name,
@@ -418,6 +420,8 @@ function cellRank(cell: string): number {
 
 function readSettings(tab: { grid: RawGrid; columns: ColumnMap } | undefined, problems: ProblemList): Settings {
   const values = new Map<string, { value: string; cell: string }>();
+  /** Keys whose value was refused (already a problem at its cell). */
+  const rejected = new Set<string>();
   const scope: ProblemScope = { kind: 'settings' };
   if (tab) {
     const rows = parseRows<{ key?: string; value?: string }>(SETTINGS_TAB, tab.grid, tab.columns, problems, () => scope);
@@ -437,6 +441,7 @@ function readSettings(tab: { grid: RawGrid; columns: ColumnMap } | undefined, pr
       }
       if (r.value.value !== undefined && hasControlCharacter(r.value.value)) {
         problems.add(SETTINGS_TAB.name, cell, `${key}: værdien indeholder et linjeskift eller et andet styretegn. Skriv værdien på én linje.`, scope);
+        rejected.add(key);
         continue;
       }
       if (values.has(key)) {
@@ -462,7 +467,7 @@ function readSettings(tab: { grid: RawGrid; columns: ColumnMap } | undefined, pr
   // NOTE: without a sender no e-mail can go out; said here, at the tab, rather than by publish.
   const requiredSender = (): string | undefined => {
     const { value, cell } = get('Afsender');
-    if (!tab) return undefined; // the missing tab is the problem already reported
+    if (!tab || rejected.has('Afsender')) return undefined; // already reported
     if (value === '' && !values.has('Afsender')) {
       problems.add(SETTINGS_TAB.name, '', 'Indstillingen "Afsender" mangler, så der kan ikke sendes e-mails. Tilføj en række med Nøgle Afsender og Værdi fx Sekretariatet <chefforum@kommune.dk>.', scope);
       return undefined;
