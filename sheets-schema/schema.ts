@@ -45,6 +45,8 @@ export interface ColumnSpec {
   readonly safeValue?: string;
   /** Danish: what the safe value means for the secretary, appended to the cell's message. */
   readonly safeNote?: string;
+  /** Yes in this column makes the row's content confidential: problems in the row do not quote it. */
+  readonly hidesRow?: true;
   /** One line only: the value reaches a MIME header, a calendar line or a file name. */
   readonly singleLine?: true;
   /** An id that becomes part of file names and calendar UIDs: only the characters of SAFE_ID. */
@@ -96,7 +98,7 @@ export const ITEMS_TAB: TabSpec = {
     { header: 'Titel', key: 'title', kind: 'text', required: true, example: 'Budgetproces 2023', note: 'Punktets titel.', singleLine: true },
     { header: 'Tidsrum', key: 'timeSlot', kind: 'timeSlot', example: '9.00-9.20', note: 'Valgfrit tidsrum, fx 9.00-9.20. Skal ligge inden for mødet og ikke overlappe andre punkter.' },
     { header: 'Sagsnr.', key: 'caseNumber', kind: 'caseNumber', required: true, example: '00.01.00-A21-2-21', note: 'KLE-journalnummer, fx 00.01.00-A21-2-21.' },
-    { header: 'Lukket', key: 'closed', kind: 'boolean', default: 'Nej', note: 'Ja: lukket punkt. Indholdet ses kun af medlemmer, der må se lukkede punkter.', confidentiality: true, safeValue: 'Ja', safeNote: 'Indtil da regnes punktet som lukket.' },
+    { header: 'Lukket', key: 'closed', kind: 'boolean', default: 'Nej', note: 'Ja: lukket punkt. Indholdet ses kun af medlemmer, der må se lukkede punkter.', confidentiality: true, hidesRow: true, safeValue: 'Ja', safeNote: 'Indtil da regnes punktet som lukket.' },
     { header: 'Indstilling først', key: 'recommendationFirst', kind: 'boolean', default: 'Nej', note: 'Ja: Indstilling vises før Sagsfremstilling.' },
     { header: 'Anledning', key: 'occasion', kind: 'richtext', note: 'Baggrunden for punktet. Markdown: tom linje mellem afsnit, - punktopstilling, 1. nummerering, **fed**, ### underoverskrift, tabeller med |.' },
     { header: 'Sagsfremstilling', key: 'presentation', kind: 'richtext', note: 'Selve sagen. Samme formatering som Anledning.' },

@@ -153,6 +153,7 @@ function isBlank(x: RawValue | undefined): boolean {
 /** Parses every non-empty row of a tab into objects keyed by the schema's keys. */
 function parseRows<T>(tab: TabSpec, grid: RawGrid, columns: ColumnMap, problems: ProblemList, scopeOf: (raw: Record<string, RawValue>) => ProblemScope): ParsedRow<T>[] {
   const schema = ROW_SCHEMAS.get(tab.key)!;
+  const hider = tab.columns.find((c) => c.hidesRow);
   const out: ParsedRow<T>[] = [];
   for (let r = 1; r < grid.rows.length; r++) {
     const cells = grid.rows[r] ?? [];
@@ -170,11 +171,16 @@ function parseRows<T>(tab: TabSpec, grid: RawGrid, columns: ColumnMap, problems:
     const failed = new Set<string>();
     if (!result.success) {
       const scope = scopeOf(raw);
+      const hidden = hider !== undefined && rowMayBeHidden(raw[hider.key] ?? null);
       for (const issue of result.error.issues) {
         const key = String(issue.path[0]);
         const idx = columns.get(key);
         failed.add(key);
-        problems.add(tab.name, idx === undefined ? '' : `${columnLetter(idx)}${r + 1}`, issue.message, scope);
+        // NOTE: Validering and the problem e-mail are read by more than the entitled few: a closed
+        // (or perhaps closed) item's problems name the cell and the rule, never its text.
+        const col = tab.columns.find((c) => c.key === key);
+        const message = hidden && !col?.confidentiality ? withoutQuotes(issue.message) : issue.message;
+        problems.add(tab.name, idx === undefined ? '' : `${columnLetter(idx)}${r + 1}`, message, scope);
       }
       // Re-parse the cells that did succeed so later rules still see them.
       const partial: Record<string, unknown> = {};
@@ -201,6 +207,22 @@ function parseRows<T>(tab: TabSpec, grid: RawGrid, columns: ColumnMap, problems:
     }
   }
   return out;
+}
+
+/** A row whose hiding cell says yes, or cannot be read: its content may be confidential. */
+function rowMayBeHidden(cell: RawValue): boolean {
+  if (cell === null || (typeof cell === 'string' && cell.trim() === '')) return false;
+  if (isCellError(cell)) return true;
+  const b = v.parseBoolean(cell);
+  return !b.ok || b.value;
+}
+
+/**
+ * The message with the quoted value replaced: the rule and the cell stay, the content goes. From the
+ * first quote to the last, so a value holding a quote of its own cannot leave a piece behind.
+ */
+function withoutQuotes(message: string): string {
+  return message.replace(/"[\s\S]*"/, '(indholdet vises ikke, fordi punktet er lukket)');
 }
 
 function cellOf(tab: TabSpec, columns: ColumnMap, key: string, row: number): string {

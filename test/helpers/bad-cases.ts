@@ -268,6 +268,29 @@ export const failClosedCases: Case[] = [
     expected: [['Punkter!O3', NESTED]],
   },
   {
+    name: 'a closed item\'s problem names the cell and the rule, never its text',
+    change: (wb) => {
+      item(wb, 2).Lukket = 'Ja';
+      item(wb, 2).Bilag = 'Forhandlingsoplæg "fortroligt" | file:///srv/hemmeligt.pdf';
+      item(wb, 2)['Sagsnr.'] = 'Fyring af "X"';
+    },
+    expected: [
+      ['Punkter!F3', '(indholdet vises ikke, fordi punktet er lukket) er ikke et gyldigt KLE-journalnummer. Skriv det som fx 00.01.00-A21-2-21.'],
+      ['Punkter!P3', 'Bilaget (indholdet vises ikke, fordi punktet er lukket) har et link, der ikke begynder med https://, http:// eller mailto:. Ret linket, eller fjern | og linket.'],
+    ],
+  },
+  {
+    name: 'a perhaps-closed item (Lukket unreadable) is treated as closed in its messages',
+    change: (wb) => {
+      item(wb, 2).Lukket = { error: '#N/A' };
+      item(wb, 2).Sagsfremstilling = 'Se [notatet](./notat.docx).';
+    },
+    expected: [
+      ['Punkter!G3', `Cellen viser formelfejlen #N/A. Ret formlen, eller skriv værdien direkte i cellen. ${CLOSED}`],
+      ['Punkter!J3', `Linket (indholdet vises ikke, fordi punktet er lukket) ${LINK_RULE}`],
+    ],
+  },
+  {
     name: 'a misspelt forum',
     change: (wb) => (meeting(wb).Forum = 'Cheforum'),
     expected: [['Møder!B2', NO_MEMBERS('Cheforum', ' Mente du Chefforum?')]],
