@@ -44,20 +44,12 @@ export function tabRange(name: string): string {
 
 const ERRORS: readonly string[] = FORMULA_ERRORS;
 
-/** A value as `UNFORMATTED_VALUE` gives it → the raw cell (formula errors become `{error}`). */
+/** A string value → the raw cell (a formula error's text becomes `{error}`). */
 export function rawCell(v: unknown): RawValue {
   if (v === null || v === undefined || v === '') return null;
   if (typeof v === 'number' || typeof v === 'boolean') return v;
   const s = String(v);
   return ERRORS.includes(s) ? { error: s } : s;
-}
-
-/** `Møder!A1:L1000` / `'Sheet 1'!A1:Z1000` → its size (the whole grid, when a whole tab was asked for). */
-export function gridSizeOf(range: string | null | undefined): { rows: number; columns: number } | undefined {
-  const m = /!([A-Z]+)(\d+):([A-Z]+)(\d+)$/.exec(range ?? '');
-  if (!m) return undefined;
-  const col = (letters: string) => [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
-  return { rows: Number(m[4]), columns: col(m[3]!) };
 }
 
 const ERROR_VALUE_STRINGS: Record<string, string> = {
