@@ -41,6 +41,11 @@ export function hasControlCharacter(s: string): boolean {
 // variation selectors): invisible, they make two values look equal and differ.
 const INVISIBLE = /[\s\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
 
+/** The text holds invisible characters or is not in its normal form: what a reader sees is not what it is. */
+export function hasHiddenDifference(s: string): boolean {
+  return s !== s.normalize('NFKC').replace(/[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '');
+}
+
 /** The form two ids or addresses are compared in: case, white space, normalisation and invisible characters do not count. */
 export function identityKey(s: string): string {
   return s.normalize('NFKC').replace(INVISIBLE, '').toLowerCase();

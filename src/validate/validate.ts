@@ -18,7 +18,7 @@ import {
 } from '../../sheets-schema/schema.js';
 import type { Item, Meeting, Member, Problem, ProblemScope, Settings, Validated } from '../model.js';
 import { isCellError, type RawGrid, type RawValue, type RawWorkbook } from '../workbook/raw.js';
-import { hasControlCharacter, identityKey, MAX_NESTING, nestingDepth, unreadableMessage, unsafeLink, withSafeNote } from './guard.js';
+import { hasControlCharacter, hasHiddenDifference, identityKey, MAX_NESTING, nestingDepth, unreadableMessage, unsafeLink, withSafeNote } from './guard.js';
 import { locateColumns, similar, suggestTab, type ColumnMap } from './headers.js';
 import { parseRichText } from './richtext.js';
 import * as v from './values.js';
@@ -402,6 +402,26 @@ export function validateWorkbook(raw: RawWorkbook): Validated {
         byEmail.set(key, r.row);
       }
       if (r.failed.size === 0) members.push({ ...r.value, row: r.row });
+    }
+  }
+
+  // A forum in a member's Fora that only looks like a meeting's Forum (an invisible character, a
+  // different normalisation): the member would silently receive nothing.
+  if (membersTab) {
+    const fora = [...new Set(meetingRows.map((m) => m.value.forum).filter((f): f is string => !!f))];
+    for (const mb of members) {
+      for (const f of mb.fora) {
+        if (fora.some((x) => x.toLowerCase() === f.toLowerCase())) continue;
+        const alike = fora.find((x) => identityKey(x) === identityKey(f));
+        // NOTE: only when the member's entry is the odd one; a meeting's odd Forum is told at the meeting.
+        if (!alike || !hasHiddenDifference(f)) continue;
+        problems.add(
+          MEMBERS_TAB.name,
+          cellOf(MEMBERS_TAB, membersTab.columns, 'fora', mb.row),
+          `Fora "${clip(f)}" ligner ${alike}, men er ikke skrevet ens (mellemrum eller usynlige tegn), så medlemmet ville ikke modtage mødets e-mails. Skriv ${alike}.`,
+          { kind: 'members' },
+        );
+      }
     }
   }
 

@@ -301,6 +301,12 @@ export const failClosedCases: Case[] = [
     expected: [['Møder!B2', NO_MEMBERS('Chef\u200bforum', ' Mente du Chefforum?')]],
   },
   {
+    name: 'an invisible character in a member\'s Fora',
+    change: (wb) => (wb.members[1]!.Fora = 'Chefforum\u00ad'),
+    expected: [['Medlemmer!D3', 'Fora "Chefforum\u00ad" ligner Chefforum, men er ikke skrevet ens (mellemrum eller usynlige tegn), så medlemmet ville ikke modtage mødets e-mails. Skriv Chefforum.']],
+    scopes: ['members'],
+  },
+  {
     name: 'every member of the forum inactive',
     change: (wb) => wb.members.forEach((m) => (m.Aktiv = 'Nej')),
     expected: [['Møder!B2', NO_MEMBERS('Chefforum', '')]],
