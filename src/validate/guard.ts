@@ -56,7 +56,8 @@ export const MAX_NESTING = 20;
 
 /**
  * The deepest nesting a Markdown text would build, counted in one linear pass and without a parser:
- * block containers at the start of a line (`>`, list markers, two spaces of indentation each) and
+ * block containers at the start of a line (`>`, list markers, and two spaces of indentation beyond
+ * the one space each marker takes) and
  * inline openers not yet closed in a paragraph (emphasis runs, `[`). It over-counts rather than
  * under-counts, and stops as soon as `limit` is passed (so a 10,000-deep cell costs one pass at most).
  */
@@ -96,6 +97,7 @@ export function nestingDepth(text: string, limit = MAX_NESTING): number {
         block++;
         if (block + (spaces >> 1) > deepest) deepest = block + (spaces >> 1);
         if (deepest > limit) return deepest;
+        if (i + 1 < n && text.charCodeAt(i + 1) === 32) i++; // the one space that belongs to the marker
         continue;
       }
       const next = i + 1 < n ? text.charCodeAt(i + 1) : 32;
@@ -103,6 +105,7 @@ export function nestingDepth(text: string, limit = MAX_NESTING): number {
         block++;
         if (block + (spaces >> 1) > deepest) deepest = block + (spaces >> 1);
         if (deepest > limit) return deepest;
+        i++; // the space that belongs to the marker
         continue;
       }
       if (ch >= 48 && ch <= 57) {
@@ -114,7 +117,7 @@ export function nestingDepth(text: string, limit = MAX_NESTING): number {
           block++;
           if (block + (spaces >> 1) > deepest) deepest = block + (spaces >> 1);
           if (deepest > limit) return deepest;
-          i = j;
+          i = j + 1; // the marker and its space
           continue;
         }
       }
