@@ -186,6 +186,28 @@ describe('googleSheetSource', () => {
     expect(fallback.grids.get('Punkter')!.rows[closed.row]![col]).toEqual({ error: '#MERGED', unreadable: { kind: 'merged', master: `${letter}${closed.row}` } });
   });
 
+  it('the stand-in merges as Google documents: one merge per column with MERGE_COLUMNS, the top-left value kept, overlaps refused', async () => {
+    const id = await sheetFrom(BUNDLED_WORKBOOK, 'sheet-merges-0002');
+    const sheets = await (await google(standin)).sheets();
+    const range = { sheetId: 0, startRowIndex: 1, endRowIndex: 3, startColumnIndex: 0, endColumnIndex: 2 };
+    const before = (await sheets.spreadsheets.values.get({ spreadsheetId: id, range: "'Møder'!A2:B3" })).data.values!;
+    await sheets.spreadsheets.batchUpdate({ spreadsheetId: id, requestBody: { requests: [{ mergeCells: { mergeType: 'MERGE_COLUMNS', range } }] } });
+    const got = await sheets.spreadsheets.get({ spreadsheetId: id, ranges: ["'Møder'"], fields: 'sheets(merges)' });
+    expect(got.data.sheets![0]!.merges).toEqual([
+      { sheetId: 0, startRowIndex: 1, endRowIndex: 3, startColumnIndex: 0, endColumnIndex: 1 },
+      { sheetId: 0, startRowIndex: 1, endRowIndex: 3, startColumnIndex: 1, endColumnIndex: 2 },
+    ]);
+    const after = (await sheets.spreadsheets.values.get({ spreadsheetId: id, range: "'Møder'!A2:B3" })).data.values!;
+    expect(after).toEqual([before[0]]);
+    const overlap = await sheets.spreadsheets
+      .batchUpdate({ spreadsheetId: id, requestBody: { requests: [{ mergeCells: { mergeType: 'MERGE_ALL', range: { ...range, endRowIndex: 2 } } }] } })
+      .catch((e: unknown) => e as { status: number });
+    expect(overlap.status).toBe(400);
+    await sheets.spreadsheets.batchUpdate({ spreadsheetId: id, requestBody: { requests: [{ unmergeCells: { range } }] } });
+    const none = await sheets.spreadsheets.get({ spreadsheetId: id, ranges: ["'Møder'"], fields: 'sheets(merges)' });
+    expect(none.data.sheets![0]!.merges).toBeUndefined();
+  });
+
   it('accepts the whole address of the sheet as the id', async () => {
     await sheetFrom(BUNDLED_WORKBOOK, 'sheet-url-000000001');
     const source = googleSheetSource('https://docs.google.com/spreadsheets/d/sheet-url-000000001/edit#gid=0', {}, { google: await google(standin) });
