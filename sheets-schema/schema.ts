@@ -35,6 +35,22 @@ export interface ColumnSpec {
   readonly note: string;
   /** An example value, used in messages ("fx ..."). */
   readonly example?: string;
+  /**
+   * The column decides who sees or receives what. It must stand under its exact header (missing or
+   * renamed holds back everything), and a cell that cannot be read for certain is a problem that
+   * resolves to `safeValue` until it is fixed.
+   */
+  readonly confidentiality?: true;
+  /** For a confidentiality column: what an unreadable cell counts as (the side that shows nothing). */
+  readonly safeValue?: string;
+  /** Danish: what the safe value means for the secretary, appended to the cell's message. */
+  readonly safeNote?: string;
+  /** Yes in this column makes the row's content confidential: problems in the row do not quote it. */
+  readonly hidesRow?: true;
+  /** One line only: the value reaches a MIME header, a calendar line or a file name. */
+  readonly singleLine?: true;
+  /** An id that becomes part of file names and calendar UIDs: only the characters of SAFE_ID. */
+  readonly safeId?: true;
 }
 
 export interface TabSpec {
@@ -56,12 +72,12 @@ export const MEETINGS_TAB: TabSpec = {
   key: 'meetings',
   note: 'Én række pr. møde.',
   columns: [
-    { header: 'Møde-id', key: 'id', kind: 'text', required: true, example: 'CF-2022-03-24', note: 'Entydigt id for mødet, fx CF-2022-03-24. Bruges af Punkter til at pege på mødet.' },
-    { header: 'Forum', key: 'forum', kind: 'text', required: true, example: 'Chefforum', note: 'Forummets navn, fx Chefforum. Står i titlen og vælger modtagerne.' },
+    { header: 'Møde-id', key: 'id', kind: 'text', required: true, example: 'CF-2022-03-24', note: 'Entydigt id for mødet, fx CF-2022-03-24. Bruges af Punkter til at pege på mødet.', confidentiality: true, singleLine: true, safeId: true },
+    { header: 'Forum', key: 'forum', kind: 'text', required: true, example: 'Chefforum', note: 'Forummets navn, fx Chefforum. Står i titlen og vælger modtagerne.', confidentiality: true, singleLine: true },
     { header: 'Dato', key: 'date', kind: 'date', required: true, example: '24-03-2022', note: 'Mødets dato, fx 24-03-2022.' },
     { header: 'Start', key: 'start', kind: 'time', required: true, example: '09:00', note: 'Starttidspunkt, fx 09:00.' },
     { header: 'Slut', key: 'end', kind: 'time', example: '12:00', note: 'Sluttidspunkt (valgfrit), efter Start.' },
-    { header: 'Mødested', key: 'place', kind: 'text', required: true, example: 'Mødelokale 1', note: 'Hvor mødet holdes, fx Mødelokale 1 eller Teams.' },
+    { header: 'Mødested', key: 'place', kind: 'text', required: true, example: 'Mødelokale 1', note: 'Hvor mødet holdes, fx Mødelokale 1 eller Teams.', singleLine: true },
     { header: 'Status', key: 'status', kind: 'choice', required: true, choices: MEETING_STATUSES, example: 'Dagsorden klar', note: 'Planlagt, Dagsorden klar (dagsordenen må udsendes), Afholdt, Referat klar (referatet må udsendes) eller Aflyst.' },
     { header: 'Udsend dagsorden', key: 'sendAgendaAt', kind: 'datetime', example: '17-03-2022 12:00', note: 'Tidligste tidspunkt dagsordenen må udsendes (valgfrit; ellers efter Indstillinger).' },
     { header: 'Bemærkning', key: 'remark', kind: 'text', note: 'Fri bemærkning til sekretariatet. Offentliggøres aldrig.' },
@@ -76,18 +92,18 @@ export const ITEMS_TAB: TabSpec = {
   key: 'items',
   note: 'Én række pr. dagsordenspunkt.',
   columns: [
-    { header: 'Møde-id', key: 'meetingId', kind: 'text', required: true, example: 'CF-2022-03-24', note: 'Møde-id fra fanen Møder.' },
+    { header: 'Møde-id', key: 'meetingId', kind: 'text', required: true, example: 'CF-2022-03-24', note: 'Møde-id fra fanen Møder.', confidentiality: true, singleLine: true, safeId: true },
     { header: 'Nr', key: 'number', kind: 'integer', required: true, example: '1', note: 'Punktets nummer på dagsordenen (1, 2, 3 ...), entydigt inden for mødet.' },
-    { header: 'Præfiks', key: 'prefix', kind: 'text', default: 'CF', example: 'CF', note: 'Står foran titlen, fx CF eller DIF/CF. Tom: CF.' },
-    { header: 'Titel', key: 'title', kind: 'text', required: true, example: 'Budgetproces 2023', note: 'Punktets titel.' },
+    { header: 'Præfiks', key: 'prefix', kind: 'text', default: 'CF', example: 'CF', note: 'Står foran titlen, fx CF eller DIF/CF. Tom: CF.', singleLine: true },
+    { header: 'Titel', key: 'title', kind: 'text', required: true, example: 'Budgetproces 2023', note: 'Punktets titel.', singleLine: true },
     { header: 'Tidsrum', key: 'timeSlot', kind: 'timeSlot', example: '9.00-9.20', note: 'Valgfrit tidsrum, fx 9.00-9.20. Skal ligge inden for mødet og ikke overlappe andre punkter.' },
     { header: 'Sagsnr.', key: 'caseNumber', kind: 'caseNumber', required: true, example: '00.01.00-A21-2-21', note: 'KLE-journalnummer, fx 00.01.00-A21-2-21.' },
-    { header: 'Lukket', key: 'closed', kind: 'boolean', default: 'Nej', note: 'Ja: lukket punkt. Indholdet ses kun af medlemmer, der må se lukkede punkter.' },
+    { header: 'Lukket', key: 'closed', kind: 'boolean', default: 'Nej', note: 'Ja: lukket punkt. Indholdet ses kun af medlemmer, der må se lukkede punkter.', confidentiality: true, hidesRow: true, safeValue: 'Ja', safeNote: 'Indtil da regnes punktet som lukket.' },
     { header: 'Indstilling først', key: 'recommendationFirst', kind: 'boolean', default: 'Nej', note: 'Ja: Indstilling vises før Sagsfremstilling.' },
     { header: 'Anledning', key: 'occasion', kind: 'richtext', note: 'Baggrunden for punktet. Markdown: tom linje mellem afsnit, - punktopstilling, 1. nummerering, **fed**, ### underoverskrift, tabeller med |.' },
     { header: 'Sagsfremstilling', key: 'presentation', kind: 'richtext', note: 'Selve sagen. Samme formatering som Anledning.' },
     { header: 'Supplerende sagsfremstilling', key: 'supplement', kind: 'richtext', note: 'Supplerende oplysninger (valgfrit).' },
-    { header: 'Indstiller', key: 'recommender', kind: 'text', example: 'Kommunaldirektøren', note: 'Hvem der indstiller, fx Kommunaldirektøren. Skal udfyldes, når Indstilling er udfyldt.' },
+    { header: 'Indstiller', key: 'recommender', kind: 'text', example: 'Kommunaldirektøren', note: 'Hvem der indstiller, fx Kommunaldirektøren. Skal udfyldes, når Indstilling er udfyldt.', singleLine: true },
     { header: 'Indstilling', key: 'recommendation', kind: 'recommendation', example: '1. at punktet drøftes.', note: 'Én linje pr. punkt: 1. at ... (numrene er valgfrie).' },
     { header: 'Historik', key: 'history', kind: 'richtext', note: 'Tidligere behandling, fx i et andet forum.' },
     { header: 'Beslutning', key: 'decision', kind: 'richtext', note: 'Beslutningen. Vises kun i referatet. Skal udfyldes på alle åbne punkter, før mødet sættes til Referat klar.' },
@@ -100,12 +116,12 @@ export const MEMBERS_TAB: TabSpec = {
   key: 'members',
   note: 'Hvem modtager hvad.',
   columns: [
-    { header: 'Navn', key: 'name', kind: 'text', required: true, example: 'Anne Jensen', note: 'Medlemmets navn.' },
-    { header: 'Titel', key: 'title', kind: 'text', example: 'Chef for Økonomi & Stab', note: 'Stillingsbetegnelse (valgfri).' },
-    { header: 'E-mail', key: 'email', kind: 'email', required: true, example: 'anne.jensen@example.org', note: 'E-mailadresse; dagsorden og referat sendes hertil.' },
-    { header: 'Fora', key: 'fora', kind: 'list', default: 'Chefforum', example: 'Chefforum, DIF', note: 'De fora medlemmet deltager i, adskilt af komma. Tom: Chefforum.' },
-    { header: 'Ser lukkede punkter', key: 'seesClosed', kind: 'boolean', default: 'Nej', note: 'Ja: modtager medlemsudgaven med lukkede punkter.' },
-    { header: 'Aktiv', key: 'active', kind: 'boolean', default: 'Ja', note: 'Nej: modtager intet. Tom: Ja.' },
+    { header: 'Navn', key: 'name', kind: 'text', required: true, example: 'Anne Jensen', note: 'Medlemmets navn.', singleLine: true },
+    { header: 'Titel', key: 'title', kind: 'text', example: 'Chef for Økonomi & Stab', note: 'Stillingsbetegnelse (valgfri).', singleLine: true },
+    { header: 'E-mail', key: 'email', kind: 'email', required: true, example: 'anne.jensen@example.org', note: 'E-mailadresse; dagsorden og referat sendes hertil.', confidentiality: true, singleLine: true },
+    { header: 'Fora', key: 'fora', kind: 'list', default: 'Chefforum', example: 'Chefforum, DIF', note: 'De fora medlemmet deltager i, adskilt af komma. Tom: Chefforum.', confidentiality: true },
+    { header: 'Ser lukkede punkter', key: 'seesClosed', kind: 'boolean', default: 'Nej', note: 'Ja: modtager medlemsudgaven med lukkede punkter.', confidentiality: true, safeValue: 'Nej', safeNote: 'Indtil da ser medlemmet ikke lukkede punkter.' },
+    { header: 'Aktiv', key: 'active', kind: 'boolean', default: 'Ja', note: 'Nej: modtager intet. Tom: Ja.', confidentiality: true, safeValue: 'Nej', safeNote: 'Indtil da modtager medlemmet intet.' },
   ],
 };
 
@@ -185,6 +201,9 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'Drive-mappe offentlig', default: '', note: 'Id på Drive-mappen til den offentlige udgave (tom: oprettes).' },
   { key: 'Sekretær e-mail', default: '', note: 'Sekretariatets e-mail: får besked om fejl i arket.' },
 ];
+
+/** Letters (æøå included), digits, `-`, `_`, `.`; no leading dot; at most 64 characters. */
+export const SAFE_ID = /^[A-Za-z0-9ÆØÅæøå_-][A-Za-z0-9ÆØÅæøå_.-]{0,63}$/;
 
 export function columnLetter(index0: number): string {
   let n = index0 + 1;

@@ -88,8 +88,17 @@ export interface Settings {
   readonly extra: Readonly<Record<string, string>>;
 }
 
-/** What part of the work a problem holds back. */
-export type ProblemScope = { kind: 'meeting'; meetingId: string } | { kind: 'members' } | { kind: 'settings' } | { kind: 'workbook' };
+/**
+ * What part of the work a problem holds back. `unassigned`: an item row whose meeting cannot be told
+ * (Møde-id blank, an error, or unknown); it may belong to any meeting, so no meeting may be sent
+ * as if it were complete.
+ */
+export type ProblemScope =
+  | { kind: 'meeting'; meetingId: string }
+  | { kind: 'unassigned' }
+  | { kind: 'members' }
+  | { kind: 'settings' }
+  | { kind: 'workbook' };
 
 export interface Problem {
   readonly tab: string;
@@ -125,7 +134,10 @@ export function heldBackMeetings(problems: readonly Problem[]): Set<string> {
   return ids;
 }
 
-/** A problem in members, settings or the workbook's structure holds back all sending. */
+/**
+ * A problem in members, settings or the workbook's structure holds back all sending; so does an item
+ * row that belongs to no known meeting (the agenda it belongs to would go out without it).
+ */
 export function sendingHeldBack(problems: readonly Problem[]): boolean {
   return problems.some((p) => p.scope.kind !== 'meeting');
 }

@@ -33,11 +33,18 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Close enough to be the same name mistyped. */
-function similar(wanted: string, found: string): boolean {
+export function similar(wanted: string, found: string): boolean {
   const a = fold(wanted);
   const b = fold(found);
   if (!a || !b) return false;
   return a === b || editDistance(a, b) <= Math.max(1, Math.floor(a.length / 6));
+}
+
+/** One name holds the other, folded: "Lukket punkt" holds "Lukket". */
+function contains(found: string, wanted: string): boolean {
+  const a = fold(found);
+  const b = fold(wanted);
+  return a !== '' && b !== '' && (a.includes(b) || b.includes(a));
 }
 
 export function suggestTab(wanted: string, existing: readonly string[]): string | undefined {
@@ -47,6 +54,8 @@ export function suggestTab(wanted: string, existing: readonly string[]): string 
 export interface HeaderProblem {
   readonly cell: string;
   readonly message: string;
+  /** A column that decides who sees what is missing or misnamed: nothing may be published or sent. */
+  readonly holdsBackAll: boolean;
 }
 
 export interface LocatedColumns {
@@ -69,19 +78,32 @@ export function locateColumns(tab: TabSpec, headerRow: readonly RawValue[]): Loc
       claimed.add(at);
       const again = headers.indexOf(col.header, at + 1);
       if (again >= 0) {
-        problems.push({ cell: `${columnLetter(again)}1`, message: `Kolonnen "${col.header}" står to gange i fanen ${tab.name} (${columnLetter(at)}1 og ${columnLetter(again)}1). Slet eller omdøb den ene.` });
+        problems.push({ cell: `${columnLetter(again)}1`, message: `Kolonnen "${col.header}" står to gange i fanen ${tab.name} (${columnLetter(at)}1 og ${columnLetter(again)}1). Slet eller omdøb den ene.`, holdsBackAll: col.confidentiality === true });
+        // NOTE: two Lukket columns may disagree; which one counts cannot be told.
+        if (col.confidentiality) usable = false;
       }
     }
   }
+  // NOTE: the first free cell of the header row, where a missing column can be added.
+  let free = headers.length;
+  while (free > 0 && headers[free - 1] === '') free--;
   for (const col of tab.columns) {
     if (columns.has(col.key)) continue;
-    const near = headers.findIndex((h, i) => h !== '' && !claimed.has(i) && similar(col.header, h));
+    const guard = col.confidentiality === true;
+    // A confidentiality column is looked for more widely ("Lukket punkt" for Lukket), so a renamed
+    // one is named as renamed rather than silently ignored.
+    const near = headers.findIndex((h, i) => h !== '' && !claimed.has(i) && (similar(col.header, h) || (guard && contains(h, col.header))));
+    const why = guard ? ` Kolonnen afgør, hvem der må se eller modtage hvad, så intet udgives eller sendes, før den er rettet.` : '';
     if (near >= 0) {
       claimed.add(near);
-      problems.push({ cell: `${columnLetter(near)}1`, message: `Overskriften "${headers[near]}" skal hedde "${col.header}". Ret overskriften, så kolonnen kan læses.` });
-      if (col.required) usable = false;
+      problems.push({ cell: `${columnLetter(near)}1`, message: `Overskriften "${headers[near]}" skal hedde "${col.header}". Ret overskriften, så kolonnen kan læses.${why}`, holdsBackAll: guard });
+      if (col.required || guard) usable = false;
+    } else if (guard) {
+      problems.push({ cell: `${columnLetter(free)}1`, message: `Kolonnen "${col.header}" mangler i fanen ${tab.name}.${why} Tilføj overskriften "${col.header}" i første række, fx i ${columnLetter(free)}1.`, holdsBackAll: true });
+      free++;
+      usable = false;
     } else if (col.required) {
-      problems.push({ cell: '', message: `Kolonnen "${col.header}" mangler i fanen ${tab.name}. Tilføj den med overskriften "${col.header}" i første række.` });
+      problems.push({ cell: '', message: `Kolonnen "${col.header}" mangler i fanen ${tab.name}. Tilføj den med overskriften "${col.header}" i første række.`, holdsBackAll: false });
       usable = false;
     }
   }

@@ -1,10 +1,11 @@
 // Rich-text cells: Markdown as people type it (remark + GFM for pipe tables), into an mdast tree.
 
-import type { Root } from 'mdast';
+import type { Nodes, Parent, PhrasingContent, Root } from 'mdast';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import type { RichText } from '../model.js';
+import { SAFE_LINK } from './guard.js';
 
 const processor = unified().use(remarkParse).use(remarkGfm);
 
@@ -23,8 +24,53 @@ function plainTree(text: string): Root {
   };
 }
 
+/** The text a reader sees of a node: what an unsafe link leaves behind. */
+function visibleText(node: Nodes): string {
+  if ('value' in node && typeof node.value === 'string' && node.type !== 'html') return node.value;
+  if (node.type === 'image' || node.type === 'imageReference') return node.alt ?? '';
+  return 'children' in node ? (node.children as Nodes[]).map(visibleText).join('') : '';
+}
+
+/**
+ * Every link, image and reference whose destination is not https:, http: or mailto: becomes plain
+ * text, in the tree itself, so no renderer (docx, PDF, e-mail) can ever make it a live link. Iterative:
+ * the depth is bounded by validation, but this must not be the place that overflows.
+ */
+function defuseLinks(root: Root): Root {
+  const definitions = new Map<string, string>();
+  const stack: Parent[] = [root];
+  while (stack.length) {
+    const parent = stack.pop()!;
+    for (const child of parent.children as Nodes[]) {
+      if (child.type === 'definition') definitions.set(child.identifier, child.url);
+      if ('children' in child) stack.push(child as Parent);
+    }
+  }
+  const safe = (url: string | undefined): boolean => url !== undefined && SAFE_LINK.test(url);
+  stack.push(root);
+  while (stack.length) {
+    const parent = stack.pop()!;
+    const out: Nodes[] = [];
+    for (const child of parent.children as Nodes[]) {
+      const unsafe =
+        ((child.type === 'link' || child.type === 'image') && !safe(child.url)) ||
+        ((child.type === 'linkReference' || child.type === 'imageReference') && !safe(definitions.get(child.identifier)));
+      if (child.type === 'definition' && !safe(child.url)) continue;
+      if (unsafe) {
+        const text: PhrasingContent = { type: 'text', value: visibleText(child) };
+        out.push(text);
+        continue;
+      }
+      out.push(child);
+      if ('children' in child) stack.push(child as Parent);
+    }
+    (parent as { children: Nodes[] }).children = out;
+  }
+  return root;
+}
+
 function markdownTree(text: string): Root {
-  return MARKDOWN_SYNTAX.test(text) ? (processor.parse(text) as Root) : plainTree(text);
+  return MARKDOWN_SYNTAX.test(text) ? defuseLinks(processor.parse(text) as Root) : plainTree(text);
 }
 
 // NOTE: the tree is built on first use. Validation only needs the text; the document builder walks

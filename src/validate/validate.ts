@@ -8,6 +8,7 @@ import {
   MEETINGS_TAB,
   MEMBERS_TAB,
   SETTINGS,
+  SAFE_ID,
   SETTINGS_TAB,
   TABS,
   columnLetter,
@@ -17,7 +18,8 @@ import {
 } from '../../sheets-schema/schema.js';
 import type { Item, Meeting, Member, Problem, ProblemScope, Settings, Validated } from '../model.js';
 import { isCellError, type RawGrid, type RawValue, type RawWorkbook } from '../workbook/raw.js';
-import { locateColumns, suggestTab, type ColumnMap } from './headers.js';
+import { hasControlCharacter, hasHiddenDifference, identityKey, MAX_NESTING, nestingDepth, unreadableMessage, unsafeLink, withSafeNote } from './guard.js';
+import { locateColumns, similar, suggestTab, type ColumnMap } from './headers.js';
 import { parseRichText } from './richtext.js';
 import * as v from './values.js';
 
@@ -29,10 +31,10 @@ export const MAX_CELL_LENGTH = 50_000;
 function cellSchema(col: ColumnSpec) {
   return z.custom<RawValue>(() => true).transform((raw, ctx) => {
     const fail = (message: string) => {
-      ctx.addIssue({ code: 'custom', message });
+      ctx.addIssue({ code: 'custom', message: withSafeNote(col, message) });
       return z.NEVER;
     };
-    if (isCellError(raw)) return fail(`Cellen viser formelfejlen ${raw.error}. Ret formlen, eller skriv værdien direkte i cellen.`);
+    if (isCellError(raw)) return fail(unreadableMessage(raw));
     const empty = raw === null || (typeof raw === 'string' && raw.trim() === '');
     if (empty && col.default === undefined) {
       if (col.required) return fail(`${col.header} skal udfyldes.${col.example ? ` Skriv fx ${col.example}.` : ''}`);
@@ -42,9 +44,31 @@ function cellSchema(col: ColumnSpec) {
     // with such a cell is surely a paste gone wrong.
     if (typeof raw === 'string' && raw.length > MAX_CELL_LENGTH) return fail(`Cellen har ${raw.length} tegn; højst ${MAX_CELL_LENGTH} er tilladt. Kort teksten ned, eller læg den som bilag.`);
     const value: Cell = empty ? col.default! : (raw as Cell);
+    if (col.singleLine && typeof value === 'string' && hasControlCharacter(value.trim())) {
+      return fail(`${col.header} indeholder et linjeskift eller et andet styretegn. Skriv ${col.header} på én linje uden linjeskift.`);
+    }
+    if (col.kind === 'richtext' && typeof value === 'string') {
+      // NOTE: checked before any Markdown parser sees the text: a cell nested thousands deep
+      // overflows the parser's stack.
+      const depth = nestingDepth(value);
+      if (depth > MAX_NESTING) return fail(`Teksten er indlejret mere end ${MAX_NESTING} niveauer dybt (citater med > eller punktopstillinger i hinanden). Gør opstillingen fladere, så den har højst ${MAX_NESTING} niveauer.`);
+      const link = unsafeLink(value);
+      if (link !== undefined) return fail(`Linket "${clip(link)}" vises som almindelig tekst, fordi kun links med https://, http:// eller mailto: bliver til links. Ret linket til en fuld adresse, fx https://example.org/bilag.pdf, eller fjern det.`);
+    }
     const parsed = parseCell(col, value);
-    return parsed.ok ? parsed.value : fail(parsed.message);
+    if (!parsed.ok) return fail(parsed.message);
+    if (col.safeId && typeof parsed.value === 'string') {
+      const id = parsed.value;
+      if (id.length > 64) return fail(`${col.header} er ${id.length} tegn langt; højst 64 er tilladt. Brug et kort id, fx ${col.example}.`);
+      if (!SAFE_ID.test(id)) return fail(`${col.header} "${clip(id)}" kan ikke bruges. Brug kun bogstaver (også æøå), tal, bindestreg, understreg og punktum, og ikke punktum først, fx ${col.example}.`);
+    }
+    return parsed.value;
   });
+}
+
+/** A value quoted in a message: long ones shortened. */
+function clip(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
 function parseCell(col: ColumnSpec, value: Cell): v.Parsed<unknown> {
@@ -110,6 +134,8 @@ class ProblemList {
 }
 
 const WORKBOOK: ProblemScope = { kind: 'workbook' };
+/** An item row whose meeting cannot be told: it holds back the sending of every meeting. */
+const UNASSIGNED: ProblemScope = { kind: 'unassigned' };
 
 /** The scope of a problem in this tab: what it holds back. */
 function tabScope(tab: TabSpec, meetingId?: string): ProblemScope {
@@ -119,12 +145,15 @@ function tabScope(tab: TabSpec, meetingId?: string): ProblemScope {
 }
 
 function isBlank(x: RawValue | undefined): boolean {
-  return x === null || x === undefined || (typeof x === 'string' && x.trim() === '');
+  // NOTE: a row holding only the tails of merged ranges is empty: a merge over blank rows (for looks)
+  // is no row of its own. A row with content is read, and its merged cells are problems.
+  return x === null || x === undefined || (typeof x === 'string' && x.trim() === '') || (isCellError(x) && x.unreadable?.kind === 'merged');
 }
 
 /** Parses every non-empty row of a tab into objects keyed by the schema's keys. */
 function parseRows<T>(tab: TabSpec, grid: RawGrid, columns: ColumnMap, problems: ProblemList, scopeOf: (raw: Record<string, RawValue>) => ProblemScope): ParsedRow<T>[] {
   const schema = ROW_SCHEMAS.get(tab.key)!;
+  const hider = tab.columns.find((c) => c.hidesRow);
   const out: ParsedRow<T>[] = [];
   for (let r = 1; r < grid.rows.length; r++) {
     const cells = grid.rows[r] ?? [];
@@ -142,16 +171,33 @@ function parseRows<T>(tab: TabSpec, grid: RawGrid, columns: ColumnMap, problems:
     const failed = new Set<string>();
     if (!result.success) {
       const scope = scopeOf(raw);
+      const hidden = hider !== undefined && rowMayBeHidden(raw[hider.key] ?? null);
       for (const issue of result.error.issues) {
         const key = String(issue.path[0]);
         const idx = columns.get(key);
         failed.add(key);
-        problems.add(tab.name, idx === undefined ? '' : `${columnLetter(idx)}${r + 1}`, issue.message, scope);
+        // NOTE: Validering and the problem e-mail are read by more than the entitled few: a closed
+        // (or perhaps closed) item's problems name the cell and the rule, never its text.
+        const col = tab.columns.find((c) => c.key === key);
+        const message = hidden && !col?.confidentiality ? withoutQuotes(issue.message) : issue.message;
+        problems.add(tab.name, idx === undefined ? '' : `${columnLetter(idx)}${r + 1}`, message, scope);
       }
       // Re-parse the cells that did succeed so later rules still see them.
       const partial: Record<string, unknown> = {};
       for (const col of tab.columns) {
-        if (col.scriptOwned || failed.has(col.key)) continue;
+        if (col.scriptOwned) continue;
+        if (failed.has(col.key)) {
+          // A confidentiality cell that cannot be read counts as its safe value until fixed; the
+          // row stays in the model that way (its problem still holds back what it affects).
+          if (col.safeValue !== undefined) {
+            const safe = parseCell(col, col.safeValue);
+            if (safe.ok) {
+              partial[col.key] = safe.value;
+              failed.delete(col.key);
+            }
+          }
+          continue;
+        }
         const one = z.object({ x: cellSchema(col) }).safeParse({ x: raw[col.key] });
         if (one.success) partial[col.key] = one.data.x;
       }
@@ -161,6 +207,22 @@ function parseRows<T>(tab: TabSpec, grid: RawGrid, columns: ColumnMap, problems:
     }
   }
   return out;
+}
+
+/** A row whose hiding cell says yes, or cannot be read: its content may be confidential. */
+function rowMayBeHidden(cell: RawValue): boolean {
+  if (cell === null || (typeof cell === 'string' && cell.trim() === '')) return false;
+  if (isCellError(cell)) return true;
+  const b = v.parseBoolean(cell);
+  return !b.ok || b.value;
+}
+
+/**
+ * The message with the quoted value replaced: the rule and the cell stay, the content goes. From the
+ * first quote to the last, so a value holding a quote of its own cannot leave a piece behind.
+ */
+function withoutQuotes(message: string): string {
+  return message.replace(/"[\s\S]*"/, '(indholdet vises ikke, fordi punktet er lukket)');
 }
 
 function cellOf(tab: TabSpec, columns: ColumnMap, key: string, row: number): string {
@@ -200,7 +262,7 @@ export function validateWorkbook(raw: RawWorkbook): Validated {
       continue;
     }
     const located = locateColumns(tab, grid.rows[0] ?? []);
-    for (const p of located.problems) problems.add(tab.name, p.cell, p.message, scope);
+    for (const p of located.problems) problems.add(tab.name, p.cell, p.message, p.holdsBackAll ? WORKBOOK : scope);
     if (located.usable) grids.set(tab.key, { grid, columns: located.columns });
   }
 
@@ -210,16 +272,22 @@ export function validateWorkbook(raw: RawWorkbook): Validated {
     ? parseRows<MeetingRow>(MEETINGS_TAB, meetingsTab.grid, meetingsTab.columns, problems, (r) => ({ kind: 'meeting', meetingId: rawId(r) }))
     : [];
   const meetingsById = new Map<string, ParsedRow<MeetingRow>>();
+  const meetingKeys = new Map<string, ParsedRow<MeetingRow>>();
   const validMeetings = new Map<string, ParsedRow<MeetingRow>>();
   for (const m of meetingRows) {
     const id = m.value.id;
     if (!id) continue;
     const scope: ProblemScope = { kind: 'meeting', meetingId: id };
-    const earlier = meetingsById.get(id);
+    // NOTE: ids that differ only by case or invisible characters name the same folder on many
+    // disks and look the same to the secretary: they count as the same id.
+    const earlier = meetingKeys.get(identityKey(id));
     if (earlier) {
-      problems.add(MEETINGS_TAB.name, cellOf(MEETINGS_TAB, meetingsTab!.columns, 'id', m.row), `Møde-id "${id}" står også i Møder!${cellOf(MEETINGS_TAB, meetingsTab!.columns, 'id', earlier.row)}. Giv hvert møde sit eget id.`, scope);
+      const other = earlier.value.id;
+      const same = other === id ? '' : ` (som "${other}"; store og små bogstaver, mellemrum og usynlige tegn tæller ikke)`;
+      problems.add(MEETINGS_TAB.name, cellOf(MEETINGS_TAB, meetingsTab!.columns, 'id', m.row), `Møde-id "${id}" står også i Møder!${cellOf(MEETINGS_TAB, meetingsTab!.columns, 'id', earlier.row)}${same}. Giv hvert møde sit eget id.`, scope);
       continue;
     }
+    meetingKeys.set(identityKey(id), m);
     meetingsById.set(id, m);
     if (m.value.start && m.value.end && toMinutes(m.value.end) <= toMinutes(m.value.start)) {
       problems.add(MEETINGS_TAB.name, cellOf(MEETINGS_TAB, meetingsTab!.columns, 'end', m.row), `Slut (${m.value.end}) er ikke efter Start (${m.value.start}). Ret mødets sluttidspunkt.`, scope);
@@ -230,7 +298,7 @@ export function validateWorkbook(raw: RawWorkbook): Validated {
   // Items
   const itemsTab = grids.get('items');
   const itemRows = itemsTab
-    ? parseRows<ItemRow>(ITEMS_TAB, itemsTab.grid, itemsTab.columns, problems, (r) => ({ kind: 'meeting', meetingId: rawMeetingId(r) }))
+    ? parseRows<ItemRow>(ITEMS_TAB, itemsTab.grid, itemsTab.columns, problems, (r) => (meetingsById.has(rawMeetingId(r)) ? { kind: 'meeting', meetingId: rawMeetingId(r) } : UNASSIGNED))
     : [];
   const itemsByMeeting = new Map<string, { item: Item; ok: boolean }[]>();
   for (const it of itemRows) {
@@ -241,7 +309,8 @@ export function validateWorkbook(raw: RawWorkbook): Validated {
     const scope: ProblemScope = { kind: 'meeting', meetingId };
     let ok = it.failed.size === 0;
     if (!meetingsById.has(meetingId)) {
-      problems.add(ITEMS_TAB.name, cellOf(ITEMS_TAB, cols, 'meetingId', it.row), `Mødet "${meetingId}" findes ikke i fanen Møder. Ret Møde-id, eller opret mødet i fanen Møder.`, scope);
+      // NOTE: with Møder unreadable the header problem says it all; no row can be matched.
+      if (meetingsTab) problems.add(ITEMS_TAB.name, cellOf(ITEMS_TAB, cols, 'meetingId', it.row), `Mødet "${meetingId}" findes ikke i fanen Møder. Ret Møde-id, eller opret mødet i fanen Møder.`, UNASSIGNED);
       continue;
     }
     const recommendation = value.recommendation ?? [];
@@ -324,15 +393,53 @@ export function validateWorkbook(raw: RawWorkbook): Validated {
     for (const r of rows) {
       const email = r.value.email;
       if (email) {
-        const key = email.toLowerCase();
+        const key = identityKey(email);
         const prev = byEmail.get(key);
         if (prev !== undefined) {
-          problems.add(MEMBERS_TAB.name, cellOf(MEMBERS_TAB, membersTab.columns, 'email', r.row), `E-mailadressen ${email} står også i Medlemmer!${cellOf(MEMBERS_TAB, membersTab.columns, 'email', prev)}. Hver adresse må kun stå én gang.`, { kind: 'members' });
+          problems.add(MEMBERS_TAB.name, cellOf(MEMBERS_TAB, membersTab.columns, 'email', r.row), `E-mailadressen ${email} står også i Medlemmer!${cellOf(MEMBERS_TAB, membersTab.columns, 'email', prev)}. Hver adresse må kun stå én gang: slet den ene række, eller ret adressen.`, { kind: 'members' });
           continue;
         }
         byEmail.set(key, r.row);
       }
       if (r.failed.size === 0) members.push({ ...r.value, row: r.row });
+    }
+  }
+
+  // A forum in a member's Fora that only looks like a meeting's Forum (an invisible character, a
+  // different normalisation): the member would silently receive nothing.
+  if (membersTab) {
+    const fora = [...new Set(meetingRows.map((m) => m.value.forum).filter((f): f is string => !!f))];
+    for (const mb of members) {
+      for (const f of mb.fora) {
+        if (fora.some((x) => x.toLowerCase() === f.toLowerCase())) continue;
+        const alike = fora.find((x) => identityKey(x) === identityKey(f));
+        // NOTE: only when the member's entry is the odd one; a meeting's odd Forum is told at the meeting.
+        if (!alike || !hasHiddenDifference(f)) continue;
+        problems.add(
+          MEMBERS_TAB.name,
+          cellOf(MEMBERS_TAB, membersTab.columns, 'fora', mb.row),
+          `Fora "${clip(f)}" ligner ${alike}, men er ikke skrevet ens (mellemrum eller usynlige tegn), så medlemmet ville ikke modtage mødets e-mails. Skriv ${alike}.`,
+          { kind: 'members' },
+        );
+      }
+    }
+  }
+
+  // A meeting nobody would receive is surely a misspelt Forum ("Cheforum", an invisible character).
+  if (membersTab && meetingsTab && !problems.items.some((p) => p.scope.kind === 'members')) {
+    const activeFora = new Set(members.filter((mb) => mb.active).flatMap((mb) => mb.fora.map((f) => f.toLowerCase())));
+    const known = [...new Set(members.flatMap((mb) => mb.fora))];
+    for (const m of meetings) {
+      if (m.status === 'Aflyst' || activeFora.has(m.forum.toLowerCase())) continue;
+      const others = known.filter((f) => f.toLowerCase() !== m.forum.toLowerCase());
+      const near = others.find((f) => identityKey(f) === identityKey(m.forum)) ?? others.find((f) => similar(f, m.forum));
+      const hint = near ? ` Mente du ${near}?` : '';
+      problems.add(
+        MEETINGS_TAB.name,
+        cellOf(MEETINGS_TAB, meetingsTab.columns, 'forum', m.row),
+        `Forum "${clip(m.forum)}" har ingen aktive medlemmer i fanen Medlemmer, så ingen ville modtage mødets e-mails.${hint} Ret Forum, så det svarer til Fora hos medlemmerne, eller tilføj medlemmerne.`,
+        { kind: 'meeting', meetingId: m.id },
+      );
     }
   }
 
@@ -355,14 +462,30 @@ function cellRank(cell: string): number {
 
 function readSettings(tab: { grid: RawGrid; columns: ColumnMap } | undefined, problems: ProblemList): Settings {
   const values = new Map<string, { value: string; cell: string }>();
+  /** Keys whose value was refused (already a problem at its cell). */
+  const rejected = new Set<string>();
   const scope: ProblemScope = { kind: 'settings' };
   if (tab) {
     const rows = parseRows<{ key?: string; value?: string }>(SETTINGS_TAB, tab.grid, tab.columns, problems, () => scope);
     for (const r of rows) {
       if (!r.value.key) continue;
-      const known = SETTINGS.find((s) => s.key.toLowerCase() === r.value.key!.toLowerCase());
+      const known = SETTINGS.find((s) => identityKey(s.key) === identityKey(r.value.key!));
       const key = known?.key ?? r.value.key;
       const cell = cellOf(SETTINGS_TAB, tab.columns, 'value', r.row);
+      if (!known) {
+        // NOTE: unknown keys are kept for deployments that need more, but one close to a known key
+        // is surely that key misspelt, and the setting would silently fall back to its default.
+        const near = SETTINGS.find((s) => similar(s.key, key));
+        if (near) {
+          problems.add(SETTINGS_TAB.name, cellOf(SETTINGS_TAB, tab.columns, 'key', r.row), `Indstillingen "${clip(key)}" kendes ikke. Mente du ${near.key}? Ret nøglen til "${near.key}".`, scope);
+          continue;
+        }
+      }
+      if (r.value.value !== undefined && hasControlCharacter(r.value.value)) {
+        problems.add(SETTINGS_TAB.name, cell, `${key}: værdien indeholder et linjeskift eller et andet styretegn. Skriv værdien på én linje.`, scope);
+        rejected.add(key);
+        continue;
+      }
       if (values.has(key)) {
         problems.add(SETTINGS_TAB.name, cellOf(SETTINGS_TAB, tab.columns, 'key', r.row), `Indstillingen "${key}" står flere gange. Slet den ene række.`, scope);
         continue;
@@ -383,13 +506,27 @@ function readSettings(tab: { grid: RawGrid; columns: ColumnMap } | undefined, pr
     problems.add(SETTINGS_TAB.name, cell, `${key}: ${p.message}`, scope);
     return fallback;
   };
+  // NOTE: without a sender no e-mail can go out; said here, at the tab, rather than by publish.
+  const requiredSender = (): string | undefined => {
+    const { value, cell } = get('Afsender');
+    if (!tab || rejected.has('Afsender')) return undefined; // already reported
+    if (value === '' && !values.has('Afsender')) {
+      problems.add(SETTINGS_TAB.name, '', 'Indstillingen "Afsender" mangler, så der kan ikke sendes e-mails. Tilføj en række med Nøgle Afsender og Værdi fx Sekretariatet <chefforum@kommune.dk>.', scope);
+      return undefined;
+    }
+    if (value === '') {
+      problems.add(SETTINGS_TAB.name, cell, 'Afsender skal udfyldes, ellers kan der ikke sendes e-mails. Skriv fx Sekretariatet <chefforum@kommune.dk>.', scope);
+      return undefined;
+    }
+    return checked<string | undefined>('Afsender', parseSender, undefined);
+  };
   const optionalEmail = (key: string): string | undefined => checked<string | undefined>(key, (s) => v.parseEmail(s), undefined);
   const extra: Record<string, string> = {};
   for (const [k, x] of values) if (!SETTINGS.some((s) => s.key === k)) extra[k] = x.value;
   return {
     organisation: get('Organisation').value,
     timeZone: checked('Tidszone', v.parseIanaZone, 'Europe/Copenhagen'),
-    sender: checked<string | undefined>('Afsender', parseSender, undefined),
+    sender: requiredSender(),
     replyTo: optionalEmail('Svar til'),
     daysBefore: checked('Dage før mødet', v.parseInteger, 7),
     sendTime: checked('Udsendelsestidspunkt', v.parseTime, '12:00'),

@@ -49,14 +49,27 @@ export function parseDate(raw: string | number): Parsed<IsoDate> {
 
 const TIME = /^(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})$/i;
 
+/** A serial date-time as the secretary typed it: `24-03-2022 09:00`. */
+function typedDateTime(serial: number): string | null {
+  const d = dateFromSerial(serial);
+  return d ? `${d.slice(8, 10)}-${d.slice(5, 7)}-${d.slice(0, 4)} ${clockFromSerial(serial)}` : null;
+}
+
 export function parseTime(raw: string | number): Parsed<ClockTime> {
   if (typeof raw === 'number') {
+    // NOTE: a date and time typed in a time cell arrives as one serial number; show it as typed.
+    const typed = raw >= 1 ? typedDateTime(raw) : null;
+    if (typed) return fail(`Cellen indeholder både dato og klokkeslæt (${typed}). Skriv kun klokkeslættet, fx ${typed.slice(11)}.`);
     if (raw < 0 || raw >= 1) return fail(`Tallet ${raw} er ikke et klokkeslæt. Skriv klokkeslættet som tt:mm, fx 09:00.`);
     return ok(clockFromSerial(raw));
   }
   const s = raw.trim();
   const m = TIME.exec(s);
-  if (!m) return fail(`"${s}" er ikke et klokkeslæt. Skriv klokkeslættet som tt:mm, fx 09:00.`);
+  if (!m) {
+    const both = /^\S+[ T]+(?:kl\.?\s*)?(\d{1,2}[:.]\d{2})$/i.exec(s);
+    if (both && parseDate(s.split(/[ T]/)[0]!).ok) return fail(`Cellen indeholder både dato og klokkeslæt (${s}). Skriv kun klokkeslættet, fx ${both[1]}.`);
+    return fail(`"${s}" er ikke et klokkeslæt. Skriv klokkeslættet som tt:mm, fx 09:00.`);
+  }
   const h = Number(m[1]);
   const min = Number(m[2]);
   if (h > 23 || min > 59) return fail(`Klokkeslættet ${s} findes ikke. Skriv et klokkeslæt mellem 00:00 og 23:59, fx 09:00.`);
@@ -152,7 +165,9 @@ export function parseAttachments(raw: string): Parsed<Attachment[]> {
     }
     const title = l.slice(0, bar).trim();
     const url = l.slice(bar + 1).trim();
-    if (!/^https?:\/\/\S+$/i.test(url)) return fail(`Bilaget "${l}" har et link, der ikke begynder med https://. Ret linket, eller fjern | og linket.`);
+    // NOTE: only these schemes become links; javascript:, file:, data: or a relative path could run
+    // or reveal something on the reader's machine.
+    if (!/^(https?:\/\/|mailto:)\S+$/i.test(url)) return fail(`Bilaget "${l}" har et link, der ikke begynder med https://, http:// eller mailto:. Ret linket, eller fjern | og linket.`);
     out.push({ title: title || url, url });
   }
   return ok(out);

@@ -2,14 +2,31 @@
 // spreadsheet. It mirrors what the Sheets API returns with UNFORMATTED_VALUE + SERIAL_NUMBER, so an
 // .xlsx and a Google Sheet of the same content validate identically.
 
-/** A formula that failed, e.g. `#REF!`. */
+/**
+ * A cell whose value cannot be known for certain: a formula that failed (`#REF!`), or, with
+ * `unreadable` set, a cell inside a merged range that is not its top-left cell, or a formula the
+ * file stores without a computed value. Readers mark these rather than reading them as empty,
+ * because an empty `Lukket` means open: validation must see the difference.
+ */
 export interface CellError {
+  /** The error as the spreadsheet shows it; for an unreadable cell, a short tag of the reason. */
   readonly error: string;
+  readonly unreadable?: { readonly kind: 'merged'; readonly master: string } | { readonly kind: 'formula' };
+}
+
+/** A cell covered by the merged range whose top-left cell is `master` (e.g. `G3`). */
+export function mergedCell(master: string): CellError {
+  return { error: '#MERGED', unreadable: { kind: 'merged', master } };
+}
+
+/** A formula stored without its computed value (a file written by a program that does not calculate). */
+export function formulaWithoutValue(): CellError {
+  return { error: '#NOVALUE', unreadable: { kind: 'formula' } };
 }
 
 /**
  * One cell. Dates and times are serial numbers (days since 1899-12-30, wall-clock time), as the
- * Sheets API gives them; merged cells other than the top-left one are empty, as in Sheets.
+ * Sheets API gives them; merged cells other than the top-left one are marked with `mergedCell`.
  */
 export type RawValue = string | number | boolean | CellError | null;
 

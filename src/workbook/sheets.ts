@@ -1,6 +1,9 @@
 // Reads the workbook from a Google Sheet into the same raw grids as the .xlsx reader: one
-// `values.batchGet` for every tab (unformatted values, dates as serial numbers) on the happy path;
-// when a tab is missing, one `spreadsheets.get` that lists the tabs and reads those that exist.
+// `spreadsheets.get` for every tab on the happy path, asking (with a field mask) for the effective
+// values, the merged ranges and the tabs' sizes and ids; when a tab is missing, a second one without
+// ranges that lists the tabs and reads those that exist.
+// NOTE: not `values.batchGet`: it reads a merged cell as empty, and an empty Lukket means open. The
+// merges come with the values in the same call, so a run with nothing to do still costs one call.
 
 import { PROBLEMS_TAB } from '../../sheets-schema/schema.js';
 import type { sheets_v4 } from '@googleapis/sheets';
@@ -8,14 +11,14 @@ import { openGoogle, type Google } from '../delivery/google/client.js';
 import { translateGoogleError } from '../delivery/google/errors.js';
 import { googleErrorFacts, withRetry } from '../delivery/google/retry.js';
 import { UserError } from '../errors.js';
-import { FORMULA_ERRORS, type RawGrid, type RawValue, type RawWorkbook, type WorkbookSource } from './raw.js';
+import { FORMULA_ERRORS, mergedCell, type RawGrid, type RawValue, type RawWorkbook, type WorkbookSource } from './raw.js';
 
 /** What the read learned besides the values: the write-back uses it so it needs no extra call. */
 export interface SheetReadInfo {
   readonly spreadsheetId: string;
   /** Tab → its grid size (rows × columns) as reported by the read. */
   readonly gridSize: ReadonlyMap<string, { readonly rows: number; readonly columns: number }>;
-  /** Tab → sheetId (gid); known only after the fallback read. */
+  /** Tab → sheetId (gid) of every tab; known only after the fallback read, which lists them all. */
   readonly sheetIds?: ReadonlyMap<string, number>;
   /** Google calls the read made. */
   readonly calls: number;
@@ -41,20 +44,12 @@ export function tabRange(name: string): string {
 
 const ERRORS: readonly string[] = FORMULA_ERRORS;
 
-/** A value as `UNFORMATTED_VALUE` gives it → the raw cell (formula errors become `{error}`). */
+/** A string value → the raw cell (a formula error's text becomes `{error}`). */
 export function rawCell(v: unknown): RawValue {
   if (v === null || v === undefined || v === '') return null;
   if (typeof v === 'number' || typeof v === 'boolean') return v;
   const s = String(v);
   return ERRORS.includes(s) ? { error: s } : s;
-}
-
-/** `Møder!A1:L1000` / `'Sheet 1'!A1:Z1000` → its size (the whole grid, when a whole tab was asked for). */
-export function gridSizeOf(range: string | null | undefined): { rows: number; columns: number } | undefined {
-  const m = /!([A-Z]+)(\d+):([A-Z]+)(\d+)$/.exec(range ?? '');
-  if (!m) return undefined;
-  const col = (letters: string) => [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
-  return { rows: Number(m[4]), columns: col(m[3]!) };
 }
 
 const ERROR_VALUE_STRINGS: Record<string, string> = {
@@ -88,6 +83,70 @@ function trimmed(rows: RawValue[][]): RawValue[][] {
   });
   while (out.length && out[out.length - 1]!.length === 0) out.pop();
   return out;
+}
+
+/** `A1` for zero-based indexes. */
+function a1(row: number, col: number): string {
+  let n = col + 1;
+  let letters = '';
+  while (n > 0) {
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+    n = Math.floor((n - 1) / 26);
+  }
+  return `${letters}${row + 1}`;
+}
+
+/** The most cells one merge may mark: a merge is a few cells; a runaway one must not exhaust memory. */
+const MAX_MARKED = 200_000;
+
+/**
+ * One tab's grid data and merges → raw rows. Every cell of a merged range but its top-left one is
+ * marked as merged (it reads as empty in Sheets), so validation can tell the secretary.
+ */
+function gridFromSheet(sheet: sheets_v4.Schema$Sheet): RawGrid {
+  const title = sheet.properties?.title ?? '';
+  const rows: RawValue[][] = (sheet.data?.[0]?.rowData ?? []).map((r) => (r.values ?? []).map((c) => rawFromEffective(c.effectiveValue)));
+  let marked = 0;
+  for (const m of sheet.merges ?? []) {
+    const r0 = m.startRowIndex ?? 0;
+    const c0 = m.startColumnIndex ?? 0;
+    const r1 = m.endRowIndex ?? r0 + 1;
+    const c1 = m.endColumnIndex ?? c0 + 1;
+    const master = a1(r0, c0);
+    for (let r = r0; r < r1 && marked < MAX_MARKED; r++) {
+      for (let c = c0; c < c1 && marked < MAX_MARKED; c++) {
+        if (r === r0 && c === c0) continue;
+        while (rows.length <= r) rows.push([]);
+        const row = rows[r]!;
+        while (row.length < c) row.push(null);
+        row[c] = mergedCell(master);
+        marked++;
+      }
+    }
+  }
+  return { tab: title, rows: trimmed(rows) };
+}
+
+// NOTE: formulas are computed by Sheets itself, so the effective value is the formula's value; a
+// formula error arrives as errorValue. Only the fields read are asked for (a field mask).
+const GRID_FIELDS = 'sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),merges,data(rowData(values(effectiveValue))))';
+
+function readInfo(res: sheets_v4.Schema$Spreadsheet, id: string, wanted: readonly string[], calls: number): RawWorkbook {
+  const grids = new Map<string, RawGrid>();
+  const gridSize = new Map<string, { rows: number; columns: number }>();
+  const sheetIds = new Map<string, number>();
+  const tabNames: string[] = [];
+  for (const sheet of res.sheets ?? []) {
+    const title = sheet.properties?.title ?? '';
+    tabNames.push(title);
+    sheetIds.set(title, sheet.properties?.sheetId ?? 0);
+    gridSize.set(title, { rows: sheet.properties?.gridProperties?.rowCount ?? 0, columns: sheet.properties?.gridProperties?.columnCount ?? 0 });
+    if (wanted.includes(title)) grids.set(title, gridFromSheet(sheet));
+  }
+  const raw: RawWorkbook = { grids, tabNames };
+  // NOTE: the happy path returns only the tabs asked for; a new tab's id must avoid every tab's.
+  READ_INFO.set(raw, { spreadsheetId: id, gridSize, ...(calls === 2 ? { sheetIds } : {}), calls });
+  return raw;
 }
 
 function isMissingRange(e: unknown): boolean {
@@ -133,61 +192,19 @@ export function googleSheetSource(spreadsheetId: string, env: NodeJS.ProcessEnv,
 
       try {
         const res = await withRetry(
-          'sheets.values.batchGet',
-          (o) =>
-            sheets.spreadsheets.values.batchGet(
-              { spreadsheetId: id, ranges: wanted.map(tabRange), valueRenderOption: 'UNFORMATTED_VALUE', dateTimeRenderOption: 'SERIAL_NUMBER', majorDimension: 'ROWS' },
-              o,
-            ),
+          'sheets.spreadsheets.get',
+          (o) => sheets.spreadsheets.get({ spreadsheetId: id, ranges: wanted.map(tabRange), includeGridData: true, fields: GRID_FIELDS }, o),
           g.policy,
         );
-        const grids = new Map<string, RawGrid>();
-        const gridSize = new Map<string, { rows: number; columns: number }>();
-        const ranges = res.data.valueRanges ?? [];
-        wanted.forEach((name, i) => {
-          const vr = ranges[i];
-          grids.set(name, { tab: name, rows: (vr?.values ?? []).map((row) => row.map(rawCell)) });
-          const size = gridSizeOf(vr?.range);
-          if (size) gridSize.set(name, size);
-        });
-        const raw: RawWorkbook = { grids, tabNames: wanted };
-        READ_INFO.set(raw, { spreadsheetId: id, gridSize, calls: 1 });
-        return raw;
+        return readInfo(res.data, id, wanted, 1);
       } catch (e) {
         if (!isMissingRange(e)) return fail(e);
       }
 
       // A tab is missing: list the tabs and read those that exist, in one call.
       try {
-        const res = await withRetry(
-          'sheets.spreadsheets.get',
-          (o) =>
-            sheets.spreadsheets.get(
-              {
-                spreadsheetId: id,
-                includeGridData: true,
-                fields: 'sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),data(rowData(values(effectiveValue))))',
-              },
-              o,
-            ),
-          g.policy,
-        );
-        const grids = new Map<string, RawGrid>();
-        const gridSize = new Map<string, { rows: number; columns: number }>();
-        const sheetIds = new Map<string, number>();
-        const tabNames: string[] = [];
-        for (const sheet of res.data.sheets ?? []) {
-          const title = sheet.properties?.title ?? '';
-          tabNames.push(title);
-          sheetIds.set(title, sheet.properties?.sheetId ?? 0);
-          gridSize.set(title, { rows: sheet.properties?.gridProperties?.rowCount ?? 0, columns: sheet.properties?.gridProperties?.columnCount ?? 0 });
-          if (!wanted.includes(title)) continue;
-          const rowData = sheet.data?.[0]?.rowData ?? [];
-          grids.set(title, { tab: title, rows: trimmed(rowData.map((r) => (r.values ?? []).map((c) => rawFromEffective(c.effectiveValue)))) });
-        }
-        const raw: RawWorkbook = { grids, tabNames };
-        READ_INFO.set(raw, { spreadsheetId: id, gridSize, sheetIds, calls: 2 });
-        return raw;
+        const res = await withRetry('sheets.spreadsheets.get', (o) => sheets.spreadsheets.get({ spreadsheetId: id, includeGridData: true, fields: GRID_FIELDS }, o), g.policy);
+        return readInfo(res.data, id, wanted, 2);
       } catch (e) {
         return fail(e);
       }

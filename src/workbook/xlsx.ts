@@ -3,7 +3,7 @@
 import { access } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { UserError } from '../errors.js';
-import { serialFromUtcDate, type RawGrid, type RawValue, type RawWorkbook, type WorkbookSource } from './raw.js';
+import { formulaWithoutValue, mergedCell, serialFromUtcDate, type RawGrid, type RawValue, type RawWorkbook, type WorkbookSource } from './raw.js';
 
 /** Turns whatever exceljs holds in a cell into the plain raw value the Sheets API would give. */
 function plainValue(v: ExcelJS.CellValue): RawValue {
@@ -17,7 +17,9 @@ function plainValue(v: ExcelJS.CellValue): RawValue {
     if ('richText' in v) return v.richText.map((r) => r.text).join('') || null;
     if ('formula' in v || 'sharedFormula' in v) {
       const result = (v as ExcelJS.CellFormulaValue).result;
-      if (result === undefined || result === null) return null;
+      // NOTE: a file written by a program that does not calculate stores no result; reading it as
+      // empty would make a `Lukket` formula mean "open".
+      if (result === undefined || result === null) return formulaWithoutValue();
       return plainValue(result as ExcelJS.CellValue);
     }
     if ('hyperlink' in v) return plainValue((v as ExcelJS.CellHyperlinkValue).text as ExcelJS.CellValue);
@@ -31,9 +33,10 @@ function gridFromWorksheet(ws: ExcelJS.Worksheet): RawGrid {
   ws.eachRow({ includeEmpty: true }, (row, rowNumber) => {
     const values: RawValue[] = [];
     row.eachCell({ includeEmpty: true }, (cell, colNumber) => {
-      // NOTE: like the Sheets API, only the top-left cell of a merge carries the value.
+      // NOTE: only the top-left cell of a merge carries the value; the others are marked, not read
+      // as empty, so validation can tell the secretary (a merged Lukket must not read as open).
       const merged = cell.isMerged && cell.master.address !== cell.address;
-      values[colNumber - 1] = merged ? null : plainValue(cell.value);
+      values[colNumber - 1] = merged ? mergedCell(cell.master.address) : plainValue(cell.value);
     });
     rows[rowNumber - 1] = Array.from(values, (x) => x ?? null);
   });

@@ -66,25 +66,25 @@ async function run(version: number, known: Map<string, PublishedFile>, publish: 
 describe('Google call budget', () => {
   it('no-op run: exactly one call (the read)', async () => {
     await run(1, new Map(), false);
-    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.values.batchGet': 1 });
+    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.get': 1 });
   });
 
   it('publishing four files: first time with folder set-up; a new version = 1 read + 4 uploads + 1 write-back; unchanged re-run = 1 read', async () => {
     const known = new Map<string, PublishedFile>();
     await run(1, known, true);
     const first = standin.calls.byRoute();
-    expect(first['sheets.spreadsheets.values.batchGet']).toBe(1);
+    expect(first['sheets.spreadsheets.get']).toBe(1);
     expect(first['sheets.spreadsheets.values.batchUpdate']).toBe(1);
     expect(standin.calls.count('POST /upload/drive/v3/files')).toBe(4);
 
     standin.calls.clear();
     await run(2, known, true);
-    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.values.batchGet': 1, 'drive.files.update': 4, 'sheets.spreadsheets.values.batchUpdate': 1 });
+    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.get': 1, 'drive.files.update': 4, 'sheets.spreadsheets.values.batchUpdate': 1 });
     expect(standin.calls.count('PATCH /upload/drive/v3/files')).toBe(4);
     expect([...standin.state.drive.files.values()].filter((f) => f.revisions.length === 2)).toHaveLength(4);
 
     standin.calls.clear();
     await run(2, known, false);
-    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.values.batchGet': 1 });
+    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.get': 1 });
   });
 });

@@ -62,7 +62,7 @@ describe('dagsorden validate --sheet', () => {
     expect(sheet.code).toBe(0);
     expect(sheet.stdout).toContain(`Regneark: Google Sheet ${ID}`);
     expect(withoutSourceLine(sheet.stdout)).toBe(withoutSourceLine(xlsx.stdout));
-    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.values.batchGet': 1 });
+    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.get': 1 });
   });
 
   it('gives the same problems as --workbook for a workbook with mistakes (exit 1)', async () => {
@@ -97,11 +97,11 @@ describe('dagsorden validate --sheet', () => {
   });
 
   it('quota exhausted after every retry ends with exit code 3 (the next run continues)', async () => {
-    standin.faults.push({ match: 'sheets.spreadsheets.values.batchGet', status: 429, times: Infinity, retryAfter: 0 });
+    standin.faults.push({ match: 'sheets.spreadsheets.get', status: 429, times: Infinity, retryAfter: 0 });
     const run = await cli(['validate', '--sheet', ID], standinEnv(standin, { DAGSORDEN_GOOGLE_ATTEMPTS: '3' }));
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^Fejl: Kvoten hos Google Sheets er brugt op lige nu \(HTTP 429, 3 forsøg\)\. Prøv igen om lidt\. .*næste kørsel fortsætter/);
-    expect(standin.calls.count('sheets.spreadsheets.values.batchGet')).toBe(3);
+    expect(standin.calls.count('sheets.spreadsheets.get')).toBe(3);
   });
 
   it('without any Google sign-in it says how to sign in (exit 2)', async () => {

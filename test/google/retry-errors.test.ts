@@ -7,7 +7,8 @@ import { backoffMs, DEFAULT_RETRY_POLICY, isRetryable, retryAfterMs, withRetry, 
 import { UserError } from '../../src/errors.js';
 import { BUNDLED_WORKBOOK } from '../../src/paths.js';
 import { googleSheetSource } from '../../src/workbook/sheets.js';
-import { loadXlsx, startStandin, type Standin } from '../standin/index.js';
+import { addTabs, loadXlsx, startStandin, type Standin } from '../standin/index.js';
+import { PROBLEMS_TAB } from '../../sheets-schema/schema.js';
 import { fakeClock, google } from './helpers.js';
 
 let standin: Standin;
@@ -72,46 +73,47 @@ describe('retry policy (pure)', () => {
 
 describe('retries against the stand-in (Sheets read)', () => {
   beforeEach(async () => {
-    await loadXlsx(standin, BUNDLED_WORKBOOK, { id: ID });
+    // With Validering present the read is the one-call happy path, so each attempt is one call.
+    addTabs(await loadXlsx(standin, BUNDLED_WORKBOOK, { id: ID }), { [PROBLEMS_TAB.name]: [PROBLEMS_TAB.columns.map((c) => c.header)] });
   });
 
   it('429 twice, then success: three attempts, two waits', async () => {
     const clock = fakeClock();
-    standin.faults.push({ match: 'sheets.spreadsheets.values.batchGet', status: 429, times: 2 });
+    standin.faults.push({ match: 'sheets.spreadsheets.get', status: 429, times: 2 });
     await googleSheetSource(ID, {}, { google: await google(standin, clock.policy) }).readWorkbook(TABS);
-    expect(standin.calls.count('sheets.spreadsheets.values.batchGet')).toBe(3);
+    expect(standin.calls.count('sheets.spreadsheets.get')).toBe(3);
     expect(clock.sleeps).toEqual([250, 500]);
   });
 
   it('the client library does not retry on its own: with one attempt allowed, a 503 on a GET is one call', async () => {
     const clock = fakeClock({ attempts: 1 });
-    standin.faults.push({ match: 'sheets.spreadsheets.values.batchGet', status: 503, times: 5 });
+    standin.faults.push({ match: 'sheets.spreadsheets.get', status: 503, times: 5 });
     const err = await googleSheetSource(ID, {}, { google: await google(standin, clock.policy) })
       .readWorkbook(TABS)
       .catch((e: unknown) => e);
-    expect(standin.calls.count('sheets.spreadsheets.values.batchGet')).toBe(1);
+    expect(standin.calls.count('sheets.spreadsheets.get')).toBe(1);
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).message).toMatch(/^Google Sheets svarer ikke lige nu \(HTTP 503, 1 forsøg\)\./);
   });
 
   it('a timeout is retried, and after the last attempt says so in Danish', async () => {
     const clock = fakeClock({ timeoutMs: 100, attempts: 3 });
-    standin.faults.push({ match: 'sheets.spreadsheets.values.batchGet', delayMs: 400, status: 503, times: 1 });
+    standin.faults.push({ match: 'sheets.spreadsheets.get', delayMs: 400, status: 503, times: 1 });
     await googleSheetSource(ID, {}, { google: await google(standin, clock.policy) }).readWorkbook(TABS);
-    expect(standin.calls.count('sheets.spreadsheets.values.batchGet')).toBe(2);
+    expect(standin.calls.count('sheets.spreadsheets.get')).toBe(2);
 
     standin.calls.clear();
-    standin.faults.push({ match: 'sheets.spreadsheets.values.batchGet', delayMs: 400, status: 503, times: 3 });
+    standin.faults.push({ match: 'sheets.spreadsheets.get', delayMs: 400, status: 503, times: 3 });
     const err = await googleSheetSource(ID, {}, { google: await google(standin, clock.policy) })
       .readWorkbook(TABS)
       .catch((e: unknown) => e);
-    expect(standin.calls.count('sheets.spreadsheets.values.batchGet')).toBe(3);
+    expect(standin.calls.count('sheets.spreadsheets.get')).toBe(3);
     expect((err as UserError).message).toBe('Google Sheets svarede ikke inden for 100 millisekunder (3 forsøg). Prøv igen senere. Det, der allerede er gjort, er registreret; næste kørsel fortsætter, hvor denne slap.');
   });
 
   it('a Retry-After beyond the limit is not waited for: the run stops and the next one continues', async () => {
     const clock = fakeClock();
-    standin.faults.push({ match: 'sheets.spreadsheets.values.batchGet', status: 429, retryAfter: 3600 });
+    standin.faults.push({ match: 'sheets.spreadsheets.get', status: 429, retryAfter: 3600 });
     const err = await googleSheetSource(ID, {}, { google: await google(standin, clock.policy) })
       .readWorkbook(TABS)
       .catch((e: unknown) => e);
@@ -136,7 +138,7 @@ describe('Google errors in Danish', () => {
       `Kontoen dagsorden@example.org har ikke adgang til regnearket ${ID}. Del regnearket med dagsorden@example.org som redaktør (Del → Redaktør), og kør igen.`,
     );
     // The account was asked for only because the message needed it.
-    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.values.batchGet': 1, 'drive.about.get': 1 });
+    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.get': 1, 'drive.about.get': 1 });
   });
 
   it('404: which id was not found and where to check it', async () => {

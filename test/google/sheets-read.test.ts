@@ -87,11 +87,12 @@ describe('googleSheetSource', () => {
     const fromXlsx = await readAndValidate(xlsxSource(BUNDLED_WORKBOOK));
 
     expect(standin.calls.count()).toBe(1);
-    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.values.batchGet': 1 });
+    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.get': 1 });
     const call = standin.calls.list[0]!;
     expect(call.query.getAll('ranges')).toEqual(["'Møder'", "'Punkter'", "'Medlemmer'", "'Indstillinger'", "'Udsendelser'", "'Validering'"]);
-    expect(call.query.get('valueRenderOption')).toBe('UNFORMATTED_VALUE');
-    expect(call.query.get('dateTimeRenderOption')).toBe('SERIAL_NUMBER');
+    expect(call.query.get('includeGridData')).toBe('true');
+    // Values and merges in the one call, and nothing else (a field mask).
+    expect(call.query.get('fields')).toBe('sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),merges,data(rowData(values(effectiveValue))))');
 
     expect(inputGrids(fromSheet.raw)).toEqual(inputGrids(fromXlsx.raw));
     expect(fromSheet.problems).toEqual([]);
@@ -124,7 +125,7 @@ describe('googleSheetSource', () => {
     const ss = await loadXlsx(standin, BUNDLED_WORKBOOK, { id: 'sheet-missing-0001' });
     ss.sheets.find((s) => s.properties.title === 'Punkter')!.properties.title = 'Punktr';
     const { problems, raw } = await readAndValidate(googleSheetSource(ss.spreadsheetId, {}, { google: await google(standin) }));
-    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.values.batchGet': 1, 'sheets.spreadsheets.get': 1 });
+    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.get': 2 });
     expect(standin.calls.list[0]!.status).toBe(400);
     expect(problems.filter((p) => p.tab === 'Punkter')).toEqual([
       { tab: 'Punkter', cell: '', message: 'Fanen "Punkter" mangler. Fandt fanen "Punktr": omdøb den til "Punkter".', scope: { kind: 'workbook' } },
@@ -156,6 +157,57 @@ describe('googleSheetSource', () => {
     expect(normalised(fallback.grids.get('Punkter'))).toEqual(normalised(happy.grids.get('Punkter')));
   });
 
+  it('a merged Lukket is marked on both read paths and read as closed, with the problem at its cell, still in one call', async () => {
+    const id = await sheetFrom(BUNDLED_WORKBOOK, 'sheet-merged-0001');
+    const client = (await google(standin)).sheets();
+    const sheets = await client;
+    const meta = await sheets.spreadsheets.get({ spreadsheetId: id, fields: 'sheets.properties(sheetId,title)' });
+    const itemsId = meta.data.sheets!.find((s) => s.properties?.title === 'Punkter')!.properties!.sheetId!;
+    const xlsx = await readAndValidate(xlsxSource(BUNDLED_WORKBOOK));
+    const closed = xlsx.model.meetings.flatMap((m) => m.items).find((i) => i.closed)!;
+    const header = (await sheets.spreadsheets.values.get({ spreadsheetId: id, range: "'Punkter'!1:1" })).data.values![0]!;
+    const col = header.indexOf('Lukket');
+    // The closed item's Lukket merged down over the next (open) item: the next one's cell reads empty in Sheets.
+    await sheets.spreadsheets.batchUpdate({
+      spreadsheetId: id,
+      requestBody: { requests: [{ mergeCells: { mergeType: 'MERGE_ALL', range: { sheetId: itemsId, startRowIndex: closed.row - 1, endRowIndex: closed.row + 1, startColumnIndex: col, endColumnIndex: col + 1 } } }] },
+    });
+    standin.calls.clear();
+    const fromSheet = await readAndValidate(googleSheetSource(id, {}, { google: await google(standin) }));
+    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.get': 1 });
+    const letter = String.fromCharCode(65 + col);
+    expect(fromSheet.problems.map((p) => [p.tab, p.cell, p.message])).toEqual([
+      ['Punkter', `${letter}${closed.row + 1}`, `Cellen er flettet sammen med ${letter}${closed.row}, så dens værdi kan ikke læses sikkert. Ophæv fletningen, og skriv værdien i hver celle. Indtil da regnes punktet som lukket.`],
+    ]);
+    const next = fromSheet.model.meetings.flatMap((m) => m.items).find((i) => i.row === closed.row + 1)!;
+    expect(next.closed).toBe(true);
+    // The fallback path (a tab missing) sees the same merge.
+    const fallback = await googleSheetSource(id, {}, { google: await google(standin) }).readWorkbook(['Punkter', 'Findes ikke']);
+    expect(fallback.grids.get('Punkter')!.rows[closed.row]![col]).toEqual({ error: '#MERGED', unreadable: { kind: 'merged', master: `${letter}${closed.row}` } });
+  });
+
+  it('the stand-in merges as Google documents: one merge per column with MERGE_COLUMNS, the top-left value kept, overlaps refused', async () => {
+    const id = await sheetFrom(BUNDLED_WORKBOOK, 'sheet-merges-0002');
+    const sheets = await (await google(standin)).sheets();
+    const range = { sheetId: 0, startRowIndex: 1, endRowIndex: 3, startColumnIndex: 0, endColumnIndex: 2 };
+    const before = (await sheets.spreadsheets.values.get({ spreadsheetId: id, range: "'Møder'!A2:B3" })).data.values!;
+    await sheets.spreadsheets.batchUpdate({ spreadsheetId: id, requestBody: { requests: [{ mergeCells: { mergeType: 'MERGE_COLUMNS', range } }] } });
+    const got = await sheets.spreadsheets.get({ spreadsheetId: id, ranges: ["'Møder'"], fields: 'sheets(merges)' });
+    expect(got.data.sheets![0]!.merges).toEqual([
+      { sheetId: 0, startRowIndex: 1, endRowIndex: 3, startColumnIndex: 0, endColumnIndex: 1 },
+      { sheetId: 0, startRowIndex: 1, endRowIndex: 3, startColumnIndex: 1, endColumnIndex: 2 },
+    ]);
+    const after = (await sheets.spreadsheets.values.get({ spreadsheetId: id, range: "'Møder'!A2:B3" })).data.values!;
+    expect(after).toEqual([before[0]]);
+    const overlap = await sheets.spreadsheets
+      .batchUpdate({ spreadsheetId: id, requestBody: { requests: [{ mergeCells: { mergeType: 'MERGE_ALL', range: { ...range, endRowIndex: 2 } } }] } })
+      .catch((e: unknown) => e as { status: number });
+    expect(overlap.status).toBe(400);
+    await sheets.spreadsheets.batchUpdate({ spreadsheetId: id, requestBody: { requests: [{ unmergeCells: { range } }] } });
+    const none = await sheets.spreadsheets.get({ spreadsheetId: id, ranges: ["'Møder'"], fields: 'sheets(merges)' });
+    expect(none.data.sheets![0]!.merges).toBeUndefined();
+  });
+
   it('accepts the whole address of the sheet as the id', async () => {
     await sheetFrom(BUNDLED_WORKBOOK, 'sheet-url-000000001');
     const source = googleSheetSource('https://docs.google.com/spreadsheets/d/sheet-url-000000001/edit#gid=0', {}, { google: await google(standin) });
@@ -163,6 +215,6 @@ describe('googleSheetSource', () => {
     expect(source.kind).toBe('google');
     expect(source.spreadsheetId).toBe('sheet-url-000000001');
     await source.readWorkbook(['Møder']);
-    expect(standin.calls.list[0]!.path).toBe('/v4/spreadsheets/sheet-url-000000001/values:batchGet');
+    expect(standin.calls.list[0]!.path).toBe('/v4/spreadsheets/sheet-url-000000001');
   });
 });

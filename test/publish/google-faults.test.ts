@@ -27,7 +27,7 @@ const SHEET = 'fault-sheet-000001';
 
 class Killed extends Error {}
 
-const ROUTES = ['POST /upload/drive/v3/files', 'PATCH /upload/drive/v3/files', 'drive.files.list', 'sheets.spreadsheets.values.batchGet', 'sheets.spreadsheets.values.batchUpdate', 'gmail.users.drafts.create', 'gmail.users.drafts.send'];
+const ROUTES = ['POST /upload/drive/v3/files', 'PATCH /upload/drive/v3/files', 'drive.files.list', 'sheets.spreadsheets.get', 'sheets.spreadsheets.values.batchUpdate', 'gmail.users.drafts.create', 'gmail.users.drafts.send'];
 const STATUSES = [429, 500, 503, '403-rateLimit'] as const;
 
 let standin: Standin;

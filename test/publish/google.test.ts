@@ -71,7 +71,7 @@ describe('publish --sheet against the stand-in', () => {
     console.log('no-op calls', JSON.stringify(r.calls));
     expect(r.code).toBe(0);
     expect(r.total).toBe(1);
-    expect(r.calls).toEqual({ 'sheets.spreadsheets.values.batchGet': 1 });
+    expect(r.calls).toEqual({ 'sheets.spreadsheets.get': 1 });
     lines.push(`no-op run: ${r.total} call ${JSON.stringify(r.calls)}`);
   });
 

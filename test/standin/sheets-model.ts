@@ -65,6 +65,8 @@ export interface SheetData {
   /** rows[r][c]; sparse. */
   rows: (SheetCell | undefined)[][];
   protectedRanges: ProtectedRange[];
+  /** Merged ranges (`Sheet.merges`: zero-based, end-exclusive GridRanges with the sheet's id). */
+  merges: Required<ApiGridRange>[];
   /** Column index → pixel width, when set. */
   columnWidths: Map<number, number>;
 }
@@ -114,6 +116,7 @@ export function newSheet(ss: Spreadsheet, props: Partial<SheetProperties> & { gr
     },
     rows: [],
     protectedRanges: [],
+    merges: [],
     columnWidths: new Map(),
   };
   const at = Math.min(sheet.properties.index, ss.sheets.length);

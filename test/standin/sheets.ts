@@ -384,6 +384,45 @@ function applyRequest(ss: Spreadsheet, req: Request, i: number): unknown {
       });
       return {};
     }
+    case 'mergeCells': {
+      // Google: MERGE_ALL makes one merge of the range, MERGE_COLUMNS one per column, MERGE_ROWS one
+      // per row; only the top-left value of each merge is kept; a merge may not overlap another.
+      const { sheet, range } = fromApiRange(ss, body.range as ApiGridRange, where);
+      const r = bounded(sheet, range);
+      checkInGrid(sheet, r, a1Label(sheet, r));
+      const type = (body.mergeType as string | undefined) ?? 'MERGE_ALL';
+      const parts: Required<GridRange>[] =
+        type === 'MERGE_ALL'
+          ? [r]
+          : type === 'MERGE_COLUMNS'
+            ? Array.from({ length: r.endCol - r.startCol }, (_, k) => ({ ...r, startCol: r.startCol + k, endCol: r.startCol + k + 1 }))
+            : type === 'MERGE_ROWS'
+              ? Array.from({ length: r.endRow - r.startRow }, (_, k) => ({ ...r, startRow: r.startRow + k, endRow: r.startRow + k + 1 }))
+              : [];
+      if (!parts.length) throw new ApiError(400, `Invalid ${where}: Invalid value at 'requests[${i}].merge_cells.merge_type' (type.googleapis.com/google.apps.sheets.v4.MergeCellsRequest.MergeType), "${type}"`);
+      const overlaps = (a: Required<GridRange>, b: Required<ApiGridRange>) =>
+        a.startRow < b.endRowIndex && b.startRowIndex < a.endRow && a.startCol < b.endColumnIndex && b.startColumnIndex < a.endCol;
+      for (const part of parts) {
+        if (sheet.merges.some((m) => overlaps(part, m))) throw new ApiError(400, `Invalid ${where}: You can't merge cells that are already partially merged.`);
+        if ((part.endRow - part.startRow) * (part.endCol - part.startCol) < 2) continue;
+        forEachCell(sheet, part, (row, col) => {
+          if (row === part.startRow && col === part.startCol) return;
+          const cell = cellAt(sheet, row, col);
+          if (cell) {
+            delete cell.value;
+            delete cell.formula;
+          }
+        });
+        sheet.merges.push({ sheetId: sheet.properties.sheetId, startRowIndex: part.startRow, endRowIndex: part.endRow, startColumnIndex: part.startCol, endColumnIndex: part.endCol });
+      }
+      return {};
+    }
+    case 'unmergeCells': {
+      const { sheet, range } = fromApiRange(ss, body.range as ApiGridRange, where);
+      const r = bounded(sheet, range);
+      sheet.merges = sheet.merges.filter((m) => !(m.startRowIndex >= r.startRow && m.endRowIndex <= r.endRow && m.startColumnIndex >= r.startCol && m.endColumnIndex <= r.endCol));
+      return {};
+    }
     case 'setDataValidation': {
       const { sheet, range } = fromApiRange(ss, body.range as ApiGridRange, where);
       const r = bounded(sheet, range);
@@ -474,6 +513,8 @@ function spreadsheetResource(ss: Spreadsheet, opts: { includeGridData: boolean; 
     .map((s) => ({
       properties: structuredClone(s.properties),
       ...(s.protectedRanges.length ? { protectedRanges: structuredClone(s.protectedRanges) } : {}),
+      // Like Google, every merge of the sheet, whatever ranges were asked for; absent when none.
+      ...(s.merges.length ? { merges: structuredClone(s.merges) } : {}),
       ...(opts.includeGridData ? { data: opts.ranges.length ? dataFor.get(s)!.map((r) => gridData(s, r)) : [gridData(s)] } : {}),
     }));
   return { spreadsheetId: ss.spreadsheetId, properties: structuredClone(ss.properties), sheets, spreadsheetUrl: spreadsheetUrl(ss.spreadsheetId) };
@@ -504,6 +545,7 @@ export function cloneSpreadsheet(ss: Spreadsheet): Spreadsheet {
       properties: structuredClone(s.properties),
       rows: s.rows.map((row) => (row ? row.map((c) => (c ? structuredClone(c) : c)) : row)),
       protectedRanges: structuredClone(s.protectedRanges),
+      merges: structuredClone(s.merges),
       columnWidths: new Map(s.columnWidths),
     })),
   };

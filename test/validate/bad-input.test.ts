@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ITEMS_TAB } from '../../sheets-schema/schema.js';
-import { cases, item, meeting } from '../helpers/bad-cases.js';
+import { cases, failClosedCases, item, meeting } from '../helpers/bad-cases.js';
 import { problemLocation } from '../../src/model.js';
 import { readAndValidate } from '../../src/validate/index.js';
 import { wallClock } from '../../src/workbook/xlsx-write.js';
@@ -24,10 +24,45 @@ describe('bad input: one workbook per case, exact cell and Danish message', () =
     expect(await problemsOf(baseline())).toEqual([]);
   });
 
-  it.each(cases)('$name', async ({ change, expected }) => {
+  it.each(cases)('$name', async ({ change, expected, scopes, model, modelValue }) => {
     const wb = baseline();
     change(wb);
-    expect(await problemsOf(wb)).toEqual(expected);
+    const validated = await readAndValidate(xlsxSource(await writeTestWorkbook(wb)));
+    expect(validated.problems.map((p) => [problemLocation(p), p.message])).toEqual(expected);
+    if (scopes) expect(validated.problems.map((p) => p.scope.kind)).toEqual(scopes);
+    if (model) expect(model(validated.model)).toBe(modelValue);
+  });
+});
+
+describe('fail closed (issue 9)', () => {
+  it('has at least 30 new cases', () => expect(failClosedCases.length).toBeGreaterThanOrEqual(30));
+
+  it('every message says what to do', () => {
+    for (const c of cases) for (const [, message] of c.expected) expect(message).toMatch(/(^|[\s:(])(ret|skriv|tilføj|slet|giv|vælg|opret|ophæv|kort|brug|nummerér|gør|mente du|omdøb)\s/i);
+  });
+
+  it('a 10,000-deep cell is refused at its cell without reaching the Markdown parser', async () => {
+    const wb = baseline();
+    item(wb, 2).Sagsfremstilling = '> '.repeat(10_000) + 'x';
+    const { problems, model } = await readAndValidate(xlsxSource(await writeTestWorkbook(wb)));
+    expect(problems.map((p) => problemLocation(p))).toEqual(['Punkter!J3']);
+    // The item is left out, so no document builder ever parses the cell.
+    expect(model.meetings[0]!.items.map((i) => i.number)).toEqual([1]);
+  });
+
+  it('unsafe links are plain text in the model tree, safe ones stay links', async () => {
+    const { parseRichText } = await import('../../src/validate/richtext.js');
+    const tree = parseRichText('[a](https://example.org) [b](javascript:alert(1)) <file:///etc/passwd> [c][ref] ![d](data:x) [e](mailto:a@example.org)\n\n[ref]: ./lokal.pdf').tree;
+    const found: { type: string; url?: string; value?: string }[] = [];
+    const walk = (n: { type: string; url?: string; value?: string; children?: unknown[] }): void => {
+      found.push(n);
+      for (const c of (n.children ?? []) as (typeof n)[]) walk(c);
+    };
+    walk(tree);
+    expect(found.filter((n) => ['link', 'image', 'linkReference', 'imageReference', 'definition'].includes(n.type)).map((n) => n.url)).toEqual(['https://example.org', 'mailto:a@example.org']);
+    const text = found.filter((n) => n.type === 'text').map((n) => n.value).join('');
+    expect(text).toContain('b');
+    expect(text).toContain('file:///etc/passwd');
   });
 });
 
