@@ -10,7 +10,7 @@ import { RecipientRejected } from '../delivery/mail/errors.js';
 import type { DocumentFile, DocumentFormat, DocumentStore, LogEntry, MailTransport, OutgoingMail, StateStore } from '../delivery/ports.js';
 import type { Meeting, Problem, WorkbookModel } from '../model.js';
 import { DOCUMENT_LABEL, MeetingLog, planPublish, TICKET, type Action, type Plan, type PublishAction, type SendAction } from './plan.js';
-import { writeBackFor } from './writeback.js';
+import { finishRun } from './preview.js';
 
 /** One rendered edition of a document: the formats this run can make. */
 export interface RenderedEdition {
@@ -25,6 +25,8 @@ export interface RenderRequest {
   readonly meeting: Meeting;
   readonly document: DocumentKind;
   readonly edition: Edition;
+  /** A preview for the secretariat (see preview.ts). */
+  readonly draft?: boolean;
 }
 
 export interface Renderer {
@@ -151,7 +153,7 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
   const result: RunResult = { plan, published: 0, sent: 0, failed: [] };
   if (input.dryRun) return result;
   if (plan.actions.length === 0) {
-    await state.writeBack(writeBackFor(model, log, problems));
+    await finishRun({ model, problems, now, log }, services, []);
     return result;
   }
 
@@ -313,7 +315,7 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
   }
 
   record({ at: stamp(), meetingId: '', action: 'lease', status: 'udført', detail: runId });
-  await state.writeBack(writeBackFor(model, log, problems), pending.splice(0));
+  await finishRun({ model, problems, now, log }, services, pending.splice(0));
   progress({ event: 'finished', published, sent, failed: failed.length });
   return { plan, published, sent, failed };
 }

@@ -12,7 +12,7 @@ import { openGoogle, type Google } from './client.js';
 import { translateGoogleError } from './errors.js';
 import { withRetry } from './retry.js';
 
-const LOG_ACTIONS: readonly LogAction[] = ['lease', 'upload', 'send', 'notify'];
+const LOG_ACTIONS: readonly LogAction[] = ['lease', 'upload', 'send', 'notify', 'kladde'];
 const LOG_STATUSES: readonly LogStatus[] = ['påbegyndt', 'udført', 'fejlet', 'sluppet'];
 
 /** The LogEntry fields, in column order: the schema's column keys are LogEntry's property names. */
