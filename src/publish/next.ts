@@ -77,8 +77,8 @@ function describe(input: NextInput, at: DateTime, actions: readonly Action[], st
   const group = sends.filter((s) => s.purpose === purpose);
   if (status) {
     const label = DOCUMENT_LABEL[group[0]!.document];
-    const earliest = at > input.now ? `, tidligst ${danishMoment(at)},` : '';
-    return `${DEFINITE[label] ?? label} udsendes, når status er ${status}${earliest} ${recipientsText(group)}`;
+    const earliest = at > input.now ? `, tidligst ${danishMoment(at)}` : '';
+    return `${DEFINITE[label] ?? label} udsendes, når status er ${status}${earliest}, ${recipientsText(group)}`;
   }
   return `${SUBJECT[purpose]} udsendes ${when} ${recipientsText(group)}`;
 }
