@@ -112,7 +112,8 @@ export function nextSteps(input: NextInput): Map<string, string> {
   const out = new Map<string, string>();
   for (const m of input.model.meetings) out.set(m.id, nextStep(input, m));
   for (const p of input.problems as readonly Problem[]) {
-    if (p.scope.kind !== 'meeting' || out.has(p.scope.meetingId)) continue;
+    // NOTE: a row without a Møde-id cannot be found again; its problem is in Validering.
+    if (p.scope.kind !== 'meeting' || !p.scope.meetingId.trim() || out.has(p.scope.meetingId)) continue;
     const id = p.scope.meetingId;
     out.set(id, heldBackText(input.problems.filter((q) => q.scope.kind !== 'meeting' || q.scope.meetingId === id).length));
   }
