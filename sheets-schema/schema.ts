@@ -84,6 +84,14 @@ export const MEETINGS_TAB: TabSpec = {
     { header: 'Dagsorden', key: 'agendaLink', kind: 'link', scriptOwned: true, note: 'Skrives af systemet: link til den udsendte dagsorden.' },
     { header: 'Referat', key: 'minutesLink', kind: 'link', scriptOwned: true, note: 'Skrives af systemet: link til det udsendte referat.' },
     { header: 'Senest udsendt', key: 'lastSent', kind: 'text', scriptOwned: true, note: 'Skrives af systemet: hvornår og hvad der senest blev udsendt.' },
+    {
+      header: 'Forhåndsvisning',
+      key: 'preview',
+      kind: 'link',
+      scriptOwned: true,
+      note: 'Skrives af systemet: link til kladden (begge udgaver, mærket KLADDE – ikke udsendt), før dagsordenen eller referatet udsendes. Kun sekretariatet kan åbne den.',
+    },
+    { header: 'Næste', key: 'next', kind: 'text', scriptOwned: true, note: 'Skrives af systemet: hvad der sker næste gang med mødet, og hvornår, eller hvad der holder det tilbage.' },
   ],
 };
 
@@ -144,7 +152,7 @@ export const LOG_TAB: TabSpec = {
   columns: [
     { header: 'Tidspunkt', key: 'at', kind: 'text', scriptOwned: true, note: 'Hvornår (ISO 8601).' },
     { header: 'Møde-id', key: 'meetingId', kind: 'text', scriptOwned: true, note: 'Mødet.' },
-    { header: 'Handling', key: 'action', kind: 'text', scriptOwned: true, note: 'upload, send, lease eller notify.' },
+    { header: 'Handling', key: 'action', kind: 'text', scriptOwned: true, note: 'upload, send, lease, notify eller kladde.' },
     { header: 'Dokument', key: 'document', kind: 'text', scriptOwned: true, note: 'Dagsorden eller Referat.' },
     { header: 'Udgave', key: 'edition', kind: 'text', scriptOwned: true, note: 'medlemmer eller offentlig.' },
     { header: 'Format', key: 'format', kind: 'text', scriptOwned: true, note: 'pdf eller docx.' },

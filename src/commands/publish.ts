@@ -104,6 +104,8 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
       env,
       folders: { ...(driveFolderMembers ? { medlemmer: driveFolderMembers } : {}), ...(driveFolderPublic ? { offentlig: driveFolderPublic } : {}) },
       memberEmails: model.members.filter((m) => m.active && m.seesClosed).map((m) => m.email),
+      // The previews' Kladder folder: the secretariat only.
+      secretariat: model.settings.secretaryEmail ? [model.settings.secretaryEmail] : [],
     });
     state = sheetsStateStore({ raw, google: session, env });
   } else {

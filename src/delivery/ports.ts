@@ -12,6 +12,11 @@ export interface DocumentKey {
   readonly kind: DocumentKind;
   readonly edition: Edition;
   readonly format: DocumentFormat;
+  /**
+   * A preview ("KLADDE – ikke udsendt"): kept apart from published files, where only the secretariat
+   * can open it, and never found by a published file's key.
+   */
+  readonly draft?: boolean;
 }
 
 export interface DocumentFile extends DocumentKey {
@@ -29,6 +34,8 @@ export interface PublishedFile {
   readonly fileId: string;
   /** Where a reader opens it: a Drive link, or a local path. */
   readonly link: string;
+  /** Where the file's folder opens (previews: the meeting's drafts, both editions side by side). */
+  readonly folderLink?: string;
 }
 
 export interface DocumentStore {
@@ -71,7 +78,8 @@ export interface MailTransport {
   wasSent?(mail: SentMessageRef, ticket?: string): Promise<boolean | undefined>;
 }
 
-export type LogAction = 'lease' | 'upload' | 'send' | 'notify';
+/** `kladde`: a preview was made or updated (its hash, file and folder), so an unchanged one is left alone. */
+export type LogAction = 'lease' | 'upload' | 'send' | 'notify' | 'kladde';
 /**
  * `ikke sendt`: an intent a later run found was never carried out (the transport said so);
  * `fjernet`: a published file withdrawn because its newer version could not be made in that format.

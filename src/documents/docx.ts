@@ -45,7 +45,12 @@ export interface BuildOptions {
    * about half a second), so a .docx made without LibreOffice still shows page numbers in Word.
    */
   readonly estimatePages?: boolean;
+  /** A preview for the secretariat: every page says DRAFT_MARK (in the footer, so no page lacks it). */
+  readonly draft?: boolean;
 }
+
+/** What every page of a preview says. */
+export const DRAFT_MARK = 'KLADDE – ikke udsendt';
 
 const TWIPS_PER_MM = 1440 / 25.4;
 const A4 = { width: 11906, height: 16838 };
@@ -269,9 +274,12 @@ function header(organisation: string, names: DocumentNames, template: Template, 
   });
 }
 
-function footer(template: Template): Footer {
+function footer(template: Template, draft = false): Footer {
   return new Footer({
-    children: [new Paragraph({ alignment: AlignmentType.RIGHT, children: patternRuns(template.organisation.footerText, 17) })],
+    children: [
+      ...(draft ? [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: DRAFT_MARK, bold: true, size: 24, color: 'C00000' })] })] : []),
+      new Paragraph({ alignment: AlignmentType.RIGHT, children: patternRuns(template.organisation.footerText, 17) }),
+    ],
   });
 }
 
@@ -353,7 +361,7 @@ export async function buildDocx(meeting: Meeting, settings: Settings, kind: Docu
           },
         },
         headers: { default: header(organisation, names, template, textWidth) },
-        footers: { default: footer(template) },
+        footers: { default: footer(template, options.draft) },
         children,
       },
     ],

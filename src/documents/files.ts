@@ -15,6 +15,8 @@ export interface DocumentRequest {
   readonly meeting: Meeting;
   readonly kind: DocumentKind;
   readonly edition: Edition;
+  /** A preview: every page marked "KLADDE – ikke udsendt". */
+  readonly draft?: boolean;
 }
 
 export interface WriteDocumentsOptions {
@@ -59,7 +61,7 @@ export async function writeDocuments(
     await Promise.all(
       requests.map(async (r, i) => {
         // NOTE: without a PDF to read the pages from, Word gets the layout estimate's page numbers.
-        const bytes = await buildDocx(r.meeting, settings, r.kind, r.edition, template, { estimatePages: !makePdf });
+        const bytes = await buildDocx(r.meeting, settings, r.kind, r.edition, template, { estimatePages: !makePdf, draft: r.draft });
         if (!scratch) await mkdir(join(outDir, folderName(r.meeting.id)), { recursive: true });
         await writeFile(docxPaths[i]!, bytes);
       }),
@@ -78,7 +80,7 @@ export async function writeDocuments(
           requests.map(async (r, i) => {
             // Without pdftohtml to read the PDF's pages, the layout estimate's are the next best.
             const layout = await readPdfLayout(pdfPaths[i]!, prefix);
-            const bytes = await buildDocx(r.meeting, settings, r.kind, r.edition, template, layout ?? { estimatePages: true });
+            const bytes = await buildDocx(r.meeting, settings, r.kind, r.edition, template, { ...(layout ?? { estimatePages: true }), draft: r.draft });
             await writeFile(docxPaths[i]!, bytes);
           }),
         );
@@ -108,10 +110,10 @@ export function documentRenderer(template: Template, soffice: string | undefined
   return {
     formats,
     templateFingerprint: template.fingerprint,
-    async renderAll(requests: readonly { meeting: Meeting; document: DocumentKind; edition: Edition }[], settings: Settings): Promise<RenderedDocument[]> {
+    async renderAll(requests: readonly { meeting: Meeting; document: DocumentKind; edition: Edition; draft?: boolean }[], settings: Settings): Promise<RenderedDocument[]> {
       const dir = await mkdtemp(join(tmpdir(), 'dagsorden-render-'));
       try {
-        const asked = requests.map((r) => ({ meeting: r.meeting, kind: r.document, edition: r.edition }));
+        const asked = requests.map((r) => ({ meeting: r.meeting, kind: r.document, edition: r.edition, draft: r.draft }));
         await writeDocuments(asked, settings, template, dir, { formats: new Set(formats), soffice });
         // NOTE: awaited here, inside try: the folder must outlive every read (returning the pending
         // promise let `finally` remove it while reads were still running).

@@ -11,7 +11,7 @@ import type { DocumentFile, DocumentFormat, DocumentStore, LogEntry, MailTranspo
 import type { Meeting, Problem, WorkbookModel } from '../model.js';
 import { DOCUMENT_LABEL, FORMATS, MeetingLog, settledRow, unsettledMessages } from './log.js';
 import { planPublish, type Action, type MessageKey, type NotifyAction, type Plan, type PublishAction, type SendAction } from './plan.js';
-import { writeBackFor } from './writeback.js';
+import { finishRun } from './preview.js';
 
 /** One rendered edition of a document: the formats this run can make. */
 export interface RenderedEdition {
@@ -26,6 +26,8 @@ export interface RenderRequest {
   readonly meeting: Meeting;
   readonly document: DocumentKind;
   readonly edition: Edition;
+  /** A preview for the secretariat (see preview.ts). */
+  readonly draft?: boolean;
 }
 
 export interface Renderer {
@@ -203,7 +205,7 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
   progress({ event: 'plan', actions: plan.actions.length, heldBack: plan.heldBack });
   const result: RunResult = { plan, published: 0, sent: 0, failed: [] };
   if (plan.actions.length === 0) {
-    await state.writeBack(writeBackFor(model, log, problems));
+    await finishRun({ model, problems, now, log }, services, []);
     return result;
   }
 
@@ -365,7 +367,7 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
   }
 
   record({ at: stamp(), meetingId: '', action: 'lease', status: 'udført', run: runId });
-  await state.writeBack(writeBackFor(model, log, problems), pending.splice(0));
+  await finishRun({ model, problems, now, log }, services, pending.splice(0));
   progress({ event: 'finished', published, sent, failed: failed.length });
   return { plan, published, sent, failed };
 }

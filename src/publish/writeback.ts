@@ -12,7 +12,13 @@ const LINK_COLUMNS: readonly [DocumentKind, string][] = [
   ['referat', 'Referat'],
 ];
 
-export function writeBackFor(model: WorkbookModel, log: readonly LogEntry[], problems: readonly Problem[]): WriteBack {
+/** The columns issue 13 added: each meeting's next step, and the link to its preview ('' when none applies). */
+export interface WriteBackExtra {
+  readonly next?: ReadonlyMap<string, string>;
+  readonly previews?: ReadonlyMap<string, string>;
+}
+
+export function writeBackFor(model: WorkbookModel, log: readonly LogEntry[], problems: readonly Problem[], extra: WriteBackExtra = {}): WriteBack {
   const meetings = new Map<string, Record<string, string>>();
   for (const m of model.meetings) {
     const rows = log.filter((e) => e.meetingId === m.id && e.status === 'udført');
@@ -30,7 +36,13 @@ export function writeBackFor(model: WorkbookModel, log: readonly LogEntry[], pro
       const batch = sends.filter((e) => e.document === last.document && e.version === last.version);
       values['Senest udsendt'] = `${last.at.slice(0, 16).replace('T', ' ')}: ${last.document} version ${last.version} til ${batch.length} ${batch.length === 1 ? 'modtager' : 'modtagere'}`;
     }
+    // NOTE: always written, also when empty: a preview that no longer applies is unlinked.
+    if (extra.previews) values['Forhåndsvisning'] = extra.previews.get(m.id) ?? '';
+    const next = extra.next?.get(m.id);
+    if (next !== undefined) values['Næste'] = next;
     if (Object.keys(values).length) meetings.set(m.id, values);
   }
+  // A meeting whose own row has a problem is not in the model; its row still says why it waits.
+  for (const [id, next] of extra.next ?? []) if (!meetings.has(id)) meetings.set(id, { Næste: next });
   return { meetings, problems: problems.map((p) => ({ tab: p.tab, cell: p.cell, message: p.message })) };
 }

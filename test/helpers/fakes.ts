@@ -4,7 +4,8 @@
 import type { DocumentFile, DocumentKey, DocumentStore, MailTransport, OutgoingMail, PublishedFile } from '../../src/delivery/ports.js';
 import type { RenderedEdition, Renderer, RenderRequest } from '../../src/publish/run.js';
 
-export const keyOf = (k: DocumentKey): string => `${k.meetingId}|${k.kind}|${k.edition}|${k.format}`;
+// NOTE: a preview is another file than the published one of the same meeting, kind and edition.
+export const keyOf = (k: DocumentKey): string => `${k.meetingId}|${k.kind}|${k.edition}|${k.format}${k.draft ? '|kladde' : ''}`;
 
 /** Like Drive: creating twice gives two files; updating keeps the id and adds a revision. */
 export function driveLikeStore(): DocumentStore & { files: Map<string, { key: string; revisions: number; bytes: Uint8Array }> } {

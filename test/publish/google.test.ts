@@ -33,7 +33,8 @@ async function publish(now: string): Promise<{ code: number; calls: Record<strin
   return { code, calls, total: standin.calls.count() - beforeTotal };
 }
 
-const driveFiles = () => [...standin.state.drive.files.values()].filter((f) => f.appProperties?.format);
+// Published files only: previews (kind `…-kladde`) are tested in preview-google.test.ts.
+const driveFiles = () => [...standin.state.drive.files.values()].filter((f) => f.appProperties?.format && !f.appProperties.kind?.endsWith('-kladde'));
 
 beforeAll(async () => {
   standin = await startStandin();

@@ -1,6 +1,7 @@
 // The DocumentStore on Google Drive: a folder per meeting and edition, the members' edition shared
 // with the members only, the public edition with anyone who has the link; each file found again by its
-// appProperties and updated in place (same id, a new revision) when its content changes.
+// appProperties and updated in place (same id, a new revision) when its content changes. Previews go to
+// a `Kladder` folder of their own, shared with the secretariat only (never with a member).
 
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -16,6 +17,11 @@ export const FOLDER_MIME = 'application/vnd.google-apps.folder';
 /** The Indstillinger key that names each edition's parent folder (for messages). */
 const SETTING: Record<Edition, string> = { medlemmer: 'Drive-mappe medlemmer', offentlig: 'Drive-mappe offentlig' };
 const ROOT_NAMES: Record<Edition, string> = { medlemmer: 'Dagsordener og referater – medlemmer', offentlig: 'Dagsordener og referater – offentlige' };
+/** The previews' folder: apart from both editions' folders, so no member's access can reach it. */
+export const DRAFTS_FOLDER_NAME = 'Kladder';
+
+/** Where a file's folder opens in Drive. */
+export const folderLink = (id: string): string => `https://drive.google.com/drive/folders/${id}`;
 
 export interface DriveStoreOptions {
   /** The session; opened from `env` when absent. */
@@ -25,6 +31,8 @@ export interface DriveStoreOptions {
   readonly folders?: Readonly<Partial<Record<Edition, string>>>;
   /** Who may open the members' edition (the active members' e-mail addresses). */
   readonly memberEmails: readonly string[];
+  /** Who may open the previews besides the account that runs the job (Indstillinger: Sekretær e-mail). */
+  readonly secretariat?: readonly string[];
 }
 
 /** `appProperties has { key='k' and value='v' }`, with the value escaped for the query language. */
@@ -32,9 +40,12 @@ function has(key: string, value: string): string {
   return `appProperties has { key='${key}' and value='${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}' }`;
 }
 
-/** The appProperties that identify a published file. */
+/**
+ * The appProperties that identify a published file. A preview's kind is `<kind>-kladde`, so a
+ * published file's search can never find a preview, nor a preview's a published file.
+ */
 export function documentProperties(key: DocumentKey): Record<string, string> {
-  return { meeting: key.meetingId, kind: key.kind, edition: key.edition, format: key.format };
+  return { meeting: key.meetingId, kind: key.draft ? `${key.kind}-kladde` : key.kind, edition: key.edition, format: key.format };
 }
 
 export function documentQuery(key: DocumentKey): string {
@@ -53,7 +64,7 @@ export class DriveDocumentStore implements DocumentStore {
   private readonly reservedIds: string[] = [];
   readonly description = 'Google Drive';
   private session?: Promise<Google>;
-  private readonly roots = new Map<Edition, Promise<string>>();
+  private readonly roots = new Map<Edition | 'kladder', Promise<string>>();
   private readonly meetingFolders = new Map<string, Promise<string>>();
   private readonly fingerprint: string;
 
@@ -91,10 +102,10 @@ export class DriveDocumentStore implements DocumentStore {
 
   async findDocument(key: DocumentKey): Promise<PublishedFile | undefined> {
     const res = await this.call('drive.files.list', { kind: 'drive' }, (drive, o) =>
-      drive.files.list({ q: documentQuery(key), fields: 'files(id,webViewLink,createdTime)', orderBy: 'createdTime', pageSize: 10, ...LIST_OPTIONS }, o),
+      drive.files.list({ q: documentQuery(key), fields: 'files(id,webViewLink,createdTime,parents)', orderBy: 'createdTime', pageSize: 10, ...LIST_OPTIONS }, o),
     );
     const file = res.files?.[0];
-    return file?.id ? { fileId: file.id, link: file.webViewLink ?? `https://drive.google.com/file/d/${file.id}/view` } : undefined;
+    return file?.id ? published(file, file.id, key) : undefined;
   }
 
   /** Moves the file to the bin (recoverable for 30 days); one already gone is fine. */
@@ -117,7 +128,7 @@ export class DriveDocumentStore implements DocumentStore {
             {
               fileId: existing.fileId,
               supportsAllDrives: true,
-              fields: 'id,webViewLink',
+              fields: 'id,webViewLink,parents',
               requestBody: { name: file.fileName, description: file.title, appProperties },
               // NOTE: a fresh stream per attempt; media.body must be a Readable or a string (a Buffer fails).
               media: { mimeType: file.mimeType, body: Readable.from([Buffer.from(file.bytes)]) },
@@ -125,19 +136,71 @@ export class DriveDocumentStore implements DocumentStore {
             o,
           ),
         );
-        return { fileId: res.id ?? existing.fileId, link: res.webViewLink ?? existing.link };
+        return published(res, existing.fileId, file, existing.link);
       } catch (e) {
         // The file was deleted (or is no longer ours): publish it again rather than fail every run.
         if (googleErrorFacts((e as Error).cause)?.status !== 404) throw e;
       }
     }
-    const folder = await this.meetingFolder(file.meetingId, file.edition);
-    const res = await this.createWithReservedId({ kind: 'folder', id: folder }, 'id,webViewLink', (id) => ({
+    const folder = file.draft ? await this.draftFolder(file.meetingId) : await this.meetingFolder(file.meetingId, file.edition);
+    const res = await this.createWithReservedId({ kind: 'folder', id: folder }, 'id,webViewLink,parents', (id) => ({
       requestBody: { id, name: file.fileName, parents: [folder], mimeType: file.mimeType, description: file.title, appProperties },
       media: { mimeType: file.mimeType, body: Readable.from([Buffer.from(file.bytes)]) },
     }));
     if (!res.id) throw new Error(`Drive created ${file.fileName} but returned no id.`);
-    return { fileId: res.id, link: res.webViewLink ?? `https://drive.google.com/file/d/${res.id}/view` };
+    return published(res, res.id, file);
+  }
+
+  // ---- previews --------------------------------------------------------------------------------
+
+  /** `Kladder`, made once and shared with the secretariat only. */
+  private draftsRoot(): Promise<string> {
+    let p = this.roots.get('kladder');
+    if (!p) {
+      p = this.findOrCreateFolder({ role: 'kladder' }, DRAFTS_FOLDER_NAME, undefined, 'kladder');
+      p.catch(() => this.roots.delete('kladder'));
+      this.roots.set('kladder', p);
+    }
+    return p;
+  }
+
+  /** `Kladder/<Møde-id>`: one meeting's previews, both editions side by side (its link goes in Forhåndsvisning). */
+  private draftFolder(meetingId: string): Promise<string> {
+    const key = `kladder/${meetingId}`;
+    let p = this.meetingFolders.get(key);
+    if (!p) {
+      p = (async () => this.findOrCreateFolder({ role: 'kladde-møde', meeting: meetingId }, meetingId, await this.draftsRoot(), 'kladder'))();
+      p.catch(() => this.meetingFolders.delete(key));
+      this.meetingFolders.set(key, p);
+    }
+    return p;
+  }
+
+  /**
+   * The previews' folder: readable by the secretariat and the account itself, nobody else. Anyone
+   * else found on it (a member added by hand, a link share) is removed: a preview holds closed items.
+   */
+  private async shareDrafts(folderId: string, props: Record<string, string>): Promise<void> {
+    const target: GoogleTarget = { kind: 'folder', id: folderId };
+    const secretariat = new Set((this.opts.secretariat ?? []).map((e) => e.trim().toLowerCase()).filter((e) => e !== ''));
+    const wanted = `sekretariat:${membersFingerprint([...secretariat])}`;
+    if (props.shared === wanted) return;
+    const list = await this.call('drive.permissions.list', target, (drive, o) =>
+      drive.permissions.list({ fileId: folderId, supportsAllDrives: true, fields: 'permissions(id,type,role,emailAddress)' }, o),
+    );
+    const current = list.permissions ?? [];
+    for (const email of secretariat) {
+      if (current.some((p) => p.type === 'user' && p.emailAddress?.toLowerCase() === email)) continue;
+      await this.call('drive.permissions.create', target, (drive, o) =>
+        drive.permissions.create({ fileId: folderId, supportsAllDrives: true, sendNotificationEmail: false, requestBody: { type: 'user', role: 'writer', emailAddress: email } }, o),
+      );
+    }
+    for (const p of current) {
+      if (p.role === 'owner' || !p.id) continue;
+      if (p.type === 'user' && p.emailAddress && secretariat.has(p.emailAddress.toLowerCase())) continue;
+      await this.call('drive.permissions.delete', target, (drive, o) => drive.permissions.delete({ fileId: folderId, permissionId: p.id!, supportsAllDrives: true }, o));
+    }
+    await this.call('drive.files.update', target, (drive, o) => drive.files.update({ fileId: folderId, supportsAllDrives: true, fields: 'id', requestBody: { appProperties: { shared: wanted } } }, o));
   }
 
   // ---- folders ---------------------------------------------------------------------------------
@@ -215,9 +278,10 @@ export class DriveDocumentStore implements DocumentStore {
     return id;
   }
 
-  private async findOrCreateFolder(props: Record<string, string>, name: string, parent: string | undefined, edition: Edition): Promise<string> {
+  private async findOrCreateFolder(props: Record<string, string>, name: string, parent: string | undefined, edition: Edition | 'kladder'): Promise<string> {
     const q = [...Object.entries(props).map(([k, v]) => has(k, v)), `mimeType = '${FOLDER_MIME}'`, 'trashed = false', ...(parent ? [`'${parent}' in parents`] : [])].join(' and ');
-    const target: GoogleTarget = parent ? { kind: 'folder', id: parent, setting: this.opts.folders?.[edition] ? SETTING[edition] : undefined } : { kind: 'drive' };
+    const setting = edition !== 'kladder' && this.opts.folders?.[edition] ? SETTING[edition] : undefined;
+    const target: GoogleTarget = parent ? { kind: 'folder', id: parent, setting } : { kind: 'drive' };
     const find = async () => {
       const res = await this.call('drive.files.list', target, (drive, o) => drive.files.list({ q, fields: 'files(id,appProperties)', orderBy: 'createdTime', pageSize: 10, ...LIST_OPTIONS }, o));
       return res.files?.[0];
@@ -229,7 +293,8 @@ export class DriveDocumentStore implements DocumentStore {
       }));
     }
     const id = folder.id!;
-    if (props.role === 'meeting') await this.share(id, edition, folder.appProperties ?? {});
+    if (props.role === 'meeting' && edition !== 'kladder') await this.share(id, edition, folder.appProperties ?? {});
+    if (props.role === 'kladder') await this.shareDrafts(id, folder.appProperties ?? {});
     return id;
   }
 
@@ -267,6 +332,17 @@ export class DriveDocumentStore implements DocumentStore {
     }
     await this.call('drive.files.update', target, (drive, o) => drive.files.update({ fileId: folderId, supportsAllDrives: true, fields: 'id', requestBody: { appProperties: { shared: wanted } } }, o));
   }
+}
+
+/** A file as the runner records it; a preview also tells where its folder opens. */
+function published(res: drive_v3.Schema$File, fallbackId: string, key: Pick<DocumentKey, 'draft'>, fallbackLink?: string): PublishedFile {
+  const fileId = res.id ?? fallbackId;
+  const parent = res.parents?.[0];
+  return {
+    fileId,
+    link: res.webViewLink ?? fallbackLink ?? `https://drive.google.com/file/d/${fileId}/view`,
+    ...(key.draft && parent ? { folderLink: folderLink(parent) } : {}),
+  };
 }
 
 export function driveDocumentStore(opts: DriveStoreOptions): DriveDocumentStore {

@@ -12,7 +12,7 @@ import { openGoogle, type Google } from './client.js';
 import { translateGoogleError } from './errors.js';
 import { withRetry } from './retry.js';
 
-const LOG_ACTIONS: readonly LogAction[] = ['lease', 'upload', 'send', 'notify'];
+const LOG_ACTIONS: readonly LogAction[] = ['lease', 'upload', 'send', 'notify', 'kladde'];
 const LOG_STATUSES: readonly LogStatus[] = ['påbegyndt', 'udført', 'fejlet', 'sluppet', 'ikke sendt', 'fjernet'];
 
 /** The LogEntry fields, in column order: the schema's column keys are LogEntry's property names. */
@@ -85,6 +85,11 @@ interface CellWrite {
   readonly value: string;
   /** `{ tab, cell }` of the cell to link to (Validering's Celle column). */
   readonly linkTo?: { readonly tab: string; readonly cell: string };
+  /**
+   * A script-owned column's header the job adds to an existing sheet: written bold with the schema's
+   * note, and its column protected (a warning on hand edits), as init-sheet makes it.
+   */
+  readonly header?: { readonly note: string };
 }
 
 interface TabState {
@@ -172,7 +177,8 @@ export class SheetsStateStore implements StateStore {
     const idCol = header.indexOf('Møde-id');
     if (idCol < 0) return [];
     const out: CellWrite[] = [];
-    const owned = MEETINGS_TAB.columns.filter((c) => c.scriptOwned).map((c) => c.header);
+    const ownedSpecs = MEETINGS_TAB.columns.filter((c) => c.scriptOwned);
+    const owned = ownedSpecs.map((c) => c.header);
     const headerRow = [...header];
     for (const [meetingId, values] of update.meetings) {
       // NOTE: the row as read at the start of the run. Rows inserted meanwhile could shift it; only
@@ -184,10 +190,11 @@ export class SheetsStateStore implements StateStore {
         if (!owned.includes(column)) continue;
         let col = headerRow.indexOf(column);
         if (col < 0) {
-          // The column was deleted: put its header back after the last one (an empty, unowned cell).
+          // The column is missing (deleted, or new in this version): its header goes after the last
+          // one, in an empty cell, so no column of the secretary's moves or changes.
           col = headerRow.length;
           headerRow.push(column);
-          out.push({ tab: MEETINGS_TAB.name, row: 0, col, value: column });
+          out.push({ tab: MEETINGS_TAB.name, row: 0, col, value: column, header: { note: ownedSpecs.find((c) => c.header === column)!.note } });
         }
         if ((meetings.rows[row]?.[col] ?? '') !== value) out.push({ tab: MEETINGS_TAB.name, row, col, value });
       }
@@ -265,7 +272,7 @@ export class SheetsStateStore implements StateStore {
     const all = [...cells, ...(rewrite?.cells ?? [])];
     const missingTab = all.some((c) => !this.tab(c.tab).exists);
     try {
-      if (!rewrite && !missingTab && all.every((c) => this.fits(c))) {
+      if (!rewrite && !missingTab && all.every((c) => this.fits(c) && !c.header)) {
         await this.writeValues(sheets, g, all);
         this.lastWrite = { calls: 1, cells: all.length, path: 'values' };
       } else {
@@ -351,6 +358,20 @@ export class SheetsStateStore implements StateStore {
     };
     for (const c of cells) {
       if (rewrite && c.tab === PROBLEMS_TAB.name) continue;
+      if (c.header) {
+        const sheetId = gid(c.tab)!;
+        requests.push(
+          {
+            updateCells: {
+              start: { sheetId, rowIndex: c.row, columnIndex: c.col },
+              rows: [{ values: [{ ...cellData(c), note: c.header.note, userEnteredFormat: { textFormat: { bold: true } } }] }],
+              fields: 'userEnteredValue,note,userEnteredFormat.textFormat.bold',
+            },
+          },
+          { addProtectedRange: { protectedRange: { range: { sheetId, startColumnIndex: c.col, endColumnIndex: c.col + 1 }, description: `${c.tab}: kolonnen ${c.value} skrives af dagsorden. Ret ikke her.`, warningOnly: true } } },
+        );
+        continue;
+      }
       requests.push({ updateCells: { start: { sheetId: gid(c.tab)!, rowIndex: c.row, columnIndex: c.col }, rows: [{ values: [cellData(c)] }], fields: 'userEnteredValue' } });
     }
     if (rewrite) {
