@@ -171,6 +171,7 @@ export const LOG_TAB: TabSpec = {
     { header: 'Indholdsoversigt', key: 'contents', kind: 'text', scriptOwned: true, note: 'Punkternes numre og hashes (aldrig titler eller tekst), til listen over ændringer.' },
     { header: 'Kladde-id', key: 'ticket', kind: 'text', scriptOwned: true, note: 'Gmail-kladdens id, før e-mailen sendes.' },
     { header: 'Kørsel', key: 'run', kind: 'text', scriptOwned: true, note: 'Hvilken kørsel der holder låsen.' },
+    { header: 'Mappe', key: 'folder', kind: 'text', scriptOwned: true, note: 'Link til mappen med forhåndsvisningerne.' },
   ],
 };
 

@@ -117,6 +117,8 @@ export interface LogEntry {
   readonly ticket?: string;
   /** The run that holds or released a lease. */
   readonly run?: string;
+  /** Where a preview's folder opens (a Drive folder link, or a local folder). */
+  readonly folder?: string;
 }
 
 /** What the run writes back to the workbook's script-owned columns and tabs. */

@@ -48,7 +48,7 @@ class PreviewLog {
     const row = this.of(document, edition)
       .filter((e) => e.format === format && e.fileId)
       .at(-1);
-    return row ? { fileId: row.fileId!, link: row.link ?? '', hash: row.hash ?? '', ...(row.detail ? { folderLink: row.detail } : {}) } : undefined;
+    return row ? { fileId: row.fileId!, link: row.link ?? '', hash: row.hash ?? '', ...(row.folder ? { folderLink: row.folder } : {}) } : undefined;
   }
 
   /** Every format's newest preview shows this content. */
@@ -58,7 +58,7 @@ class PreviewLog {
 
   /** Where the meeting's previews open: the folder of the newest one. */
   folderLink(): string | undefined {
-    return this.rows.filter((e) => e.detail).at(-1)?.detail;
+    return this.rows.filter((e) => e.folder).at(-1)?.folder;
   }
 }
 
@@ -154,7 +154,7 @@ export async function carryOutPreviews(
         fileId: put.fileId,
         link: put.link,
         status: 'udført',
-        ...(folderLink ? { detail: folderLink } : {}),
+        ...(folderLink ? { folder: folderLink } : {}),
       });
     }
   }
