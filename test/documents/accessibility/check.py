@@ -144,9 +144,60 @@ def check_structure(pdf, failures, facts):
     # Links: every Link element has its annotation (OBJR).
     link_elements = [e for e, r, _ in elements if r == '/Link']
     facts['linkElements'] = len(link_elements)
+    for element, r, _ in elements:
+        links = [c for c in kids(element) if is_element(c) and role(c, role_map) == '/Link']
+        uris = [uri_of(link) for link in links]
+        for a, b in zip(uris, uris[1:]):
+            if a is not None and a == b:
+                failures.append({'rule': 'links', 'detail': f'ét link er blevet til to Link-elementer: {a}'})
     for element in link_elements:
         if not any(isinstance(c, Dictionary) and c.get('/Type') == Name.OBJR for c in kids(element)):
             failures.append({'rule': 'links', 'detail': 'Link-element uden sin annotation (OBJR)'})
+
+
+def uri_of(link):
+    for c in kids(link):
+        if isinstance(c, Dictionary) and c.get('/Type') == Name.OBJR:
+            action = c.Obj.get('/A')
+            if isinstance(action, Dictionary) and '/URI' in action:
+                return text_of(action.URI)
+    return None
+
+
+def check_parent_tree(pdf, failures):
+    """Every MCID on a page leads through the ParentTree to the element that holds it."""
+    root = pdf.Root.get('/StructTreeRoot')
+    if root is None:
+        return
+    nums = {}
+
+    def read(node):
+        if '/Nums' in node:
+            pairs = list(node.Nums)
+            for i in range(0, len(pairs) - 1, 2):
+                nums[int(pairs[i])] = pairs[i + 1]
+        for kid in node.get('/Kids', []):
+            read(kid)
+
+    read(root.ParentTree)
+    broken = 0
+    for page in pdf.pages:
+        key = page.obj.get('/StructParents')
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if str(operator) != 'BDC' or len(operands) < 2 or not isinstance(operands[1], Dictionary) or '/MCID' not in operands[1]:
+                continue
+            mcid = int(operands[1].MCID)
+            array = nums.get(int(key)) if key is not None else None
+            element = array[mcid] if isinstance(array, Array) and mcid < len(array) else None
+            held = False
+            if isinstance(element, Dictionary):
+                for c in kids(element):
+                    if (isinstance(c, int) and int(c) == mcid) or (isinstance(c, Dictionary) and c.get('/Type') == Name.MCR and int(c.MCID) == mcid and c.Pg.objgen == page.obj.objgen):
+                        held = True
+            if not held:
+                broken += 1
+    if broken:
+        failures.append({'rule': 'structure', 'detail': f'{broken} MCID uden element i ParentTree'})
 
 
 def page_index(pdf, dest):
@@ -203,7 +254,7 @@ def check_settings(pdf, failures, facts):
     with pdf.open_metadata() as meta:
         title = meta.get('dc:title')
         facts['xmpTitle'] = title
-        facts['pdfuaPart'] = meta.get('pdfuaid:part')
+        facts['pdfuaPart'] = meta.get('{http://www.aiim.org/pdfua/ns/id/}part')
     if not title:
         failures.append({'rule': 'settings', 'detail': 'ingen dc:title i XMP-metadata'})
     facts['lang'] = lang
@@ -274,6 +325,7 @@ def check(path):
         facts['pages'] = len(pdf.pages)
         check_content(pdf, failures)
         check_structure(pdf, failures, facts)
+        check_parent_tree(pdf, failures)
         check_annotations(pdf, failures, facts)
         check_settings(pdf, failures, facts)
         check_fonts(pdf, failures, facts)
