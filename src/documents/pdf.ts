@@ -70,6 +70,8 @@ export interface ConvertOptions {
   readonly soffice?: string;
   /** Default: two minutes plus 15 seconds a file. */
   readonly timeoutMs?: number;
+  /** Default true: put right what LibreOffice writes wrong (pdf-repair.ts). False shows LibreOffice's own output. */
+  readonly repair?: boolean;
 }
 
 function runSoffice(soffice: string, args: string[], timeoutMs: number): Promise<{ code: number | null; output: string; timedOut: boolean }> {
@@ -152,7 +154,7 @@ export async function convertToPdfFiles(jobs: readonly ConversionJob[], options:
         const why = result.timedOut ? `LibreOffice blev stoppet efter ${Math.round(timeoutMs / 1000)} sekunder` : `LibreOffice sluttede med kode ${result.code}`;
         throw new UserError('service', `PDF af ${job.docx} blev ikke lavet (${why}). Prøv igen; sker det igen, så åbn .docx-filen i LibreOffice og se, om den kan vises.\n${result.output.trim().slice(-800)}`);
       }
-      await writeFile(made, await repairTaggedPdf(await readFile(made)));
+      if (options.repair !== false) await writeFile(made, await repairTaggedPdf(await readFile(made)));
       await mkdir(dirname(resolve(job.pdf)), { recursive: true });
       await moveFile(made, job.pdf);
       written.push(job.pdf);
