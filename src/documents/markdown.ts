@@ -335,9 +335,12 @@ function blocksOf(nodes: readonly RootContent[], walk: Walk, indentLevel = 0): B
   const out: Block[] = [];
   for (const node of nodes) {
     switch (node.type) {
-      case 'paragraph':
-        out.push(paragraphWith(phrasing(node.children, {}, walk), indent));
+      case 'paragraph': {
+        // NOTE: a table has no space after it; the paragraph that follows keeps its distance instead.
+        const afterTable = out.at(-1) instanceof Table || out.at(-1) instanceof LandscapeTable;
+        out.push(paragraphWith(phrasing(node.children, {}, walk), { ...indent, ...(afterTable ? { spacing: { before: 140 } } : {}) }));
         break;
+      }
       case 'heading':
         // NOTE: Heading 1 and 2 are the document's own (items, sections); a heading typed in a cell sits below them.
         out.push(paragraphWith(phrasing(node.children, {}, walk), { heading: headingLevel(node.depth, walk) }));
