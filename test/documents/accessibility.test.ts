@@ -2,7 +2,7 @@
 // 10-column numeric table), in both kinds and editions; and proof that the check fails where
 // LibreOffice's own output falls short, so a pass means something.
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,8 @@ import { documentNames } from '../../src/documents/docx.js';
 import type { DocumentKind, Edition } from '../../src/documents/edition.js';
 import { documentPath, writeDocuments } from '../../src/documents/files.js';
 import { convertToPdfFiles, findSoffice } from '../../src/documents/pdf.js';
-import { loadTemplate, type Template } from '../../src/documents/template.js';
+import { loadTemplate, ORGANISATION_FILE, PHRASES_FILE, type Template } from '../../src/documents/template.js';
+import { TEMPLATES_DIR } from '../../src/paths.js';
 import { auditPdf, type Expectation } from './accessibility.js';
 import { run } from './helpers.js';
 import { STRESS_MEETING, STRESS_SETTINGS, WIDE_TABLE_TOKENS } from './stress.js';
@@ -63,6 +64,23 @@ describe.skipIf(!canRun)('accessibility of the stress meeting', () => {
       expect(facts.pdfuaPart).toBe('1');
     });
   }
+
+  it('with the organisation\'s logo in the running header: 0 failures', async () => {
+    // A 2×1 pixel PNG as the logo, in a copy of the templates.
+    const dir = join(outDir, 'skabelon');
+    await mkdir(dir);
+    const org = JSON.parse(await readFile(join(TEMPLATES_DIR, ORGANISATION_FILE), 'utf8')) as Record<string, unknown>;
+    org.logo = { file: 'logo.png', heightMm: 10, alt: 'Kommunens logo' };
+    await writeFile(join(dir, ORGANISATION_FILE), JSON.stringify(org));
+    await copyFile(join(TEMPLATES_DIR, PHRASES_FILE), join(dir, PHRASES_FILE));
+    await writeFile(join(dir, 'logo.png'), Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAAD0lEQVR4nGOQt0j5//8/AAljA7nJOZePAAAAAElFTkSuQmCC', 'base64'));
+    const withLogo = await loadTemplate(dir);
+    const out = join(outDir, 'med-logo');
+    const request = { meeting: STRESS_MEETING, kind: 'dagsorden', edition: 'offentlig' } as const;
+    await writeDocuments([request], STRESS_SETTINGS, withLogo, out, { formats: new Set(['pdf'] as const), soffice });
+    const { failures } = await auditPdf(documentPath(out, request, 'pdf'), expectation('dagsorden', 'offentlig'));
+    expect(failures).toEqual([]);
+  });
 
   it('the 10-column table is on a landscape page; the other pages are portrait', async () => {
     const info = await run('pdfinfo', ['-f', '1', '-l', '99', pdfOf(CASES[3]!)]);

@@ -141,6 +141,11 @@ def check_structure(pdf, failures, facts):
                 failures.append({'rule': 'table-headers', 'detail': 'TH uden Scope'})
                 break
 
+    # Figures say what they show.
+    for element, r, _ in elements:
+        if r == '/Figure' and not text_of(element.get('/Alt', '')).strip():
+            failures.append({'rule': 'structure', 'detail': 'Figure uden Alt-tekst'})
+
     # Links: every Link element has its annotation (OBJR).
     link_elements = [e for e, r, _ in elements if r == '/Link']
     facts['linkElements'] = len(link_elements)
