@@ -236,6 +236,7 @@ function listParts(list: List, depth: number, numbering: ListNumbering, walk: Wa
 /** Body text sizes a table may be set in, in half-points, before it is turned to landscape. */
 const TABLE_SIZES = [0, 18, 16, 14]; // 0: the body size; then 9, 8 and 7 pt
 const CELL_MARGIN = 100; // twips, left and right of each cell's text
+const ROW_KEPT_WHOLE = 30; // lines of text in a cell: well under a page
 
 interface TableFit {
   readonly widths: number[];
@@ -297,7 +298,8 @@ function tableBlock(table: MdTable, walk: Walk): Table | LandscapeTable {
     (row, r) =>
       new TableRow({
         tableHeader: r === 0,
-        cantSplit: true,
+        // NOTE: a row is kept on one page, unless it is longer than a page could hold: Word would cut it off.
+        cantSplit: Math.max(...cells[r]!.map((text, c) => textWidthTwips(text, fit.size ?? walk.ctx.fontSize) / Math.max(1, fit.widths[c]! - 2 * CELL_MARGIN))) <= ROW_KEPT_WHOLE,
         children: Array.from({ length: columns }, (_, c) => {
           const cell = row.children[c];
           const content = cell ? phrasing(cell.children, r === 0 ? { ...sized, bold: true } : sized, walk) : [];

@@ -228,6 +228,13 @@ describe('accessibility in the .docx', () => {
     expect(xml).toMatch(/<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"\/>/);
   });
 
+  it('a table row is kept on one page unless it is longer than a page, which Word would cut off', async () => {
+    const long = 'ord '.repeat(3000);
+    const xml = (await parts('dagsorden', 'offentlig', meeting([item(1, { presentation: `| A | B |\n| - | - |\n| kort | række |\n| ${long} | lang |` })]))).get('word/document.xml')!;
+    const rows = [...xml.matchAll(/<w:tr>[\s\S]*?<\/w:tr>/g)].map((m) => m[0].includes('<w:cantSplit/>'));
+    expect(rows).toEqual([true, true, false]);
+  });
+
   it('the members edition says "Medlemsudgave – fortrolig" in every page header; the public edition does not', async () => {
     const header = async (edition: Edition) => [...(await parts('dagsorden', edition))].filter(([name]) => /^word\/header\d+\.xml$/.test(name)).map(([, xml]) => paragraphs(xml));
     for (const h of await header('medlemmer')) expect(h).toEqual(['Albertslund Kommune\tDagsorden Chefforum 10-01-2030', 'Medlemsudgave – fortrolig']);
