@@ -2,7 +2,7 @@
 // page, a nested list and the 10-column table on its landscape page, so a reader sees the documents
 // before installing anything. Needs LibreOffice and poppler-utils (pdftotext, pdftoppm).
 //
-//   npx tsx scripts/screenshots.ts
+//   npm run screenshots
 
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
