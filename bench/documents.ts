@@ -7,12 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDocx, documentNames, itemHeading } from '../src/documents/docx.js';
 import { editionView, isRedacted } from '../src/documents/edition.js';
+import { writeDocuments } from '../src/documents/files.js';
 import { convertToPdfFiles, findSoffice } from '../src/documents/pdf.js';
 import { fill, loadTemplate, type Template } from '../src/documents/template.js';
 import type { Item, Meeting, RichText, Settings } from '../src/model.js';
 import { BUNDLED_WORKBOOK } from '../src/paths.js';
 import { meetingDateLine } from '../src/text/danish.js';
 import { readAndValidate } from '../src/validate/index.js';
+import { parseRichText } from '../src/validate/richtext.js';
 import { xlsxSource } from '../src/workbook/xlsx.js';
 
 function median(xs: readonly number[]): number {
@@ -124,6 +126,19 @@ export async function benchDocuments(): Promise<string[]> {
     } else {
       lines.push(line('4 PDFs with LibreOffice', 'skipped', 'LibreOffice not installed'));
     }
+
+    // (d) one unbroken 50,000-character cell, the whole documents step, with and without LibreOffice
+    const long: Meeting = { ...meeting, items: [{ ...meeting.items[0]!, presentation: parseRichText('x'.repeat(50_000)), number: 1 }, { ...meeting.items[1]!, number: 2 }] };
+    const timeOnce = async (withPdf: boolean): Promise<number> => {
+      const out = await mkdtemp(join(dir, 'lang-'));
+      const t0 = performance.now();
+      await writeDocuments([{ meeting: long, kind: 'referat', edition: 'medlemmer' }], settings, template, out, { formats: new Set(withPdf ? ['docx', 'pdf'] : ['docx']), soffice: withPdf ? soffice : undefined });
+      return performance.now() - t0;
+    };
+    const without = median([await timeOnce(false), await timeOnce(false), await timeOnce(false)]);
+    lines.push(line('render a 50,000-character unbroken cell, .docx without LibreOffice', fmt(without), '≤ 5000 ms'));
+    if (soffice) lines.push(line('render a 50,000-character unbroken cell, .docx and PDF with LibreOffice', fmt(median([await timeOnce(true), await timeOnce(true), await timeOnce(true)])), '≤ 5000 ms'));
+    else lines.push(line('render a 50,000-character unbroken cell with LibreOffice', 'skipped', 'LibreOffice not installed'));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -20,7 +20,7 @@ export interface DocumentKey {
 }
 
 export interface DocumentFile extends DocumentKey {
-  /** `dagsorden-medlemmer.pdf` */
+  /** `Dagsorden Chefforum 2022-03-24 (offentlig).pdf` (documentFileName) */
   readonly fileName: string;
   readonly mimeType: string;
   readonly bytes: Uint8Array;

@@ -4,7 +4,6 @@
 import {
   AlignmentType,
   Bookmark,
-  BorderStyle,
   Document,
   ExternalHyperlink,
   Footer,
@@ -16,19 +15,24 @@ import {
   LeaderType,
   Packer,
   PageNumber,
+  PageOrientation,
   PageReference,
   Paragraph,
+  SectionType,
+  SimpleField,
+  Table,
   TabStopType,
   TextRun,
   type ILevelsOptions,
   type INumberingOptions,
+  type EstimatedPageNumbers,
   type PageNumberEstimator,
   type ParagraphChild,
 } from 'docx';
 import type { Item, Meeting, RichText, Settings } from '../model.js';
 import { meetingDateInline, meetingDateLine, shortDate } from '../text/danish.js';
 import { editionView, isRedacted, type DocumentKind, type Edition, type MeetingView, type ViewItem } from './edition.js';
-import { markdownToBlocks, type Block, type BlockContext, type ListNumbering } from './markdown.js';
+import { LandscapeTable, markdownToBlocks, type Block, type BlockContext, type ListLevel, type ListNumbering } from './markdown.js';
 import { fill, type Template } from './template.js';
 
 export interface BuildOptions {
@@ -79,19 +83,23 @@ export function itemHeading(item: ViewItem, template: Template): string {
 export interface DocumentNames {
   /** `DAGSORDEN Chefforum d. 24-03-2022`: the first line of the document. */
   readonly titleLine: string;
-  /** `Dagsorden Chefforum 24-03-2022`: the file's title property and the page header. */
+  /**
+   * `Dagsorden Chefforum 24-03-2022`: the file's title property and the page header; the members'
+   * edition adds its marking (`… (Medlemsudgave – fortrolig)`), so a window or a tab says it too.
+   */
   readonly title: string;
   /** `Dagsorden for mødet i Chefforum torsdag d. 24. marts 2022 kl. 09:00`. */
   readonly subject: string;
 }
 
 /** The document's names. They hold nothing of any item, so they are safe for every edition. */
-export function documentNames(meeting: Pick<Meeting, 'forum' | 'date' | 'start'>, kind: DocumentKind, template: Template): DocumentNames {
+export function documentNames(meeting: Pick<Meeting, 'forum' | 'date' | 'start'>, kind: DocumentKind, template: Template, edition?: Edition): DocumentNames {
   const p = template.phrases;
   const dato = shortDate(meeting.date);
+  const title = fill(p.documentTitle, { dokumentnavn: p.kindName[kind], forum: meeting.forum, dato });
   return {
     titleLine: fill(p.titleLine, { dokument: p.kindHeading[kind], forum: meeting.forum, dato }),
-    title: fill(p.documentTitle, { dokumentnavn: p.kindName[kind], forum: meeting.forum, dato }),
+    title: edition === 'medlemmer' ? `${title} (${p.membersMarking})` : title,
     subject: fill(p.documentSubject, { dokumentnavn: p.kindName[kind], forum: meeting.forum, dato, mødedato: meetingDateInline(meeting.date, meeting.start) }),
   };
 }
@@ -99,26 +107,32 @@ export function documentNames(meeting: Pick<Meeting, 'forum' | 'date' | 'start'>
 /** Numbering definitions for the lists of one document; each list gets an instance of its own. */
 class Lists {
   private nextInstance = 1;
-  private readonly orderedStarts = new Set<number>([1]);
+  /** One numbering definition per way of numbering the levels, by its reference. */
+  private readonly shapes = new Map<string, readonly ListLevel[]>();
 
-  newList(ordered: boolean, start: number): ListNumbering {
-    if (ordered) this.orderedStarts.add(start);
-    return { reference: ordered ? `ordered-${start}` : 'bullet', instance: this.nextInstance++ };
+  newList(levels: readonly ListLevel[]): ListNumbering {
+    const reference = `list-${levels.map((l) => (l.ordered ? `o${l.start}` : 'b')).join('-')}`;
+    this.shapes.set(reference, levels);
+    return { reference, instance: this.nextInstance++ };
   }
 
   config(): INumberingOptions['config'] {
     const indent = (level: number) => ({ paragraph: { indent: { left: 425 * (level + 1), hanging: 425 } } });
     const bullets = ['•', '◦', '▪'];
     const ordered = [LevelFormat.DECIMAL, LevelFormat.LOWER_LETTER, LevelFormat.LOWER_ROMAN];
-    const levels = (make: (level: number) => Omit<ILevelsOptions, 'level'>): ILevelsOptions[] =>
-      Array.from({ length: 9 }, (_, level) => ({ level, alignment: AlignmentType.LEFT, style: indent(level), ...make(level) }));
-    return [
-      { reference: 'bullet', levels: levels((l) => ({ format: LevelFormat.BULLET, text: bullets[l % 3]! })) },
-      ...[...this.orderedStarts].map((start) => ({
-        reference: `ordered-${start}`,
-        levels: levels((l) => ({ format: ordered[l % 3]!, text: `%${l + 1}.`, start: l === 0 ? start : 1 })),
-      })),
-    ];
+    // NOTE: a numbered level counts within its own depth (a, b, c under 1; i, ii under a), so the
+    // number in front of a nested item never repeats its parent's.
+    return [...this.shapes].map(([reference, levels]) => ({
+      reference,
+      levels: levels.map(
+        (l, level): ILevelsOptions => ({
+          level,
+          alignment: AlignmentType.LEFT,
+          style: indent(level),
+          ...(l.ordered ? { format: ordered[level % 3]!, text: `%${level + 1}.`, start: l.start } : { format: LevelFormat.BULLET, text: bullets[level % 3]! }),
+        }),
+      ),
+    }));
   }
 }
 
@@ -128,33 +142,42 @@ interface Build {
   readonly template: Template;
   readonly lists: Lists;
   readonly blocks: BlockContext;
+  /** What a cell's text becomes on the page: itself, or for the page estimate, see breakLongWords. */
+  readonly text: (text: string) => string;
 }
 
 function richText(text: RichText | undefined, b: Build): Block[] {
   return text ? markdownToBlocks(text.tree, b.blocks) : [];
 }
 
+/** Whether an Indstilling point begins with "at", as the papers' points do (`at punktet drøftes`). */
+const beginsWithAt = (point: string): boolean => /^at\b/i.test(point.trim());
+
 function recommendationBlocks(item: Item, b: Build): Block[] {
   const out: Block[] = [];
-  if (item.recommender) out.push(new Paragraph({ keepNext: true, children: [new TextRun(fill(b.template.phrases.recommends, { indstiller: item.recommender }))] }));
+  const p = b.template.phrases;
+  // NOTE: "X indstiller," reads on into points that begin with "at"; points written without it need
+  // "X indstiller, at:" in front, or the sentence does not hold together.
+  const phrase = item.recommendation.length > 0 && !item.recommendation.some(beginsWithAt) ? p.recommendsThat : p.recommends;
+  if (item.recommender) out.push(new Paragraph({ keepNext: true, children: [new TextRun(fill(phrase, { indstiller: item.recommender }))] }));
   if (item.recommendation.length) {
-    const list = b.lists.newList(true, 1);
+    const list = b.lists.newList([{ ordered: true, start: 1 }]);
     item.recommendation.forEach((point, i, all) => {
       const last = i === all.length - 1;
-      out.push(new Paragraph({ numbering: { reference: list.reference, level: 0, instance: list.instance }, keepNext: !last, spacing: { after: last ? 140 : 60 }, children: [new TextRun(point)] }));
+      out.push(new Paragraph({ numbering: { reference: list.reference, level: 0, instance: list.instance }, keepNext: !last, spacing: { after: last ? 140 : 60 } , children: [new TextRun(b.text(point))] }));
     });
   }
   return out;
 }
 
-function attachmentBlocks(item: Item): Block[] {
+function attachmentBlocks(item: Item, b: Build): Block[] {
   // NOTE: the list of attachments is short and kept on one page, with its heading.
   return item.attachments.map(
     (a, i, all) =>
       new Paragraph({
         keepNext: i < all.length - 1,
         spacing: { after: 60 },
-        children: [a.url ? new ExternalHyperlink({ link: a.url, children: [new TextRun({ text: a.title, style: 'Hyperlink' })] }) : new TextRun(a.title)],
+        children: [a.url ? new ExternalHyperlink({ link: a.url, children: [new TextRun({ text: b.text(a.title), style: 'Hyperlink' })] }) : new TextRun(b.text(a.title))],
       }),
   );
 }
@@ -171,7 +194,7 @@ function sections(item: Item, b: Build): { heading: string; blocks: Block[] }[] 
     ...(item.recommendationFirst ? [] : [recommendation]),
     { heading: s.history, blocks: richText(item.history, b) },
     ...(b.kind === 'referat' ? [{ heading: s.decision, blocks: richText(item.decision, b) }] : []),
-    { heading: s.attachments, blocks: attachmentBlocks(item) },
+    { heading: s.attachments, blocks: attachmentBlocks(item, b) },
   ];
   return ordered.filter((section) => section.blocks.length > 0);
 }
@@ -180,7 +203,7 @@ function itemBlocks(item: ViewItem, b: Build): Block[] {
   const heading = new Paragraph({
     heading: HeadingLevel.HEADING_1,
     pageBreakBefore: true,
-    children: [new Bookmark({ id: itemBookmark(item.number), children: [new TextRun(itemHeading(item, b.template))] })],
+    children: [new Bookmark({ id: itemBookmark(item.number), children: [new TextRun(b.text(itemHeading(item, b.template)))] })],
   });
   const out: Block[] = [heading];
   if (!isRedacted(item) && item.closed) {
@@ -214,37 +237,36 @@ function frontMatter(b: Build, names: DocumentNames, textWidth: number): Block[]
   out.push(new Paragraph({ style: 'TOCHeading', pageBreakBefore: true, children: [new TextRun(p.contents)] }));
   for (const item of view.items) {
     const bookmark = itemBookmark(item.number);
+    // NOTE: the whole entry, title, leader and page number, is one link: one target the width of the
+    // line, and a link text that says where it goes (not just "3").
     out.push(
       new Paragraph({
         style: 'TOC1',
         tabStops: [{ type: TabStopType.RIGHT, position: textWidth, leader: LeaderType.DOT }],
-        children: [
-          new InternalHyperlink({ anchor: bookmark, children: [new TextRun(itemTitle(item, b.template))] }),
-          new TextRun({ children: ['\t'] }),
-          new PageReference(bookmark, { hyperlink: true }),
-        ],
+        children: [new InternalHyperlink({ anchor: bookmark, children: [new TextRun(b.text(itemTitle(item, b.template))), new TextRun({ children: ['\t'] }), new PageReference(bookmark)] })],
       }),
     );
   }
   return out;
 }
 
-function patternRuns(pattern: string, size: number): ParagraphChild[] {
+function patternRuns(pattern: string): ParagraphChild[] {
+  // NOTE: PAGE keeps a value ("1"), as Word saves it: a preview that shows fields without computing
+  // them writes "Side 1 af 5" rather than "Side  af 5". Word and LibreOffice compute it on every page.
   return pattern
     .split(/(\{side\}|\{sider\})/)
     .filter((part) => part !== '')
-    .map((part) =>
-      part === '{side}'
-        ? new TextRun({ size, children: [PageNumber.CURRENT] })
-        : part === '{sider}'
-          ? new TextRun({ size, children: [PageNumber.TOTAL_PAGES] })
-          : new TextRun({ size, text: part }),
-    );
+    .map((part) => (part === '{side}' ? new SimpleField('PAGE', '1') : part === '{sider}' ? new TextRun({ children: [PageNumber.TOTAL_PAGES] }) : new TextRun({ text: part })));
 }
 
-function header(organisation: string, names: DocumentNames, template: Template, textWidth: number): Header {
+/**
+ * The running header of every page: the organisation, the document's title and, on lines of their
+ * own, the markings every page must carry (the members' edition: "Medlemsudgave – fortrolig"), so a
+ * printed or forwarded page still says what it is. NOTE: no border under it: LibreOffice draws a
+ * paragraph border outside the header's artifact, as untagged content.
+ */
+function header(organisation: string, names: DocumentNames, markings: readonly string[], template: Template, textWidth: number): Header {
   const logo = template.logo;
-  const small = 17; // 8.5 pt
   const logoRuns: ParagraphChild[] = logo
     ? [
         new ImageRun({
@@ -262,14 +284,15 @@ function header(organisation: string, names: DocumentNames, template: Template, 
   return new Header({
     children: [
       new Paragraph({
+        style: 'RunningHeader',
         tabStops: [{ type: TabStopType.RIGHT, position: textWidth }],
-        border: { bottom: { style: BorderStyle.SINGLE, size: 4, color: 'A6A6A6', space: 4 } },
         children: [
           ...logoRuns,
-          new TextRun({ text: organisation, bold: true, size: small, color: template.organisation.accentColour }),
-          new TextRun({ size: small, color: '595959', children: ['\t', names.title] }),
+          new TextRun({ text: organisation, bold: true, color: template.organisation.accentColour }),
+          new TextRun({ color: '595959', children: ['\t', names.title] }),
         ],
       }),
+      ...markings.map((marking) => new Paragraph({ style: 'RunningHeader', alignment: AlignmentType.RIGHT, children: [new TextRun({ text: marking, bold: true, color: template.organisation.closedColour })] })),
     ],
   });
 }
@@ -278,7 +301,7 @@ function footer(template: Template, draft = false): Footer {
   return new Footer({
     children: [
       ...(draft ? [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: DRAFT_MARK, bold: true, size: 24, color: 'C00000' })] })] : []),
-      new Paragraph({ alignment: AlignmentType.RIGHT, children: patternRuns(template.organisation.footerText, 17) }),
+      new Paragraph({ style: 'RunningFooter', alignment: AlignmentType.RIGHT, children: patternRuns(template.organisation.footerText) }),
     ],
   });
 }
@@ -292,8 +315,29 @@ function knownPages(itemPages: ReadonlyMap<number, number>, pageCount: number | 
   });
 }
 
-/** Builds the .docx of a meeting's dagsorden or referat, in the given edition. */
-export async function buildDocx(meeting: Meeting, settings: Settings, kind: DocumentKind, edition: Edition, template: Template, options: BuildOptions = {}): Promise<Buffer> {
+/** Splits the body into sections: portrait pages, and landscape pages of their own for wide tables. */
+function sectionsOf(children: readonly Block[]): { landscape: boolean; children: (Paragraph | Table)[] }[] {
+  const out: { landscape: boolean; children: (Paragraph | Table)[] }[] = [];
+  for (const block of children) {
+    const landscape = block instanceof LandscapeTable;
+    const last = out.at(-1);
+    const content = block instanceof LandscapeTable ? block.table : block;
+    if (last && last.landscape === landscape) last.children.push(content);
+    else out.push({ landscape, children: [content] });
+  }
+  return out;
+}
+
+/**
+ * A word longer than this is given a break opportunity every few letters, in the copy the page
+ * estimate lays out only. NOTE: docx's layout measures a word too long for its line once per letter,
+ * against the whole line so far, which took minutes for one 50,000-letter cell; a zero-width space
+ * every 8 letters keeps the estimate linear, and shifts a line end by at most 8 letters.
+ */
+const LONG_WORD = 40;
+const breakLongWords = (text: string): string => text.replace(new RegExp(`\\S{${LONG_WORD + 1},}`, 'g'), (word) => word.replace(/(\S{8})(?=\S)/g, '$1\u200b'));
+
+function documentOf(meeting: Meeting, settings: Settings, kind: DocumentKind, edition: Edition, template: Template, pageNumbers: PageNumberEstimator | undefined, forEstimate: boolean, draft = false): Document {
   const view = editionView(meeting, edition);
   const org = template.organisation;
   // NOTE: the workbook's Organisation setting is the secretary's; the template's name is the fallback.
@@ -305,25 +349,32 @@ export async function buildDocx(meeting: Meeting, settings: Settings, kind: Docu
     left: Math.round(org.pageMarginsMm.left * TWIPS_PER_MM),
   };
   const textWidth = A4.width - margins.left - margins.right;
+  const landscapeTextWidth = A4.height - margins.left - margins.right;
+  const size = Math.round(org.fontSizePt * 2);
   const lists = new Lists();
   const build: Build = {
     view,
     kind,
     template,
     lists,
-    blocks: { newList: (o, s) => lists.newList(o, s), textWidth, tableHeaderFill: org.tableHeaderFill, monospaceFont: MONOSPACE_FONT },
+    text: forEstimate ? breakLongWords : (t) => t,
+    blocks: {
+      newList: (levels) => lists.newList(levels),
+      textWidth,
+      landscapeTextWidth,
+      fontSize: size,
+      tableHeaderFill: org.tableHeaderFill,
+      monospaceFont: MONOSPACE_FONT,
+      ...(forEstimate ? { text: breakLongWords } : {}),
+    },
   };
-  const names = documentNames(view, kind, template);
+  const names = documentNames(view, kind, template, edition);
   const children = [...frontMatter(build, names, textWidth), ...view.items.flatMap((item) => itemBlocks(item, build))];
-  const size = Math.round(org.fontSizePt * 2);
-  const pageNumbers = options.itemPages
-    ? knownPages(options.itemPages, options.pageCount)
-    : options.estimatePages
-      ? // NOTE: loaded only here: the layout engine is large and most builds have the PDF's pages.
-        (await import('docx/layout')).estimatePageNumbersWith({ guess: true })
-      : undefined;
+  const markings = edition === 'medlemmer' ? [template.phrases.membersMarking] : [];
   const headingColour = org.headingColour;
-  const doc = new Document({
+  const pageMargin = { ...margins, header: Math.round(11 * TWIPS_PER_MM), footer: Math.round(9 * TWIPS_PER_MM) };
+  const small = 17; // 8.5 pt
+  return new Document({
     title: names.title,
     subject: names.subject,
     creator: organisation,
@@ -337,36 +388,57 @@ export async function buildDocx(meeting: Meeting, settings: Settings, kind: Docu
           run: { font: org.font, size, language: { value: 'da-DK', eastAsia: 'da-DK', bidirectional: 'da-DK' } },
           paragraph: { spacing: { after: 140, line: 240 } },
         },
-        title: { run: { font: org.font, size: 44, bold: true, color: headingColour }, paragraph: { spacing: { before: 1200, after: 480 } } },
+        // NOTE: the title line is the document's first heading (H1 in the PDF), so a screen reader's
+        // list of headings starts with what the document is.
+        title: { run: { font: org.font, size: 44, bold: true, color: headingColour }, paragraph: { outlineLevel: 0, spacing: { before: 1200, after: 480 } } },
         heading1: { run: { font: org.font, size: 30, bold: true, color: headingColour }, paragraph: { outlineLevel: 0, spacing: { before: 0, after: 120, line: 276 }, keepNext: true, keepLines: true } },
         heading2: { run: { font: org.font, size: 25, bold: true, color: headingColour }, paragraph: { outlineLevel: 1, spacing: { before: 280, after: 100 }, keepNext: true, keepLines: true } },
         heading3: { run: { font: org.font, size, bold: true, color: '000000' }, paragraph: { outlineLevel: 2, spacing: { before: 200, after: 80 }, keepNext: true, keepLines: true } },
         heading4: { run: { font: org.font, size, bold: true, italics: true, color: '000000' }, paragraph: { outlineLevel: 3, spacing: { before: 160, after: 60 }, keepNext: true } },
+        heading5: { run: { font: org.font, size, italics: true, color: '000000' }, paragraph: { outlineLevel: 4, spacing: { before: 160, after: 60 }, keepNext: true } },
+        heading6: { run: { font: org.font, size, italics: true, color: '404040' }, paragraph: { outlineLevel: 5, spacing: { before: 160, after: 60 }, keepNext: true } },
         hyperlink: { run: { color: '0B57A4', underline: {} } },
       },
       paragraphStyles: [
-        { id: 'TOCHeading', name: 'TOC Heading', basedOn: 'Normal', next: 'Normal', run: { size: 30, bold: true, color: headingColour }, paragraph: { spacing: { after: 240 } } },
+        // NOTE: "Indholdsfortegnelse" is a heading below the title (H2), so it can be found and jumped to.
+        { id: 'TOCHeading', name: 'TOC Heading', basedOn: 'Normal', next: 'Normal', run: { size: 30, bold: true, color: headingColour }, paragraph: { outlineLevel: 1, spacing: { after: 240 } } },
         { id: 'TOC1', name: 'toc 1', basedOn: 'Normal', next: 'Normal', paragraph: { spacing: { after: 100 } } },
         { id: 'CaseNumber', name: 'Sagsnummer', basedOn: 'Normal', next: 'Normal', run: { color: '404040' }, paragraph: { spacing: { after: 200 } } },
         { id: 'ClosedMarker', name: 'Lukket punkt', basedOn: 'Normal', next: 'Normal', run: { bold: true, color: org.closedColour }, paragraph: { spacing: { after: 120 } } },
+        { id: 'RunningHeader', name: 'Sidehoved', basedOn: 'Normal', next: 'Normal', run: { size: small }, paragraph: { spacing: { after: 0 } } },
+        { id: 'RunningFooter', name: 'Sidefod', basedOn: 'Normal', next: 'Normal', run: { size: small }, paragraph: { spacing: { after: 0 } } },
       ],
     },
     numbering: { config: lists.config() },
-    sections: [
-      {
-        properties: {
-          page: {
-            size: { width: A4.width, height: A4.height },
-            margin: { ...margins, header: Math.round(11 * TWIPS_PER_MM), footer: Math.round(9 * TWIPS_PER_MM) },
-          },
-        },
-        headers: { default: header(organisation, names, template, textWidth) },
-        footers: { default: footer(template, options.draft) },
-        children,
+    sections: sectionsOf(children).map((section, i) => ({
+      properties: {
+        ...(i > 0 ? { type: SectionType.NEXT_PAGE } : {}),
+        page: section.landscape
+          ? { size: { width: A4.width, height: A4.height, orientation: PageOrientation.LANDSCAPE }, margin: pageMargin } // docx turns the sheet
+          : { size: { width: A4.width, height: A4.height }, margin: pageMargin },
       },
-    ],
+      headers: { default: header(organisation, documentNames(view, kind, template), markings, template, section.landscape ? landscapeTextWidth : textWidth) },
+      footers: { default: footer(template, draft) },
+      children: section.children,
+    })),
   });
-  return Packer.toBuffer(doc);
+}
+
+/** Builds the .docx of a meeting's dagsorden or referat, in the given edition. */
+export async function buildDocx(meeting: Meeting, settings: Settings, kind: DocumentKind, edition: Edition, template: Template, options: BuildOptions = {}): Promise<Buffer> {
+  if (options.itemPages) {
+    return Packer.toBuffer(documentOf(meeting, settings, kind, edition, template, knownPages(options.itemPages, options.pageCount), false, options.draft));
+  }
+  if (!options.estimatePages) return Packer.toBuffer(documentOf(meeting, settings, kind, edition, template, undefined, false, options.draft));
+  // NOTE: loaded only here: the layout engine is large and most builds have the PDF's pages. The
+  // estimate lays out a copy whose very long words may break (see breakLongWords); the document
+  // itself is written with the pages it found.
+  const estimator = (await import('docx/layout')).estimatePageNumbersWith({ guess: true });
+  let estimate: EstimatedPageNumbers | undefined;
+  const capturing: PageNumberEstimator = Object.assign((body: Parameters<PageNumberEstimator>[0], context: Parameters<PageNumberEstimator>[1]) => (estimate = estimator(body, context)), estimator.listNumbers ? { listNumbers: estimator.listNumbers } : {});
+  await Packer.toBuffer(documentOf(meeting, settings, kind, edition, template, capturing, true, options.draft));
+  const found = estimate;
+  return Packer.toBuffer(documentOf(meeting, settings, kind, edition, template, found ? () => found : undefined, false, options.draft));
 }
 
 /** The dagsorden (no decisions). */

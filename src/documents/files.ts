@@ -9,7 +9,7 @@ import type { Meeting, Settings } from '../model.js';
 import { buildDocx, documentNames, itemHeadingPrefix } from './docx.js';
 import type { DocumentKind, Edition } from './edition.js';
 import { convertToPdfFiles, readPdfLayout } from './pdf.js';
-import type { Template } from './template.js';
+import { bundledTemplateSync, fill, type Template } from './template.js';
 
 export interface DocumentRequest {
   readonly meeting: Meeting;
@@ -36,6 +36,21 @@ export interface WrittenDocuments {
 export function folderName(meetingId: string): string {
   // eslint-disable-next-line no-control-regex
   return meetingId.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '-').replace(/^\.+/, '-') || '-';
+}
+
+const UNSAFE_IN_FILE_NAMES = /[\\/:*?"<>|\u0000-\u001f\u007f]+/g; // eslint-disable-line no-control-regex
+
+/**
+ * The name a published file gets, saying what it is: `Dagsorden Chefforum 2022-03-24 (offentlig).pdf`,
+ * `Referat Chefforum 2022-11-09 (Medlemsudgave – fortrolig).pdf`. Holds nothing of any item, so it is
+ * safe for every edition; characters no file system or Drive allows become `-`.
+ */
+export function documentFileName(meeting: Pick<Meeting, 'forum' | 'date'>, kind: DocumentKind, edition: Edition, format: DocumentFormat, template: Template = bundledTemplateSync()): string {
+  const p = template.phrases;
+  // NOTE: a forum name is the secretary's text; a long one is cut so the name stays within 255 bytes.
+  const forum = meeting.forum.replace(UNSAFE_IN_FILE_NAMES, '-').replace(/\s+/g, ' ').trim().slice(0, 80);
+  const stem = fill(p.fileName, { dokumentnavn: p.kindName[kind], forum, isodato: meeting.date, udgave: p.fileEdition[edition] });
+  return `${stem.replace(UNSAFE_IN_FILE_NAMES, '-').replace(/^\.+/, '').trim()}.${format}`;
 }
 
 /** `DIR/<Møde-id>/<kind>-<edition>.<format>` */
@@ -121,8 +136,8 @@ export function documentRenderer(template: Template, soffice: string | undefined
           asked.map(async (r) => {
             const files = new Map<DocumentFormat, Uint8Array>();
             for (const f of formats) files.set(f, await readFile(documentPath(dir, r, f)));
-            const { title } = documentNames(r.meeting, r.kind, template);
-            return { files, title, fileStem: title };
+            const { title } = documentNames(r.meeting, r.kind, template, r.edition);
+            return { files, title, fileStem: documentFileName(r.meeting, r.kind, r.edition, 'pdf', template).replace(/\.pdf$/, '') };
           }),
         );
       } finally {

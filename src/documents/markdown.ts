@@ -9,15 +9,17 @@ import {
   ShadingType,
   Table,
   TableCell,
+  TableLayoutType,
   TableRow,
   TextRun,
   WidthType,
   type IRunOptions,
   type ParagraphChild,
 } from 'docx';
+import { textWidthTwips, unbreakableTokens } from './measure.js';
 import type { AlignType, Definition, List, Nodes, PhrasingContent, Root, RootContent, Table as MdTable } from 'mdast';
 
-export type Block = Paragraph | Table;
+export type Block = Paragraph | Table | LandscapeTable;
 
 /** One list as Word numbers it: a numbering definition and a fresh instance, so numbering restarts. */
 export interface ListNumbering {
@@ -25,13 +27,35 @@ export interface ListNumbering {
   readonly instance: number;
 }
 
+/** How one level of a list is numbered: bullets, or numbers from `start`. */
+export interface ListLevel {
+  readonly ordered: boolean;
+  readonly start: number;
+}
+
 export interface BlockContext {
-  /** A new list; every call gives a new instance, so each list counts from its own start. */
-  newList(ordered: boolean, start: number): ListNumbering;
+  /**
+   * A new list with its nested lists, `levels[d]` saying how depth d is numbered. Every call gives a
+   * new instance, so each list counts from its own start. NOTE: a nested list shares its outer list's
+   * instance (one level deeper), so Word and LibreOffice see one list, nested in its item, rather than
+   * sibling lists that cut the outer list in two (WCAG 1.3.1).
+   */
+  newList(levels: readonly ListLevel[]): ListNumbering;
   /** Width of the text column in twips, for table column widths. */
   readonly textWidth: number;
+  /** Width of the text column on a landscape page, for a table too wide for portrait. */
+  readonly landscapeTextWidth: number;
+  /** The body text size in half-points. */
+  readonly fontSize: number;
   readonly tableHeaderFill: string;
   readonly monospaceFont: string;
+  /** What text becomes on the page; the page estimate's copy gives very long words break opportunities. */
+  readonly text?: (text: string) => string;
+}
+
+/** A table too wide for a portrait page: the document puts it on landscape pages of its own. */
+export class LandscapeTable {
+  constructor(readonly table: Table) {}
 }
 
 interface Format {
@@ -40,14 +64,22 @@ interface Format {
   readonly strike?: boolean;
   readonly code?: boolean;
   readonly superScript?: boolean;
+  /** Half-points, for a table set in smaller type. */
+  readonly size?: number;
 }
 
 interface Walk {
   readonly ctx: BlockContext;
   readonly definitions: ReadonlyMap<string, Definition>;
+  /** Markdown heading depths used in the cell, shallowest first: their rank decides the Word level. */
+  readonly headingDepths: readonly number[];
+  /** The last heading level written: a cell's headings continue from its section's Heading 2. */
+  lastHeading: number;
 }
 
 const LIST_INDENT = 425; // 0.75 cm per level
+const SECTION_HEADING_LEVEL = 2;
+const HEADING_LEVELS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4, HeadingLevel.HEADING_5, HeadingLevel.HEADING_6];
 
 /** The plain text of a node, for alt texts and the like. */
 export function plainText(node: Nodes): string {
@@ -61,13 +93,14 @@ function runs(text: string, format: Format, ctx: BlockContext, style?: string): 
   // A secretary who types lines in a cell means lines, so each becomes a real line break.
   return text.split('\n').map((line, i) => {
     const options: IRunOptions = {
-      text: line,
+      text: ctx.text ? ctx.text(line) : line,
       ...(i > 0 ? { break: 1 } : {}),
       ...(format.bold ? { bold: true } : {}),
       ...(format.italics ? { italics: true } : {}),
       ...(format.strike ? { strike: true } : {}),
       ...(format.superScript ? { superScript: true } : {}),
       ...(format.code ? { font: ctx.monospaceFont } : {}),
+      ...(format.size ? { size: format.size } : {}),
       ...(style ? { style } : {}),
     };
     return new TextRun(options);
@@ -142,30 +175,48 @@ interface ListParagraph {
 
 type ListPart = Block | ListParagraph;
 
-const isListParagraph = (part: ListPart): part is ListParagraph => !(part instanceof Paragraph) && !(part instanceof Table);
+const isListParagraph = (part: ListPart): part is ListParagraph => !(part instanceof Paragraph) && !(part instanceof Table) && !(part instanceof LandscapeTable);
+
+const MAX_LIST_LEVEL = 8;
+
+/** How each depth of a list and the lists nested in it is numbered: the first list met at a depth decides. */
+function listLevels(list: List, depth: number): ListLevel[] {
+  const levels: ListLevel[] = [];
+  const visit = (l: List, d: number) => {
+    if (d > MAX_LIST_LEVEL) return;
+    levels[d] ??= { ordered: Boolean(l.ordered), start: l.start ?? 1 };
+    for (const item of l.children) for (const child of item.children) if (child.type === 'list') visit(child, d + 1);
+  };
+  visit(list, depth);
+  // Levels above the list (a list inside a quote) and below its deepest nesting follow its own kind.
+  const top = levels[depth]!;
+  return Array.from({ length: MAX_LIST_LEVEL + 1 }, (_, d) => levels[d] ?? { ordered: top.ordered, start: 1 });
+}
 
 function listBlocks(list: List, depth: number, walk: Walk): Block[] {
-  const parts = listParts(list, depth, walk);
+  const numbering = walk.ctx.newList(listLevels(list, depth));
+  const parts = listParts(list, depth, numbering, walk);
   let last = -1;
   parts.forEach((part, i) => (last = isListParagraph(part) ? i : last));
   // NOTE: items sit close together; the space after the list is that of an ordinary paragraph.
   return parts.map((part, i) =>
     isListParagraph(part)
-      ? new Paragraph({ children: part.children, ...(part.numbering ? { numbering: part.numbering } : { indent: { left: LIST_INDENT * (depth + 1) } }), spacing: { after: i === last && depth === 0 ? 140 : 60 } })
+      ? new Paragraph({ children: part.children, ...(part.numbering ? { numbering: part.numbering } : { indent: { left: LIST_INDENT * (depth + 1) } }), spacing: { after: i === last ? 140 : 60 } })
       : part,
   );
 }
 
-function listParts(list: List, depth: number, walk: Walk): ListPart[] {
-  const numbering = walk.ctx.newList(Boolean(list.ordered), list.start ?? 1);
-  const level = { reference: numbering.reference, level: Math.min(depth, 8), instance: numbering.instance };
+function listParts(list: List, depth: number, numbering: ListNumbering, walk: Walk): ListPart[] {
+  const level = { reference: numbering.reference, level: Math.min(depth, MAX_LIST_LEVEL), instance: numbering.instance };
   const out: ListPart[] = [];
   for (const item of list.children) {
     let numbered = false;
     const check = item.checked === true ? '☒ ' : item.checked === false ? '☐ ' : '';
     for (const child of item.children) {
       if (child.type === 'list') {
-        out.push(...listParts(child, depth + 1, walk));
+        if (!numbered) out.push({ children: [], numbering: level });
+        numbered = true;
+        out.push(...listParts(child, depth + 1, numbering, walk));
       } else if (child.type === 'paragraph') {
         const content = phrasing(child.children, {}, walk);
         // A second paragraph of an item is indented under its text, without a number.
@@ -182,40 +233,103 @@ function listParts(list: List, depth: number, walk: Walk): ListPart[] {
   return out;
 }
 
-function tableBlock(table: MdTable, walk: Walk): Table {
+/** Body text sizes a table may be set in, in half-points, before it is turned to landscape. */
+const TABLE_SIZES = [0, 18, 16, 14]; // 0: the body size; then 9, 8 and 7 pt
+const CELL_MARGIN = 100; // twips, left and right of each cell's text
+const ROW_KEPT_WHOLE = 30; // lines of text in a cell: well under a page
+
+interface TableFit {
+  readonly widths: number[];
+  /** Half-points; undefined: the body size. */
+  readonly size: number | undefined;
+  readonly landscape: boolean;
+}
+
+/**
+ * Column widths that give every column at least its longest word or number, so nothing is broken
+ * inside a number or a word; when those cannot fit, a smaller type size, then a landscape page. The
+ * room left is shared out by how much more each column's longest text asks for.
+ */
+function fitTable(cells: readonly (readonly string[])[], columns: number, ctx: BlockContext): TableFit {
+  const attempt = (size: number, available: number): number[] | undefined => {
+    const min = Array.from({ length: columns }, () => 0);
+    const want = Array.from({ length: columns }, () => 0);
+    cells.forEach((row, r) =>
+      row.forEach((text, c) => {
+        const bold = r === 0;
+        const longest = Math.max(0, ...unbreakableTokens(text).map((t) => textWidthTwips(t, size, bold)));
+        min[c] = Math.max(min[c]!, longest + 2 * CELL_MARGIN);
+        want[c] = Math.max(want[c]!, Math.min(textWidthTwips(text, size, bold), available / 2) + 2 * CELL_MARGIN);
+      }),
+    );
+    const least = min.reduce((a, b) => a + b, 0);
+    if (least > available) return undefined;
+    const extraWanted = want.reduce((a, w, c) => a + Math.max(0, w - min[c]!), 0);
+    const spare = available - least;
+    return min.map((m, c) => {
+      const extra = extraWanted > 0 ? (Math.max(0, want[c]! - m) / extraWanted) * Math.min(spare, extraWanted) : 0;
+      const rest = extraWanted >= spare ? 0 : (spare - extraWanted) / columns;
+      return Math.floor(m + extra + rest);
+    });
+  };
+  for (const landscape of [false, true]) {
+    const available = landscape ? ctx.landscapeTextWidth : ctx.textWidth;
+    for (const size of TABLE_SIZES) {
+      const widths = attempt(size || ctx.fontSize, available);
+      if (widths) return { widths, size: size || undefined, landscape };
+    }
+  }
+  // NOTE: wider than a landscape page even in 7 pt: the columns share the page by their longest word.
+  const size = TABLE_SIZES.at(-1)!;
+  const min = Array.from({ length: columns }, (_, c) => Math.max(1, ...cells.map((row) => Math.max(0, ...unbreakableTokens(row[c] ?? '').map((t) => textWidthTwips(t, size, true))))));
+  const total = min.reduce((a, b) => a + b, 0);
+  return { widths: min.map((m) => Math.floor((ctx.landscapeTextWidth * m) / total)), size, landscape: true };
+}
+
+function tableBlock(table: MdTable, walk: Walk): Table | LandscapeTable {
   const columns = Math.max(...table.children.map((r) => r.children.length), 1);
-  // Columns as wide as their longest text asks for, within bounds, filling the text width.
-  const want = Array.from({ length: columns }, (_, c) =>
-    Math.min(60, Math.max(6, ...table.children.map((r) => (r.children[c] ? plainText(r.children[c]).length : 0)))),
-  );
-  const total = want.reduce((a, b) => a + b, 0);
-  const widths = want.map((w) => Math.floor((walk.ctx.textWidth * w) / total));
+  const cells = table.children.map((row) => Array.from({ length: columns }, (_, c) => (row.children[c] ? plainText(row.children[c]) : '')));
+  const fit = fitTable(cells, columns, walk.ctx);
   const alignment = (a: AlignType | undefined) =>
     a === 'right' ? AlignmentType.RIGHT : a === 'center' ? AlignmentType.CENTER : AlignmentType.LEFT;
   const border = { style: BorderStyle.SINGLE, size: 4, color: '8C8C8C' };
+  const sized: Format = fit.size ? { size: fit.size } : {};
   const rows = table.children.map(
     (row, r) =>
       new TableRow({
         tableHeader: r === 0,
-        cantSplit: true,
+        // NOTE: a row is kept on one page, unless it is longer than a page could hold: Word would cut it off.
+        cantSplit: Math.max(...cells[r]!.map((text, c) => textWidthTwips(text, fit.size ?? walk.ctx.fontSize) / Math.max(1, fit.widths[c]! - 2 * CELL_MARGIN))) <= ROW_KEPT_WHOLE,
         children: Array.from({ length: columns }, (_, c) => {
           const cell = row.children[c];
-          const content = cell ? phrasing(cell.children, r === 0 ? { bold: true } : {}, walk) : [];
+          const content = cell ? phrasing(cell.children, r === 0 ? { ...sized, bold: true } : sized, walk) : [];
           return new TableCell({
-            width: { size: widths[c]!, type: WidthType.DXA },
+            width: { size: fit.widths[c]!, type: WidthType.DXA },
+            margins: { left: CELL_MARGIN, right: CELL_MARGIN },
             ...(r === 0 ? { shading: { type: ShadingType.CLEAR, color: 'auto', fill: walk.ctx.tableHeaderFill } } : {}),
             children: [paragraphWith(content, { alignment: alignment(table.align?.[c] ?? undefined), spacing: { before: 0, after: 0 } })],
           });
         }),
       }),
   );
-  return new Table({
+  const made = new Table({
     rows,
-    width: { size: walk.ctx.textWidth, type: WidthType.DXA },
-    columnWidths: widths,
-    margins: { top: 60, bottom: 60, left: 100, right: 100 },
+    width: { size: fit.widths.reduce((a, b) => a + b, 0), type: WidthType.DXA },
+    columnWidths: fit.widths,
+    // NOTE: fixed, so Word and LibreOffice keep the widths that give each number room, not their own.
+    layout: TableLayoutType.FIXED,
+    margins: { top: 60, bottom: 60, left: CELL_MARGIN, right: CELL_MARGIN },
     borders: { top: border, bottom: border, left: border, right: border, insideHorizontal: border, insideVertical: border },
   });
+  return fit.landscape ? new LandscapeTable(made) : made;
+}
+
+/** A heading typed in a cell, one level below the heading before it at most, so levels never skip. */
+function headingLevel(depth: number, walk: Walk): (typeof HEADING_LEVELS)[number] {
+  const wanted = SECTION_HEADING_LEVEL + 1 + walk.headingDepths.indexOf(depth);
+  const level = Math.max(SECTION_HEADING_LEVEL + 1, Math.min(wanted, walk.lastHeading + 1, HEADING_LEVELS.length));
+  walk.lastHeading = level;
+  return HEADING_LEVELS[level - 1]!;
 }
 
 function blocksOf(nodes: readonly RootContent[], walk: Walk, indentLevel = 0): Block[] {
@@ -223,20 +337,26 @@ function blocksOf(nodes: readonly RootContent[], walk: Walk, indentLevel = 0): B
   const out: Block[] = [];
   for (const node of nodes) {
     switch (node.type) {
-      case 'paragraph':
-        out.push(paragraphWith(phrasing(node.children, {}, walk), indent));
+      case 'paragraph': {
+        // NOTE: a table has no space after it; the paragraph that follows keeps its distance instead.
+        const afterTable = out.at(-1) instanceof Table || out.at(-1) instanceof LandscapeTable;
+        out.push(paragraphWith(phrasing(node.children, {}, walk), { ...indent, ...(afterTable ? { spacing: { before: 140 } } : {}) }));
         break;
+      }
       case 'heading':
         // NOTE: Heading 1 and 2 are the document's own (items, sections); a heading typed in a cell sits below them.
-        out.push(paragraphWith(phrasing(node.children, {}, walk), { heading: node.depth <= 3 ? HeadingLevel.HEADING_3 : HeadingLevel.HEADING_4 }));
+        out.push(paragraphWith(phrasing(node.children, {}, walk), { heading: headingLevel(node.depth, walk) }));
         break;
       case 'list':
         out.push(...listBlocks(node, indentLevel, walk));
         break;
-      case 'table':
+      case 'table': {
+        // NOTE: two tables in a row would become one in Word; only then does an empty paragraph part them.
+        const previous = out.at(-1);
+        if (previous instanceof Table || previous instanceof LandscapeTable) out.push(new Paragraph({ spacing: { after: 0 }, children: [] }));
         out.push(tableBlock(node, walk));
-        out.push(new Paragraph({ spacing: { after: 0 }, children: [] }));
         break;
+      }
       case 'blockquote':
         out.push(...blocksOf(node.children, walk, indentLevel + 1));
         break;
@@ -265,14 +385,16 @@ function blocksOf(nodes: readonly RootContent[], walk: Walk, indentLevel = 0): B
   return out;
 }
 
-function collectDefinitions(node: Nodes, into: Map<string, Definition>): void {
-  if (node.type === 'definition') into.set(node.identifier.toLowerCase(), node);
-  if ('children' in node) for (const child of node.children as Nodes[]) collectDefinitions(child, into);
+function collect(node: Nodes, definitions: Map<string, Definition>, depths: Set<number>): void {
+  if (node.type === 'definition') definitions.set(node.identifier.toLowerCase(), node);
+  if (node.type === 'heading') depths.add(node.depth);
+  if ('children' in node) for (const child of node.children as Nodes[]) collect(child, definitions, depths);
 }
 
 /** A cell's Markdown tree as Word blocks. */
 export function markdownToBlocks(tree: Root, ctx: BlockContext): Block[] {
   const definitions = new Map<string, Definition>();
-  collectDefinitions(tree, definitions);
-  return blocksOf(tree.children, { ctx, definitions });
+  const depths = new Set<number>();
+  collect(tree, definitions, depths);
+  return blocksOf(tree.children, { ctx, definitions, headingDepths: [...depths].sort((a, b) => a - b), lastHeading: SECTION_HEADING_LEVEL });
 }

@@ -3,12 +3,13 @@
 
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rename, rm, unlink } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { UserError } from '../errors.js';
+import { repairTaggedPdf } from './pdf-repair.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -69,6 +70,8 @@ export interface ConvertOptions {
   readonly soffice?: string;
   /** Default: two minutes plus 15 seconds a file. */
   readonly timeoutMs?: number;
+  /** Default true: put right what LibreOffice writes wrong (pdf-repair.ts). False shows LibreOffice's own output. */
+  readonly repair?: boolean;
 }
 
 function runSoffice(soffice: string, args: string[], timeoutMs: number): Promise<{ code: number | null; output: string; timedOut: boolean }> {
@@ -151,6 +154,7 @@ export async function convertToPdfFiles(jobs: readonly ConversionJob[], options:
         const why = result.timedOut ? `LibreOffice blev stoppet efter ${Math.round(timeoutMs / 1000)} sekunder` : `LibreOffice sluttede med kode ${result.code}`;
         throw new UserError('service', `PDF af ${job.docx} blev ikke lavet (${why}). Prøv igen; sker det igen, så åbn .docx-filen i LibreOffice og se, om den kan vises.\n${result.output.trim().slice(-800)}`);
       }
+      if (options.repair !== false) await writeFile(made, await repairTaggedPdf(await readFile(made)));
       await mkdir(dirname(resolve(job.pdf)), { recursive: true });
       await moveFile(made, job.pdf);
       written.push(job.pdf);

@@ -63,6 +63,9 @@ const phrasesSchema = z.strictObject({
   documentTitle: pattern('dokumentnavn', 'forum', 'dato'),
   documentSubject: pattern('dokumentnavn', 'forum', 'dato', 'mødedato'),
   editionName: z.strictObject({ medlemmer: z.string().min(1), offentlig: z.string().min(1) }),
+  membersMarking: z.string().min(1),
+  fileName: pattern('dokumentnavn', 'forum', 'isodato', 'udgave'),
+  fileEdition: z.strictObject({ medlemmer: z.string().min(1), offentlig: z.string().min(1) }),
   meetingDate: z.string().min(1),
   meetingPlace: z.string().min(1),
   contents: z.string().min(1),
@@ -73,6 +76,7 @@ const phrasesSchema = z.strictObject({
   closedMarker: z.string().min(1),
   closedNotice: z.string().min(1),
   recommends: pattern('indstiller'),
+  recommendsThat: pattern('indstiller'),
   sections: z.strictObject({
     occasion: z.string().min(1),
     presentation: z.string().min(1),

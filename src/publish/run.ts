@@ -263,7 +263,7 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
       const existing = logOf(a.meetingId).file(a.document, a.edition, format) ?? (a.recover ? await documents.findDocument(docKey) : undefined);
       const file: DocumentFile = {
         ...docKey,
-        fileName: `${a.document}-${a.edition}.${format}`,
+        fileName: `${r.fileStem}.${format}`, // documentFileName: `Dagsorden Chefforum 2022-03-24 (offentlig).pdf`
         mimeType: format === 'pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
         bytes: r.files.get(format)!,
         contentHash: a.hash,

@@ -152,6 +152,8 @@ describe('Markdown in a cell becomes Word structure', () => {
     expect(numPr('Første punkt')?.level).toBe(0);
     expect(numPr('Indlejret et')?.level).toBe(1);
     expect(numPr('Indlejret et')?.numId).toBe(numPr('Indlejret to')?.numId);
+    // A nested list is part of its outer list (one numbering instance), so it is nested in structure.
+    expect(numPr('Indlejret et')?.numId).toBe(numPr('Første punkt')?.numId);
     expect(numPr('Andet punkt')?.numId).toBe(numPr('Første punkt')?.numId);
     const first = numPr('Første nummer')!.numId;
     const second = numPr('Ny liste, et')!.numId;
@@ -190,6 +192,82 @@ describe('Markdown in a cell becomes Word structure', () => {
   });
 });
 
+describe('accessibility in the .docx', () => {
+  it('a cell whose first heading is #### continues from the section heading: Heading 3, then no level skipped', async () => {
+    const m = meeting([item(1, { presentation: '#### Fire\n\ntekst\n\n###### Seks\n\n# En\n\n#### Fire igen' })]);
+    const xml = (await parts('dagsorden', 'offentlig', m)).get('word/document.xml')!;
+    const level = (text: string) => /<w:pStyle w:val="Heading(\d)"\/>/.exec(paragraphXml(xml, text))?.[1];
+    // Never deeper than one below the heading before: ####→3, ######→4 (not 5), #→3, ####→4.
+    expect(['Fire', 'Seks', 'En', 'Fire igen'].map(level)).toEqual(['3', '4', '3', '4']);
+  });
+
+  it('the title line and "Indholdsfortegnelse" are headings (outline levels 1 and 2)', async () => {
+    const styles = (await parts('dagsorden', 'offentlig')).get('word/styles.xml')!;
+    expect(styles).toMatch(/w:styleId="Title">[\s\S]*?<w:outlineLvl w:val="0"\/>/);
+    expect(styles).toMatch(/w:styleId="TOCHeading">[\s\S]*?<w:outlineLvl w:val="1"\/>/);
+  });
+
+  it('no empty paragraph after a table, unless two tables meet', async () => {
+    const m = meeting([item(1, { presentation: '| A | B |\n| - | - |\n| 1 | 2 |\n\nEfter.\n\n| C |\n| - |\n| 3 |\n\n| D |\n| - |\n| 4 |' })]);
+    const xml = (await parts('dagsorden', 'offentlig', m)).get('word/document.xml')!;
+    expect(xml).toMatch(/<\/w:tbl><w:p>(?:(?!<\/w:p>).)*Efter\./);
+    expect(xml.match(/<\/w:tbl><w:p><w:pPr><w:spacing w:after="0"\/><\/w:pPr><\/w:p><w:tbl>/g)).toHaveLength(1);
+  });
+
+  it('a wide table gives each column its longest number, in smaller type or on a landscape page', async () => {
+    const cells = Array.from({ length: 10 }, (_, c) => `${c + 1}.234.567.890`);
+    const table = `| ${cells.map((_, c) => `Kolonne ${c + 1}`).join(' | ')} |\n|${' ---: |'.repeat(10)}\n| ${cells.join(' | ')} |`;
+    const xml = (await parts('dagsorden', 'offentlig', meeting([item(1, { presentation: table })]))).get('word/document.xml')!;
+    expect(xml).toContain('<w:tblLayout w:type="fixed"/>');
+    const widths = [...xml.matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((m) => Number(m[1]));
+    expect(widths).toHaveLength(10);
+    // "1.234.567.890" in 7-9 pt Arial is at least 60 pt (1200 twips) wide, plus the cell's margins.
+    for (const w of widths) expect(w).toBeGreaterThan(1200);
+    // Too wide for portrait (9412 twips) at any size: a landscape section of its own.
+    expect(widths.reduce((a, b) => a + b, 0)).toBeGreaterThan(9412);
+    expect(xml).toMatch(/<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"\/>/);
+  });
+
+  it('a table row is kept on one page unless it is longer than a page, which Word would cut off', async () => {
+    const long = 'ord '.repeat(3000);
+    const xml = (await parts('dagsorden', 'offentlig', meeting([item(1, { presentation: `| A | B |\n| - | - |\n| kort | række |\n| ${long} | lang |` })]))).get('word/document.xml')!;
+    const rows = [...xml.matchAll(/<w:tr>[\s\S]*?<\/w:tr>/g)].map((m) => m[0].includes('<w:cantSplit/>'));
+    expect(rows).toEqual([true, true, false]);
+  });
+
+  it('the members edition says "Medlemsudgave – fortrolig" in every page header; the public edition does not', async () => {
+    const header = async (edition: Edition) => [...(await parts('dagsorden', edition))].filter(([name]) => /^word\/header\d+\.xml$/.test(name)).map(([, xml]) => paragraphs(xml));
+    for (const h of await header('medlemmer')) expect(h).toEqual(['Albertslund Kommune\tDagsorden Chefforum 10-01-2030', 'Medlemsudgave – fortrolig']);
+    for (const h of await header('offentlig')) expect(h).toEqual(['Albertslund Kommune\tDagsorden Chefforum 10-01-2030']);
+    const core = (await parts('dagsorden', 'medlemmer')).get('docProps/core.xml')!;
+    expect(core).toContain('<dc:title>Dagsorden Chefforum 10-01-2030 (Medlemsudgave – fortrolig)</dc:title>');
+  });
+
+  it('the footer\'s PAGE field keeps a value, so a preview never shows "Side  af 5"', async () => {
+    const footer = [...(await parts('referat', 'offentlig'))].find(([name]) => /^word\/footer\d+\.xml$/.test(name))![1];
+    expect(footer).toMatch(/<w:fldSimple w:instr="PAGE"[^>]*>[\s\S]*?<w:t[^>]*>1<\/w:t>/);
+  });
+
+  it('Indstilling lines without "at": "X indstiller, at:" and the lines as they are', async () => {
+    const m = meeting([item(1, { recommender: 'Kommunaldirektøren', recommendation: ['punktet drøftes.', 'planen godkendes.'] })]);
+    const text = paragraphs((await parts('dagsorden', 'offentlig', m)).get('word/document.xml')!);
+    const at = text.indexOf('Kommunaldirektøren indstiller, at:');
+    expect(text.slice(at, at + 3)).toEqual(['Kommunaldirektøren indstiller, at:', 'punktet drøftes.', 'planen godkendes.']);
+    const withAt = paragraphs((await parts('dagsorden', 'offentlig')).get('word/document.xml')!);
+    expect(withAt).toContain('Kommunaldirektøren indstiller,');
+  });
+
+  it('a 50,000-character unbroken cell is laid out by the page estimate (it took minutes before)', async () => {
+    const m = meeting([item(1, { presentation: 'x'.repeat(50_000) }), item(2)]);
+    const xml = strFromU8(unzipSync(new Uint8Array(await buildDocx(m, settings, 'dagsorden', 'offentlig', template, { estimatePages: true })))['word/document.xml']!);
+    const page = (n: number) => Number(new RegExp(`PAGEREF punkt_${n}<\\/w:instrText><w:fldChar w:fldCharType="separate"\\/><w:t[^>]*>(\\d+)<`).exec(xml)?.[1]);
+    expect(page(1)).toBe(3);
+    // ~50,000 letters at ~95 a line and ~50 lines a page: item 2 starts about 10 pages later.
+    expect(page(2)).toBeGreaterThan(8);
+    expect(xml).toContain('x'.repeat(50_000)); // the document itself has the word unbroken
+  });
+});
+
 describe('the parts of the papers', () => {
   it('dagsorden: title, Mødedato, Mødested, contents with leaders and page references, then the items', async () => {
     const xml = (await parts('dagsorden', 'offentlig')).get('word/document.xml')!;
@@ -206,8 +284,8 @@ describe('the parts of the papers', () => {
     ]);
     const entry = paragraphXml(xml, 'CF - Punkt nummer 3');
     expect(entry).toMatch(/<w:tab w:val="right" w:pos="\d+" w:leader="dot"\/>/);
-    expect(entry).toContain('PAGEREF punkt_3 \\h');
-    expect(entry).toMatch(/<w:hyperlink [^>]*w:anchor="punkt_3"/);
+    // The whole entry, title, leader and page number, is one link to the item.
+    expect(entry).toMatch(/<w:hyperlink [^>]*w:anchor="punkt_3"[^>]*>[\s\S]*CF - Punkt nummer 3[\s\S]*PAGEREF punkt_3[\s\S]*<\/w:hyperlink><\/w:p>$/);
     expect(paragraphXml(xml, 'Indholdsfortegnelse')).toContain('<w:pageBreakBefore/>');
     expect(paragraphXml(xml, 'Punkt 3: CF')).toContain('<w:pageBreakBefore/>');
     expect(paragraphXml(xml, 'Punkt 3: CF')).toMatch(/<w:bookmarkStart w:name="punkt_3" w:id="\d+"\/>/);

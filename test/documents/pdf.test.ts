@@ -12,6 +12,7 @@ import { documentPath, writeDocuments } from '../../src/documents/files.js';
 import { findSoffice, readPdfLayout } from '../../src/documents/pdf.js';
 import { loadTemplate, type Template } from '../../src/documents/template.js';
 import type { Meeting, WorkbookModel } from '../../src/model.js';
+import { auditPdf } from './accessibility.js';
 import { docxParts, exampleModel, matchInOrder, pdfInfo, pdfPages, pdfStream, referenceLines, run } from './helpers.js';
 
 const soffice = findSoffice();
@@ -48,7 +49,8 @@ const docxOf = (c: Case) => documentPath(outDir, { meeting: { id: c.meetingId },
 function runningLine(c: Case): (line: string) => boolean {
   const { title } = documentNames(meeting(c.meetingId), c.kind, template);
   const organisation = model.settings.organisation;
-  return (line) => line === organisation || line === title || line === `${organisation} ${title}` || /^Side \d+ af \d+$/.test(line);
+  const marking = template.phrases.membersMarking;
+  return (line) => line === organisation || line === title || line === `${organisation} ${title}` || (c.edition === 'medlemmer' && line === marking) || /^Side \d+ af \d+$/.test(line);
 }
 
 /** Page (1-based) on which each item starts: its heading is the first body line of the page. */
@@ -187,10 +189,26 @@ describe.skipIf(!canRun)('PDF documents of the example', () => {
     }
   });
 
+  it('every PDF passes the accessibility check (PDF/UA machine checks, navigation, members\' marking): 0 failures', async () => {
+    let total = 0;
+    for (const c of CASES) {
+      const m = meeting(c.meetingId);
+      const { failures } = await auditPdf(pdfOf(c), {
+        items: m.items.map((i) => i.number),
+        title: documentNames(m, c.kind, template, c.edition).title,
+        ...(c.edition === 'medlemmer' ? { everyPage: template.phrases.membersMarking } : {}),
+      });
+      if (failures.length) console.log(`${c.meetingId} ${c.kind}-${c.edition}: ${JSON.stringify(failures)}`);
+      total += failures.length;
+    }
+    console.log(`${CASES.length} PDF'er af eksemplet: ${total} fejl i tilgængelighedstjekket`);
+    expect(total).toBe(0);
+  });
+
   it('every PDF is tagged (PDF/UA) and has the document title, subject and bookmarks', async () => {
     for (const c of CASES) {
       const info = await pdfInfo(pdfOf(c));
-      const names = documentNames(meeting(c.meetingId), c.kind, template);
+      const names = documentNames(meeting(c.meetingId), c.kind, template, c.edition);
       expect(info.Tagged).toBe('yes');
       expect(info.Title).toBe(names.title);
       expect(info.Subject).toBe(names.subject);
