@@ -202,14 +202,16 @@ describe('SheetsStateStore.writeBack', () => {
 });
 
 describe('parseLogRows', () => {
-  it('reads entries by header (any column order), skips what is not a log entry, and gives text', () => {
+  it('reads entries by header (any column order), skips empty rows, and gives text', () => {
     const header = ['Status', 'Tidspunkt', 'Møde-id', 'Handling', 'Version', 'Egen kolonne'];
-    expect(
-      parseLogRows({
-        tab: 'Udsendelser',
-        rows: [header, ['udført', '2022-03-17T12:00', 'CF-1', 'send', 2, 'x'], [], ['ukendt', '2022-03-17T12:00', 'CF-1', 'send'], ['udført', '2022-03-17T12:00', 'CF-1', 'ukendt'], ['udført', null, 'CF-1', 'send']],
-      }),
-    ).toEqual([{ status: 'udført', at: '2022-03-17T12:00', meetingId: 'CF-1', action: 'send', version: '2' }]);
+    expect(parseLogRows({ tab: 'Udsendelser', rows: [header, ['udført', '2022-03-17T12:00', 'CF-1', 'send', 2, 'x'], []] })).toEqual([
+      { status: 'udført', at: '2022-03-17T12:00', meetingId: 'CF-1', action: 'send', version: '2' },
+    ]);
+    // Fail closed: a row that is not a log entry stops all sending instead of being skipped (it may
+    // be the record of an e-mail that went).
+    for (const bad of [['ukendt', '2022-03-17T12:00', 'CF-1', 'send'], ['udført', '2022-03-17T12:00', 'CF-1', 'ukendt'], ['udført', null, 'CF-1', 'send']]) {
+      expect(() => parseLogRows({ tab: 'Udsendelser', rows: [header, ['udført', '2022-03-17T12:00', 'CF-1', 'send'], bad] })).toThrow(/Udsendelser kan ikke læses helt: række 3 .*Intet sendes, før den er rettet/);
+    }
     expect(parseLogRows(undefined)).toEqual([]);
     // A lease has no meeting.
     expect(parseLogRows({ tab: 'Udsendelser', rows: [['Tidspunkt', 'Møde-id', 'Handling', 'Status', 'Detaljer'], ['2022-03-17T12:00', null, 'lease', 'udført', 'run-1']] })).toEqual([

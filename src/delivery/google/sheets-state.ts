@@ -7,6 +7,7 @@ import type { sheets_v4 } from '@googleapis/sheets';
 import type { RawGrid, RawValue, RawWorkbook } from '../../workbook/raw.js';
 import { isCellError } from '../../workbook/raw.js';
 import { sheetReadInfo, tabRange } from '../../workbook/sheets.js';
+import { UserError } from '../../errors.js';
 import type { LogAction, LogEntry, LogStatus, StateStore, WriteBack } from '../ports.js';
 import { openGoogle, type Google } from './client.js';
 import { translateGoogleError } from './errors.js';
@@ -54,10 +55,18 @@ export function parseLogRows(grid: RawGrid | undefined): LogEntry[] {
       const v = at === undefined ? '' : text(row[at]);
       if (v !== '') entry[key] = v;
     }
+    if (Object.keys(entry).length === 0) continue;
+    // NOTE: fail closed. A row that cannot be read (a hand edit, a half-written row) may be the record
+    // of an e-mail that went; skipping it would send that e-mail again. Nothing is sent until it is fixed.
+    if (!entry.at || !LOG_ACTIONS.includes(entry.action as LogAction) || !LOG_STATUSES.includes(entry.status as LogStatus)) {
+      throw new UserError(
+        'service',
+        `Fanen ${LOG_TAB.name} kan ikke læses helt: række ${grid.rows.indexOf(row) + 1} er ikke en gyldig logrække (Tidspunkt, Handling eller Status mangler eller er ukendt). ` +
+          `Intet sendes, før den er rettet, så ingen får en e-mail to gange. Fanen skrives kun af dagsorden: fortryd ændringen i rækken (Versionshistorik), og kør igen.`,
+      );
+    }
     // NOTE: a lease row has no meeting; it must survive the round trip like any other.
-    if (!entry.at) continue;
     entry.meetingId ??= '';
-    if (!LOG_ACTIONS.includes(entry.action as LogAction) || !LOG_STATUSES.includes(entry.status as LogStatus)) continue;
     out.push(entry as unknown as LogEntry);
   }
   return out;
