@@ -1,6 +1,7 @@
 // Writes a run's documents to disk: every .docx, then all PDFs in one LibreOffice start, then the
 // .docx again with the page numbers the PDF's layout gave (so Word shows them without updating).
 
+import { pathInside } from '../delivery/local/paths.js';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +56,7 @@ export function documentFileName(meeting: Pick<Meeting, 'forum' | 'date'>, kind:
 
 /** `DIR/<Møde-id>/<kind>-<edition>.<format>` */
 export function documentPath(outDir: string, request: Pick<DocumentRequest, 'kind' | 'edition'> & { meeting: Pick<Meeting, 'id'> }, format: DocumentFormat): string {
-  return join(outDir, folderName(request.meeting.id), `${request.kind}-${request.edition}.${format}`);
+  return pathInside(outDir, folderName(request.meeting.id), `${request.kind}-${request.edition}.${format}`);
 }
 
 export async function writeDocuments(

@@ -144,7 +144,7 @@ const totals = { cases: 0, runs: 0, kills: 0, heldBack: 0, artefacts: 0, pdfRuns
 async function scenario(s: { closed: boolean[]; members: { seesClosed: boolean; active: boolean }[]; steps: (Edit | { e: 'run'; kill: number | null })[] }, index: number): Promise<void> {
   totals.cases++;
   const marker = (item: number) => `MRK${index}X${item}Q`;
-  let closed = [...s.closed];
+  const closed = [...s.closed];
   const members = s.members.map((m, i) => ({ ...m, email: `medlem${i}@example.org` }));
   let status = 'Dagsorden klar';
   let lukketHeader = 'Lukket';

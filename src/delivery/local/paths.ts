@@ -15,6 +15,7 @@ const MAX_NAME_BYTES = 200;
 export function safeSegment(name: string): string {
   let s = name
     .normalize('NFC')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
     .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, '_')
     .trim();
   if (s === '' || /^\.+$/.test(s)) s = `_${s}`;
