@@ -8,7 +8,7 @@ import { EDITIONS, type DocumentKind, type Edition } from '../documents/edition.
 import type { DocumentFormat, DocumentStore, LogEntry, PublishedFile, StateStore } from '../delivery/ports.js';
 import { heldBackMeetings, type Meeting, type Problem, type WorkbookModel } from '../model.js';
 import { nextSteps } from './next.js';
-import { DOCUMENT_LABEL, FORMATS, agendaSendTime, documentHash, meetingStart } from './plan.js';
+import { DOCUMENT_LABEL, FORMATS, agendaSendTime, documentHash, meetingStart, type PlanInput } from './plan.js';
 import type { Composer, Renderer } from './run.js';
 import { writeBackFor } from './writeback.js';
 
@@ -62,13 +62,8 @@ class PreviewLog {
   }
 }
 
-export interface PreviewInput {
-  readonly model: WorkbookModel;
-  readonly problems: readonly Problem[];
-  readonly log: readonly LogEntry[];
-  readonly now: DateTime;
-  readonly formats?: readonly DocumentFormat[];
-}
+/** What previews are planned from: the planner's own input, without the Message-IDs (previews send nothing). */
+export type PreviewInput = Pick<PlanInput, 'model' | 'problems' | 'log' | 'now' | 'formats'>;
 
 /**
  * The previews to make or update now: those whose content changed since the last preview. A meeting
@@ -133,7 +128,7 @@ export async function carryOutPreviews(
       const put = await services.documents.putDocument(
         {
           ...key,
-          fileName: `${t.meetingId} ${t.document}-${t.edition} (kladde).${format}`,
+          fileName: `KLADDE ${r.fileStem}.${format}`,
           mimeType: MIME[format],
           bytes: r.files.get(format)!,
           contentHash: t.hash,

@@ -172,7 +172,7 @@ describe('previews and Næste against the stand-in', () => {
   it('a run with nothing changed costs exactly one Google call', async () => {
     const r = await publish('2022-03-18T12:05');
     expect(r.code).toBe(0);
-    expect(r.calls).toEqual({ 'sheets.spreadsheets.values.batchGet': 1 });
+    expect(r.calls).toEqual({ 'sheets.spreadsheets.get': 1 });
     lines.push(`no-op run: ${r.total} call`);
   });
 
@@ -192,7 +192,7 @@ describe('previews and Næste against the stand-in', () => {
     }
     for (const edition of ['medlemmer', 'offentlig']) expect(draftOf('CF-2021-03-04', edition).revisions.length).toBe(before.get(draftOf('CF-2021-03-04', edition).id));
     expect(sentMessages(standin.state.gmail)).toHaveLength(sentBefore);
-    expect(r.calls).toEqual({ 'sheets.spreadsheets.values.batchGet': 1, 'drive.files.update': 2, 'sheets.spreadsheets.values.batchUpdate': 1 });
+    expect(r.calls).toEqual({ 'sheets.spreadsheets.get': 1, 'drive.files.update': 2, 'sheets.spreadsheets.values.batchUpdate': 1 });
     lines.push(`one open item changed (preview, 2 editions, .docx): ${r.total} calls ${JSON.stringify(r.calls)}`);
   });
 

@@ -2,6 +2,7 @@
 // out/kladder/ (marked "KLADDE – ikke udsendt" on every PDF page, read back with pdftotext), are left
 // alone when nothing changed, are never mailed, and status.json carries Forhåndsvisning and Næste.
 
+import { documentFileName } from '../../src/documents/files.js';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,8 @@ function publish(now: string): Promise<{ code: number | null; stderr: string }> 
 
 const status = async (): Promise<Record<string, Record<string, string>>> => JSON.parse(await readFile(join(out, 'status.json'), 'utf8')) as Record<string, Record<string, string>>;
 const kladder = (): string => join(out, 'kladder', 'CF-2022-11-09');
+/** A preview's file name: the published document's name, marked as a draft. */
+const draftName = (edition: 'medlemmer' | 'offentlig', format: 'docx' | 'pdf'): string => `KLADDE ${documentFileName({ forum: 'Chefforum', date: '2022-11-09' }, 'referat', edition, format)}`;
 
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'dagsorden-start-'));
@@ -41,14 +44,14 @@ it('as of 18 March 2022: previews of the 9 November minutes in out/kladder/, mar
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect((await readdir(join(out, 'kladder'))).sort()).toEqual(['CF-2022-11-09']);
-  expect((await readdir(kladder())).sort()).toEqual(['referat-medlemmer.docx', 'referat-medlemmer.pdf', 'referat-offentlig.docx', 'referat-offentlig.pdf']);
-  for (const edition of ['medlemmer', 'offentlig']) {
-    const pages = await pdfPages(join(kladder(), `referat-${edition}.pdf`));
+  expect((await readdir(kladder())).sort()).toEqual([draftName('medlemmer', 'docx'), draftName('medlemmer', 'pdf'), draftName('offentlig', 'docx'), draftName('offentlig', 'pdf')].sort());
+  for (const edition of ['medlemmer', 'offentlig'] as const) {
+    const pages = await pdfPages(join(kladder(), draftName(edition, 'pdf')));
     expect(pages.length).toBeGreaterThan(1);
     pages.forEach((lines, i) => expect(lines.join('\n'), `page ${i + 1}`).toContain(DRAFT_MARK));
   }
   // The published documents are not marked.
-  for (const lines of await pdfPages(join(out, 'CF-2022-03-24', 'dagsorden-medlemmer.pdf'))) expect(lines.join('\n')).not.toContain(DRAFT_MARK);
+  for (const lines of await pdfPages(join(out, 'CF-2022-03-24', documentFileName({ forum: 'Chefforum', date: '2022-03-24' }, 'dagsorden', 'medlemmer', 'pdf')))) expect(lines.join('\n')).not.toContain(DRAFT_MARK);
 
   const s = await status();
   expect(s['CF-2022-11-09']).toEqual({
@@ -65,11 +68,11 @@ it('as of 18 March 2022: previews of the 9 November minutes in out/kladder/, mar
 });
 
 it('a run with nothing changed leaves the previews alone', { timeout: 120_000 }, async () => {
-  const before = await stat(join(kladder(), 'referat-offentlig.pdf'));
+  const before = await stat(join(kladder(), draftName('offentlig', 'pdf')));
   const rows = (await readFile(join(out, '.dagsorden', 'udsendelser.jsonl'), 'utf8')).split('\n').length;
   const r = await publish('2022-03-18T12:05');
   expect(r.code).toBe(0);
-  expect((await stat(join(kladder(), 'referat-offentlig.pdf'))).mtimeMs).toBe(before.mtimeMs);
+  expect((await stat(join(kladder(), draftName('offentlig', 'pdf')))).mtimeMs).toBe(before.mtimeMs);
   expect((await readFile(join(out, '.dagsorden', 'udsendelser.jsonl'), 'utf8')).split('\n').length).toBe(rows);
 });
 
