@@ -68,6 +68,7 @@ export const MEETINGS_TAB: TabSpec = {
     { header: 'Dagsorden', key: 'agendaLink', kind: 'link', scriptOwned: true, note: 'Skrives af systemet: link til den udsendte dagsorden.' },
     { header: 'Referat', key: 'minutesLink', kind: 'link', scriptOwned: true, note: 'Skrives af systemet: link til det udsendte referat.' },
     { header: 'Senest udsendt', key: 'lastSent', kind: 'text', scriptOwned: true, note: 'Skrives af systemet: hvornår og hvad der senest blev udsendt.' },
+    { header: 'Hjemmeside', key: 'sitePage', kind: 'link', scriptOwned: true, note: 'Skrives af systemet: mødets offentlige side på hjemmesiden.' },
   ],
 };
 
@@ -177,6 +178,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'Drive-mappe medlemmer', default: '', note: 'Id på Drive-mappen til medlemsudgaven (tom: oprettes).' },
   { key: 'Drive-mappe offentlig', default: '', note: 'Id på Drive-mappen til den offentlige udgave (tom: oprettes).' },
   { key: 'Sekretær e-mail', default: '', note: 'Sekretariatets e-mail: får besked om fejl i arket.' },
+  { key: 'Hjemmeside-adresse', default: '', note: 'Den offentlige hjemmesides adresse, fx https://dagsordener.albertslund.dk/ (tom: http://localhost:8080/, til dagsorden serve).' },
+  { key: 'Hjemmeside-bucket', default: '', note: 'Navnet på den Cloud Storage-bucket, hjemmesiden lægges i (tom: ingen; så skrives den til en lokal mappe).' },
 ];
 
 export function columnLetter(index0: number): string {

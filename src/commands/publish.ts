@@ -125,6 +125,24 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
       checkpoint: crashHook(env.DAGSORDEN_CRASH_AT),
     },
   );
+  if (!opts.dryRun) {
+    // The public site, from the public edition and the log the run just wrote (src/portal/).
+    const { publishPortal, describeSiteResult } = await import('../portal/run.js');
+    const { writeBackFor } = await import('../publish/writeback.js');
+    const site = await publishPortal({
+      model,
+      problems,
+      state,
+      template,
+      now,
+      outDir,
+      env,
+      ...(opts.site ? { siteDir: resolve(opts.site) } : {}),
+      ...(session ? { google: session } : {}),
+      writeBack: (log) => writeBackFor(model, log, problems),
+    });
+    io.out(describeSiteResult(site, io.isTTY));
+  }
   if (opts.dryRun) {
     io.out(result.plan.actions.length ? 'Plan (--dry-run: intet er gjort):' : 'Plan (--dry-run): intet at gøre.');
     for (const a of result.plan.actions) io.out(`  - ${describeAction(a)}`);

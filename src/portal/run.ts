@@ -1,0 +1,96 @@
+// The public site as a step of the scheduled job: after the run has published and sent, read the log,
+// build the site from the public edition, bring the target (folder or bucket) in line, and write each
+// meeting's page address back to its row. Called from `dagsorden publish` only; its own I/O lives here.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DateTime } from 'luxon';
+import type { Google } from '../delivery/google/client.js';
+import type { StateStore, WriteBack } from '../delivery/ports.js';
+import type { Template } from '../documents/template.js';
+import type { Problem, WorkbookModel } from '../model.js';
+import { absolute, paths } from './addresses.js';
+import { selectPortalInput, type PortalDocument, type PortalInput } from './input.js';
+import { publishSite, type SitePublishResult } from './publish.js';
+import { folderTarget, type SiteTarget } from './target.js';
+
+/** The Møder column that holds each meeting's public page (script-owned, declared in sheets-schema). */
+export const SITE_PAGE_COLUMN = 'Hjemmeside';
+
+export interface PortalRunOptions {
+  readonly model: WorkbookModel;
+  readonly problems: readonly Problem[];
+  readonly state: StateStore;
+  readonly template: Template;
+  readonly now: DateTime;
+  /** `--site DIR`; otherwise the bucket when `Hjemmeside-bucket` is set, else `<out>/site`. */
+  readonly siteDir?: string;
+  readonly outDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** The run's Google session, when there is one (the bucket needs it). */
+  readonly google?: Promise<Google>;
+  /** The write-back the run made: the page addresses are added to it, so no column is lost. */
+  readonly writeBack: (log: Awaited<ReturnType<StateStore['readLog']>>) => WriteBack;
+  readonly checkpoint?: (label: string) => void;
+}
+
+export interface PortalRunResult extends SitePublishResult {
+  readonly target: string;
+}
+
+/** Documents published to a local folder are copied into the site; Drive links are linked to. */
+async function withLocalBytes(input: PortalInput): Promise<PortalInput> {
+  const meetings = await Promise.all(
+    input.meetings.map(async (m) => {
+      const documents = await Promise.all(
+        m.documents.map(async (d): Promise<PortalDocument | undefined> => {
+          if (!d.href || /^https?:\/\//i.test(d.href)) return d;
+          const bytes = await readFile(d.href).catch(() => undefined);
+          // A local file gone since it was published is simply not linked.
+          return bytes ? { kind: d.kind, format: d.format, bytes } : undefined;
+        }),
+      );
+      return { ...m, documents: documents.filter((d): d is PortalDocument => d !== undefined) };
+    }),
+  );
+  return { ...input, meetings };
+}
+
+export async function chooseTarget(opts: Pick<PortalRunOptions, 'siteDir' | 'outDir' | 'model' | 'env' | 'google'>): Promise<SiteTarget> {
+  if (opts.siteDir) return folderTarget(opts.siteDir);
+  const bucket = opts.model.settings.siteBucket;
+  if (bucket) {
+    const { bucketTarget } = await import('./storage.js');
+    const { openGoogle } = await import('../delivery/google/client.js');
+    return bucketTarget({ google: opts.google ?? openGoogle(opts.env), bucket, env: opts.env });
+  }
+  return folderTarget(join(opts.outDir, 'site'));
+}
+
+export async function publishPortal(opts: PortalRunOptions): Promise<PortalRunResult> {
+  const log = await opts.state.readLog();
+  const { input: selected, heldBack } = selectPortalInput({ model: opts.model, log, problems: opts.problems, template: opts.template });
+  const input = await withLocalBytes(selected);
+  const target = await chooseTarget(opts);
+  const result = await publishSite({
+    input,
+    today: opts.now.setZone(input.timeZone).toISODate()!,
+    target,
+    heldBack: heldBack.map((m) => m.id),
+    ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}),
+  });
+  // Each meeting's row gets its public page's address, merged into the run's own write-back.
+  const base = opts.writeBack(log);
+  const meetings = new Map(base.meetings);
+  for (const m of input.meetings) meetings.set(m.view.id, { ...(meetings.get(m.view.id) ?? {}), [SITE_PAGE_COLUMN]: absolute(input.siteAddress, paths.meeting(m.view.id)) });
+  await opts.state.writeBack({ meetings, problems: base.problems });
+  return { ...result, target: target.description };
+}
+
+/** One line for the run's output: Danish on a terminal, a JSON object for logs. */
+export function describeSiteResult(r: PortalRunResult, human: boolean, clock: () => Date = () => new Date()): string {
+  const message = r.unchanged
+    ? `Hjemmesiden er uændret (${r.target}).`
+    : `Hjemmesiden er opdateret i ${r.target}: ${r.written.length} ${r.written.length === 1 ? 'fil' : 'filer'} skrevet, ${r.removed.length} fjernet, ${r.total} i alt.`;
+  return human ? message : JSON.stringify({ time: clock().toISOString(), severity: 'INFO', event: 'site', written: r.written.length, removed: r.removed.length, total: r.total, unchanged: r.unchanged, message });
+}
