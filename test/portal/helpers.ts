@@ -6,7 +6,8 @@ import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { unzipSync, strFromU8 } from 'fflate';
 import { runPublish } from '../../src/commands/publish.js';
-import { time, wallClockDate, type TestWorkbook } from './workbook-fixture.js';
+import type { TestWorkbook } from '../helpers/workbook.js';
+import { time, wallClockDate } from './workbook-fixture.js';
 
 export { time, wallClockDate };
 
