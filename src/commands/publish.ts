@@ -112,6 +112,8 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
     documents = localDocumentStore(outDir);
     state = localStateStore(outDir);
   }
+  // One step counter for the run and the site after it, so DAGSORDEN_CRASH_AT reaches into both.
+  const checkpoint = crashHook(env.DAGSORDEN_CRASH_AT);
   const mail = opts.dryRun ? undefined : await mailTransport(mailChoice(env, google), outDir, env, model.settings.sender, session);
   const result = await carryOutPlan(
     { model, problems, now, dryRun: opts.dryRun },
@@ -122,7 +124,7 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
       renderer: documentRenderer(template, soffice),
       composer: createComposer(model.settings, await loadMailTemplate(env.DAGSORDEN_MAIL_TEMPLATES || undefined)),
       progress: report,
-      checkpoint: crashHook(env.DAGSORDEN_CRASH_AT),
+      checkpoint,
     },
   );
   if (!opts.dryRun) {
@@ -140,6 +142,7 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
       ...(opts.site ? { siteDir: resolve(opts.site) } : {}),
       ...(session ? { google: session } : {}),
       writeBack: (log) => writeBackFor(model, log, problems),
+      ...(checkpoint ? { checkpoint } : {}),
     });
     io.out(describeSiteResult(site, io.isTTY));
   }

@@ -39,7 +39,7 @@ export interface PortalRunResult extends SitePublishResult {
 }
 
 /** Documents published to a local folder are copied into the site; Drive links are linked to. */
-async function withLocalBytes(input: PortalInput): Promise<PortalInput> {
+export async function withLocalBytes(input: PortalInput): Promise<PortalInput> {
   const meetings = await Promise.all(
     input.meetings.map(async (m) => {
       const documents = await Promise.all(
