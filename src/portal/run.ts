@@ -56,7 +56,11 @@ export async function withLocalBytes(input: PortalInput): Promise<PortalInput> {
   return { ...input, meetings };
 }
 
-export async function chooseTarget(opts: Pick<PortalRunOptions, 'siteDir' | 'outDir' | 'model' | 'env' | 'google'>): Promise<SiteTarget> {
+/**
+ * `--site DIR`, else the bucket in `Hjemmeside-bucket`, else (on the embedded default) `<out>/site`.
+ * With a Google Sheet and neither, there is nowhere public to put the site: none is built.
+ */
+export async function chooseTarget(opts: Pick<PortalRunOptions, 'siteDir' | 'outDir' | 'model' | 'env' | 'google'>): Promise<SiteTarget | undefined> {
   if (opts.siteDir) return folderTarget(opts.siteDir);
   const bucket = opts.model.settings.siteBucket;
   if (bucket) {
@@ -64,14 +68,18 @@ export async function chooseTarget(opts: Pick<PortalRunOptions, 'siteDir' | 'out
     const { openGoogle } = await import('../delivery/google/client.js');
     return bucketTarget({ google: opts.google ?? openGoogle(opts.env), bucket, env: opts.env });
   }
-  return folderTarget(join(opts.outDir, 'site'));
+  return opts.google ? undefined : folderTarget(join(opts.outDir, 'site'));
 }
 
-export async function publishPortal(opts: PortalRunOptions): Promise<PortalRunResult> {
+/** Said once per run when a Google deployment has no bucket for the site. */
+export const NO_SITE_TARGET = 'Hjemmesiden er ikke opdateret: Indstillinger → Hjemmeside-bucket er tom. Skriv navnet på en Cloud Storage-bucket dér, eller brug --site MAPPE.';
+
+export async function publishPortal(opts: PortalRunOptions): Promise<PortalRunResult | undefined> {
+  const target = await chooseTarget(opts);
+  if (!target) return undefined;
   const log = await opts.state.readLog();
   const { input: selected, heldBack } = selectPortalInput({ model: opts.model, log, problems: opts.problems, template: opts.template });
   const input = await withLocalBytes(selected);
-  const target = await chooseTarget(opts);
   const result = await publishSite({
     input,
     today: opts.now.setZone(input.timeZone).toISODate()!,
@@ -88,7 +96,8 @@ export async function publishPortal(opts: PortalRunOptions): Promise<PortalRunRe
 }
 
 /** One line for the run's output: Danish on a terminal, a JSON object for logs. */
-export function describeSiteResult(r: PortalRunResult, human: boolean, clock: () => Date = () => new Date()): string {
+export function describeSiteResult(r: PortalRunResult | undefined, human: boolean, clock: () => Date = () => new Date()): string {
+  if (!r) return human ? NO_SITE_TARGET : JSON.stringify({ time: clock().toISOString(), severity: 'NOTICE', event: 'site', message: NO_SITE_TARGET });
   const message = r.unchanged
     ? `Hjemmesiden er uændret (${r.target}).`
     : `Hjemmesiden er opdateret i ${r.target}: ${r.written.length} ${r.written.length === 1 ? 'fil' : 'filer'} skrevet, ${r.removed.length} fjernet, ${r.total} i alt.`;

@@ -80,7 +80,7 @@ describe('dagsorden init-sheet', () => {
     const { ss } = await init(false);
     const moeder = sheetOf(standin, ss.spreadsheetId, 'Møder');
     expect(moeder.protectedRanges).toEqual([
-      { protectedRangeId: expect.any(Number), range: { sheetId: 0, startColumnIndex: 9, endColumnIndex: 12 }, description: 'Møder: kolonnerne skrives af dagsorden. Ret ikke her.', warningOnly: true, requestingUserCanEdit: true },
+      { protectedRangeId: expect.any(Number), range: { sheetId: 0, startColumnIndex: 9, endColumnIndex: 13 }, description: 'Møder: kolonnerne skrives af dagsorden. Ret ikke her.', warningOnly: true, requestingUserCanEdit: true },
     ]);
     expect(valuesOf(moeder)[0]!.slice(9)).toEqual(['Dagsorden', 'Referat', 'Senest udsendt']);
     for (const name of ['Udsendelser', 'Validering']) {
