@@ -75,6 +75,7 @@ const sections: [string, () => Promise<string[]>][] = [
   ['Foundation', benchFoundation],
   ['Documents', () => optional('documents', 'benchDocuments')],
   ['Google calls per scenario', () => optional('google-calls', 'benchGoogleCalls')],
+  ['Public site', () => optional('site', 'benchSite')],
 ];
 
 for (const [title, run] of sections) {

@@ -1,8 +1,16 @@
 // Where each page of the public site lives. Addresses are derived only from ids that never change
 // (Møde-id, the forum's name, Sagsnr.), never from titles or positions, so a published address stays.
 
+const slugs = new Map<string, string>();
+
 /** `Økonomi & Stab` → `oekonomi-stab`; Danish letters spelled out the way Danish web addresses do. */
 export function slug(text: string): string {
+  let s = slugs.get(text);
+  if (s === undefined) slugs.set(text, (s = slugOf(text)));
+  return s;
+}
+
+function slugOf(text: string): string {
   return text
     .toLowerCase()
     .replace(/æ/g, 'ae')

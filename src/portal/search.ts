@@ -7,17 +7,24 @@ import { contentTypeOf, IMMUTABLE } from './build.js';
 
 export const SEARCH_DIR = 'pagefind/';
 
+/** Only what Pagefind reads of a page: its language, title and indexed body (less to send and parse). */
+function searchable(html: string): string {
+  const lang = /<html lang="([^"]+)"/.exec(html)?.[1] ?? 'da';
+  const title = /<title>[\s\S]*?<\/title>/.exec(html)?.[0] ?? '';
+  const body = /<main[^>]*data-pagefind-body[^>]*>[\s\S]*?<\/main>/.exec(html)?.[0] ?? '';
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">${title}</head><body>${body}</body></html>`;
+}
+
 /** The index files for the given pages (stored name → HTML). */
 export async function buildSearchIndex(pages: ReadonlyMap<string, string>): Promise<SiteFiles> {
   const pagefind = await import('pagefind');
   try {
     const { index, errors } = await pagefind.createIndex({ forceLanguage: 'da' });
     if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
-    // NOTE: in sorted order, so the same pages give the same index files (their names are content hashes).
-    for (const [name, content] of [...pages].sort(([a], [b]) => a.localeCompare(b))) {
-      const added = await index.addHTMLFile({ sourcePath: name, content });
-      if (added.errors.length) throw new Error(`Pagefind could not index ${name}: ${added.errors.join('; ')}`);
-    }
+    // NOTE: all pages sent at once (Pagefind's service indexes them concurrently); the index files
+    // are named by their content and Pagefind sorts pages by address, so the result is the same.
+    const results = await Promise.all([...pages].map(([name, content]) => index.addHTMLFile({ sourcePath: name, content: searchable(content) }).then((r) => ({ name, r }))));
+    for (const { name, r } of results) if (r.errors.length) throw new Error(`Pagefind could not index ${name}: ${r.errors.join('; ')}`);
     const { files, errors: fileErrors } = await index.getFiles();
     if (fileErrors.length) throw new Error(`Pagefind could not write its index: ${fileErrors.join('; ')}`);
     const out: SiteFiles = new Map();

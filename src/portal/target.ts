@@ -36,6 +36,7 @@ const isHidden = (name: string) => name.split('/').some((part) => part.startsWit
 
 /** A folder: the embedded default's `out/site/`, or `--site DIR` for the municipality's web server. */
 export function folderTarget(dir: string): SiteTarget {
+  const made = new Set<string>();
   const pathOf = (name: string) => join(dir, ...name.split('/'));
   async function walk(folder: string, out: string[]): Promise<void> {
     const entries = await readdir(folder, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
@@ -69,7 +70,11 @@ export function folderTarget(dir: string): SiteTarget {
     },
     async put(name, file) {
       const path = pathOf(name);
-      await mkdir(dirname(path), { recursive: true });
+      const folder = dirname(path);
+      if (!made.has(folder)) {
+        await mkdir(folder, { recursive: true });
+        made.add(folder);
+      }
       await writeFileAtomically(path, file.body);
     },
     async remove(name) {
@@ -82,6 +87,7 @@ export function folderTarget(dir: string): SiteTarget {
       while (folder.startsWith(dir) && folder !== dir) {
         try {
           await rmdir(folder);
+          made.delete(folder);
         } catch {
           break;
         }
