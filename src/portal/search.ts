@@ -21,10 +21,12 @@ export async function buildSearchIndex(pages: ReadonlyMap<string, string>): Prom
   try {
     const { index, errors } = await pagefind.createIndex({ forceLanguage: 'da' });
     if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
-    // NOTE: all pages sent at once (Pagefind's service indexes them concurrently); the index files
-    // are named by their content and Pagefind sorts pages by address, so the result is the same.
-    const results = await Promise.all([...pages].map(([name, content]) => index.addHTMLFile({ sourcePath: name, content: searchable(content) }).then((r) => ({ name, r }))));
-    for (const { name, r } of results) if (r.errors.length) throw new Error(`Pagefind could not index ${name}: ${r.errors.join('; ')}`);
+    // NOTE: one page at a time, in sorted order: Pagefind's files depend on the order pages arrive in
+    // (sent all at once they arrive in any order), and the same pages must give the same files.
+    for (const [name, content] of [...pages].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const added = await index.addHTMLFile({ sourcePath: name, content: searchable(content) });
+      if (added.errors.length) throw new Error(`Pagefind could not index ${name}: ${added.errors.join('; ')}`);
+    }
     const { files, errors: fileErrors } = await index.getFiles();
     if (fileErrors.length) throw new Error(`Pagefind could not write its index: ${fileErrors.join('; ')}`);
     const out: SiteFiles = new Map();
