@@ -206,3 +206,41 @@ describe('incremental', () => {
     expect(status['DIF-2022-04-05']?.Hjemmeside).toBe(`${BASE}moeder/dif-2022-04-05/`);
   }, 60_000);
 });
+
+describe('held back and settings', () => {
+  it('a meeting held back by a problem in its rows keeps the pages already published', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dagsorden-portal-held-'));
+    const out2 = join(dir, 'out');
+    const book = await writeTestWorkbook(portalWorkbook(), dir);
+    expect((await publish(book, out2, NOW)).code).toBe(0);
+    const before = await readFile(join(out2, 'site', 'moeder/cf-2022-03-24/index.html'), 'utf8');
+    const wb = portalWorkbook();
+    // A broken case number in one of its items holds the meeting back.
+    wb.items = wb.items.map((i) => (i['Møde-id'] === 'CF-2022-03-24' && i.Nr === 1 ? { ...i, 'Sagsnr.': 'ikke et sagsnummer' } : i));
+    const broken = await writeTestWorkbook(wb, await mkdtemp(join(tmpdir(), 'dagsorden-portal-held-wb-')));
+    const run = await publish(broken, out2, NOW);
+    expect(run.code).toBe(1);
+    expect(await readFile(join(out2, 'site', 'moeder/cf-2022-03-24/index.html'), 'utf8')).toBe(before);
+    expect(await stat(join(out2, 'site', 'moeder/cf-2022-03-24/punkt-1/index.html'))).toBeTruthy();
+  }, 60_000);
+
+  it('Hjemmeside-adresse and Hjemmeside-bucket are checked, with Danish messages at their cells', async () => {
+    const { validateWorkbook } = await import('../../src/validate/index.js');
+    const { xlsxSource } = await import('../../src/workbook/xlsx.js');
+    const { TABS_TO_READ } = await import('../../src/validate/index.js');
+    const wb = portalWorkbook();
+    wb.settings = wb.settings.map((r) => (r.Nøgle === 'Hjemmeside-adresse' ? { ...r, Værdi: 'dagsordener.example.org' } : r));
+    wb.settings.push({ Nøgle: 'Hjemmeside-bucket', Værdi: 'Min Bucket!' });
+    const book = await writeTestWorkbook(wb);
+    const { problems, model } = validateWorkbook(await xlsxSource(book).readWorkbook(TABS_TO_READ));
+    expect(problems.map((p) => `${p.tab}!${p.cell} ${p.message}`)).toEqual([
+      'Indstillinger!B4 Hjemmeside-adresse: "dagsordener.example.org" er ikke en webadresse. Skriv fx https://dagsordener.albertslund.dk/.',
+      'Indstillinger!B5 Hjemmeside-bucket: "Min Bucket!" er ikke et bucket-navn. Skriv navnet, som det står i Google Cloud Console (små bogstaver, tal og -), fx albertslund-dagsordener.',
+    ]);
+    expect(model.settings.siteAddress).toBeUndefined();
+    const ok = portalWorkbook();
+    ok.settings = ok.settings.map((r) => (r.Nøgle === 'Hjemmeside-adresse' ? { ...r, Værdi: 'https://dagsordener.example.org/politik' } : r));
+    const good = validateWorkbook(await xlsxSource(await writeTestWorkbook(ok)).readWorkbook(TABS_TO_READ));
+    expect(good.model.settings.siteAddress).toBe('https://dagsordener.example.org/politik/');
+  });
+});
