@@ -7,7 +7,7 @@ import { isRedacted } from '../documents/edition.js';
 import { fileOf, paths } from './addresses.js';
 import { forumCalendar } from './calendar.js';
 import { caseFeed, forumFeed } from './feeds.js';
-import { casePage, casesPage, foraPage, forumPage, itemPage, meetingPage, searchPage, stylesheet, type CaseEntry } from './html.js';
+import { casePage, casesPage, foraPage, forumPage, isUpcoming, itemPage, meetingPage, searchPage, stylesheet, type CaseEntry } from './html.js';
 import type { PortalInput, PortalMeeting } from './input.js';
 import { buildOparl } from './oparl.js';
 
@@ -124,7 +124,7 @@ export function inputFingerprint(input: PortalInput, today: string): string {
   // NOTE: "today" matters only through which meetings are upcoming, so a new day alone rebuilds nothing.
   for (const m of input.meetings) {
     const { documents, ...rest } = m;
-    h.update(JSON.stringify({ ...rest, upcoming: m.view.date >= today }, (k, v: unknown) => (k === 'row' ? undefined : v)));
+    h.update(JSON.stringify({ ...rest, upcoming: isUpcoming(m, today) }, (k, v: unknown) => (k === 'row' ? undefined : v)));
     for (const d of documents) {
       h.update(`${d.kind}.${d.format}:${d.href ?? ''}:`);
       if (d.bytes) h.update(d.bytes);

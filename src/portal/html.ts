@@ -208,10 +208,15 @@ function subscribe(input: PortalInput, from: string, forum: string): string {
 </ul></section>`;
 }
 
+/** Still to come as of `today`: a meeting of today counts as held once its minutes are out. */
+export function isUpcoming(m: PortalMeeting, today: string): boolean {
+  return m.view.date > today || (m.view.date === today && m.published !== 'referat');
+}
+
 export function forumPage(input: PortalInput, forum: string, meetings: readonly PortalMeeting[], today: string): string {
   const path = paths.forum(forum);
-  const upcoming = meetings.filter((m) => m.view.date >= today);
-  const past = meetings.filter((m) => m.view.date < today).reverse();
+  const upcoming = meetings.filter((m) => isUpcoming(m, today));
+  const past = meetings.filter((m) => !isUpcoming(m, today)).reverse();
   const years = [...new Set(past.map((m) => m.view.date.slice(0, 4)))];
   const body = `<h1>${esc(forum)}</h1>
 ${subscribe(input, path, forum)}
