@@ -82,7 +82,7 @@ describe('dagsorden init-sheet', () => {
     expect(moeder.protectedRanges).toEqual([
       { protectedRangeId: expect.any(Number), range: { sheetId: 0, startColumnIndex: 9, endColumnIndex: 13 }, description: 'Møder: kolonnerne skrives af dagsorden. Ret ikke her.', warningOnly: true, requestingUserCanEdit: true },
     ]);
-    expect(valuesOf(moeder)[0]!.slice(9)).toEqual(['Dagsorden', 'Referat', 'Senest udsendt']);
+    expect(valuesOf(moeder)[0]!.slice(9)).toEqual(['Dagsorden', 'Referat', 'Senest udsendt', 'Hjemmeside']);
     for (const name of ['Udsendelser', 'Validering']) {
       const sheet = sheetOf(standin, ss.spreadsheetId, name);
       expect(sheet.protectedRanges).toEqual([expect.objectContaining({ range: { sheetId: sheet.properties.sheetId }, warningOnly: true })]);
