@@ -207,6 +207,16 @@ describe('incremental', () => {
   }, 60_000);
 });
 
+describe('--site DIR', () => {
+  it('writes the site to the folder given instead of out/site', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dagsorden-portal-sitedir-'));
+    const run = await publish(workbook, join(dir, 'out'), NOW, { site: join(dir, 'www') });
+    expect(siteEvent(run).written).toBeGreaterThan(50);
+    expect(await listFiles(join(dir, 'www'))).toContain('moeder/cf-2022-03-24/index.html');
+    await expect(stat(join(dir, 'out', 'site'))).rejects.toThrow();
+  }, 60_000);
+});
+
 describe('held back and settings', () => {
   it('a meeting held back by a problem in its rows keeps the pages already published', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dagsorden-portal-held-'));
