@@ -26,6 +26,8 @@ export interface SitePublishResult {
   readonly written: readonly string[];
   readonly removed: readonly string[];
   readonly total: number;
+  /** Every file the site now holds (kept pages of held-back meetings included). */
+  readonly files: ReadonlySet<string>;
 }
 
 /**
@@ -55,7 +57,7 @@ export async function publishSite(opts: SitePublishOptions): Promise<SitePublish
   const heldBack = [...(opts.heldBack ?? [])].sort();
   const fingerprint = `${inputFingerprint(input, today)}:${heldBack.join(',')}`;
   const manifest = await target.readManifest();
-  if (manifest?.fingerprint === fingerprint) return { unchanged: true, written: [], removed: [], total: Object.keys(manifest.files).length };
+  if (manifest?.fingerprint === fingerprint) return { unchanged: true, written: [], removed: [], total: Object.keys(manifest.files).length, files: new Set(Object.keys(manifest.files)) };
 
   const files = await buildFullSite(input, today);
   const wanted = new Map<string, { file: SiteFile; hash: string }>();
@@ -82,5 +84,5 @@ export async function publishSite(opts: SitePublishOptions): Promise<SitePublish
   for (const [name, hash] of stored) if (!wanted.has(name) && kept(name)) all[name] = hash;
   opts.checkpoint?.('manifest');
   await target.writeManifest({ fingerprint, files: all });
-  return { unchanged: false, written, removed, total: Object.keys(all).length };
+  return { unchanged: false, written, removed, total: Object.keys(all).length, files: new Set(Object.keys(all)) };
 }

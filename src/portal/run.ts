@@ -9,7 +9,7 @@ import type { Google } from '../delivery/google/client.js';
 import type { StateStore, WriteBack } from '../delivery/ports.js';
 import type { Template } from '../documents/template.js';
 import type { Problem, WorkbookModel } from '../model.js';
-import { absolute, paths } from './addresses.js';
+import { absolute, fileOf, paths } from './addresses.js';
 import { selectPortalInput, type PortalDocument, type PortalInput } from './input.js';
 import { publishSite, type SitePublishResult } from './publish.js';
 import { folderTarget, type SiteTarget } from './target.js';
@@ -87,10 +87,14 @@ export async function publishPortal(opts: PortalRunOptions): Promise<PortalRunRe
     heldBack: heldBack.map((m) => m.id),
     ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}),
   });
-  // Each meeting's row gets its public page's address, merged into the run's own write-back.
+  // Each meeting with a page (a held-back meeting's kept page too) gets its address in its row,
+  // merged into the run's own write-back so no other column is lost.
   const base = opts.writeBack(log);
   const meetings = new Map(base.meetings);
-  for (const m of input.meetings) meetings.set(m.view.id, { ...(meetings.get(m.view.id) ?? {}), [SITE_PAGE_COLUMN]: absolute(input.siteAddress, paths.meeting(m.view.id)) });
+  for (const m of opts.model.meetings) {
+    if (!result.files.has(fileOf(paths.meeting(m.id)))) continue;
+    meetings.set(m.id, { ...(meetings.get(m.id) ?? {}), [SITE_PAGE_COLUMN]: absolute(input.siteAddress, paths.meeting(m.id)) });
+  }
   await opts.state.writeBack({ meetings, problems: base.problems });
   return { ...result, target: target.description };
 }

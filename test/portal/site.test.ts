@@ -232,6 +232,8 @@ describe('held back and settings', () => {
     expect(run.code).toBe(1);
     expect(await readFile(join(out2, 'site', 'moeder/cf-2022-03-24/index.html'), 'utf8')).toBe(before);
     expect(await stat(join(out2, 'site', 'moeder/cf-2022-03-24/punkt-1/index.html'))).toBeTruthy();
+    const status = JSON.parse(await readFile(join(out2, 'status.json'), 'utf8')) as Record<string, Record<string, string>>;
+    expect(status['CF-2022-03-24']?.Hjemmeside).toBe(`${BASE}moeder/cf-2022-03-24/`);
   }, 60_000);
 
   it('Hjemmeside-adresse and Hjemmeside-bucket are checked, with Danish messages at their cells', async () => {
