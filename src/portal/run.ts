@@ -71,10 +71,17 @@ export async function chooseTarget(opts: Pick<PortalRunOptions, 'siteDir' | 'out
   return opts.google ? undefined : folderTarget(join(opts.outDir, 'site'));
 }
 
+/** Said when problems in the workbook's structure or settings hold the whole site back. */
+export const SITE_HELD_BACK = 'Hjemmesiden er ikke opdateret: fejl i regnearkets faner, kolonner eller Indstillinger holder den tilbage. Ret fejlene (se Validering), så opdateres den ved næste kørsel.';
+
 /** Said once per run when a Google deployment has no bucket for the site. */
 export const NO_SITE_TARGET = 'Hjemmesiden er ikke opdateret: Indstillinger → Hjemmeside-bucket er tom. Skriv navnet på en Cloud Storage-bucket dér, eller brug --site MAPPE.';
 
-export async function publishPortal(opts: PortalRunOptions): Promise<PortalRunResult | undefined> {
+export async function publishPortal(opts: PortalRunOptions): Promise<PortalRunResult | 'held back' | undefined> {
+  // NOTE: fail closed. A broken tab or column can make meetings vanish from the model, and a broken
+  // setting can change every address: either would rewrite or remove pages that are right. The site
+  // stays as it is until the workbook is fixed.
+  if (opts.problems.some((p) => p.scope.kind === 'workbook' || p.scope.kind === 'settings')) return 'held back';
   const target = await chooseTarget(opts);
   if (!target) return undefined;
   const log = await opts.state.readLog();
@@ -100,8 +107,11 @@ export async function publishPortal(opts: PortalRunOptions): Promise<PortalRunRe
 }
 
 /** One line for the run's output: Danish on a terminal, a JSON object for logs. */
-export function describeSiteResult(r: PortalRunResult | undefined, human: boolean, clock: () => Date = () => new Date()): string {
-  if (!r) return human ? NO_SITE_TARGET : JSON.stringify({ time: clock().toISOString(), severity: 'NOTICE', event: 'site', message: NO_SITE_TARGET });
+export function describeSiteResult(r: PortalRunResult | 'held back' | undefined, human: boolean, clock: () => Date = () => new Date()): string {
+  if (r === undefined || r === 'held back') {
+    const message = r ? SITE_HELD_BACK : NO_SITE_TARGET;
+    return human ? message : JSON.stringify({ time: clock().toISOString(), severity: r ? 'WARNING' : 'NOTICE', event: 'site', message });
+  }
   const message = r.unchanged
     ? `Hjemmesiden er uændret (${r.target}).`
     : `Hjemmesiden er opdateret i ${r.target}: ${r.written.length} ${r.written.length === 1 ? 'fil' : 'filer'} skrevet, ${r.removed.length} fjernet, ${r.total} i alt.`;

@@ -236,6 +236,21 @@ describe('held back and settings', () => {
     expect(status['CF-2022-03-24']?.Hjemmeside).toBe(`${BASE}moeder/cf-2022-03-24/`);
   }, 60_000);
 
+  it('a problem in the settings or the workbook\'s structure leaves the whole site as it is', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dagsorden-portal-settings-'));
+    const out2 = join(dir, 'out');
+    expect((await publish(await writeTestWorkbook(portalWorkbook(), dir), out2, NOW)).code).toBe(0);
+    const before = await readAll(join(out2, 'site'));
+    const wb = portalWorkbook();
+    // A mistyped address would otherwise move every page's links and feeds to the default address.
+    wb.settings = wb.settings.map((r) => (r.Nøgle === 'Hjemmeside-adresse' ? { ...r, Værdi: 'dagsordener.example.org' } : r));
+    const run = await publish(await writeTestWorkbook(wb, await mkdtemp(join(tmpdir(), 'dagsorden-portal-settings-wb-'))), out2, NOW);
+    expect(run.code).toBe(1);
+    const line = run.lines.map((l) => (l.startsWith('{') ? (JSON.parse(l) as { event?: string; message?: string }) : {})).find((o) => o.event === 'site');
+    expect(line?.message).toBe('Hjemmesiden er ikke opdateret: fejl i regnearkets faner, kolonner eller Indstillinger holder den tilbage. Ret fejlene (se Validering), så opdateres den ved næste kørsel.');
+    expect(await readAll(join(out2, 'site'))).toEqual(before);
+  }, 60_000);
+
   it('Hjemmeside-adresse and Hjemmeside-bucket are checked, with Danish messages at their cells', async () => {
     const { validateWorkbook } = await import('../../src/validate/index.js');
     const { xlsxSource } = await import('../../src/workbook/xlsx.js');
