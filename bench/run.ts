@@ -75,6 +75,7 @@ const sections: [string, () => Promise<string[]>][] = [
   ['Foundation', benchFoundation],
   ['Documents', () => optional('documents', 'benchDocuments')],
   ['Google calls per scenario', () => optional('google-calls', 'benchGoogleCalls')],
+  ['Public site', () => optional('site', 'benchSite')],
   ['Google calls for previews', () => optional('preview-calls', 'benchPreviewCalls')],
   ['Bounded validation', () => optional('validate-deep', 'benchValidateDeep')],
   ['Many members', () => optional('members', 'benchMembers')],

@@ -92,6 +92,7 @@ export const MEETINGS_TAB: TabSpec = {
       note: 'Skrives af systemet: link til kladden (begge udgaver, mærket KLADDE – ikke udsendt), før dagsordenen eller referatet udsendes. Kun sekretariatet kan åbne den.',
     },
     { header: 'Næste', key: 'next', kind: 'text', scriptOwned: true, note: 'Skrives af systemet: hvad der sker næste gang med mødet, og hvornår, eller hvad der holder det tilbage.' },
+    { header: 'Hjemmeside', key: 'sitePage', kind: 'link', scriptOwned: true, note: 'Skrives af systemet: mødets offentlige side på hjemmesiden.' },
   ],
 };
 
@@ -209,6 +210,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'Drive-mappe medlemmer', default: '', note: 'Id på Drive-mappen til medlemsudgaven (tom: oprettes).' },
   { key: 'Drive-mappe offentlig', default: '', note: 'Id på Drive-mappen til den offentlige udgave (tom: oprettes).' },
   { key: 'Sekretær e-mail', default: '', note: 'Sekretariatets e-mail: får besked om fejl i arket.' },
+  { key: 'Hjemmeside-adresse', default: '', note: 'Den offentlige hjemmesides adresse, fx https://dagsordener.albertslund.dk/ (tom: http://localhost:8080/, til dagsorden serve).' },
+  { key: 'Hjemmeside-bucket', default: '', note: 'Navnet på den Cloud Storage-bucket, hjemmesiden lægges i (tom: ingen; så skrives den til en lokal mappe).' },
 ];
 
 /** Letters (æøå included), digits, `-`, `_`, `.`; no leading dot; at most 64 characters. */

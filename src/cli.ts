@@ -3,7 +3,7 @@
 // only when they run, so `--help` and a scheduled no-op stay fast.
 
 import { Command, CommanderError, Option } from 'commander';
-import type { AuthOptions, InitSheetOptions, PublishOptions, RenderOptions } from './commands/options.js';
+import type { AuthOptions, InitSheetOptions, PublishOptions, RenderOptions, ServeOptions } from './commands/options.js';
 import { EXIT_CODES, fileSystemError, UserError } from './errors.js';
 
 const program = new Command();
@@ -47,11 +47,23 @@ program
   .option('--now <iso>', 'lad som om klokken er dette tidspunkt (til test og indhentning)')
   .option('--dry-run', 'vis planen uden at gøre noget')
   .option('--out <mappe>', 'lokal mappe til dokumenter, outbox og tilstand (uden Google)', 'out')
+  .option('--site <mappe>', 'skriv den offentlige hjemmeside i denne mappe (standard: <out>/site, eller Hjemmeside-bucket)')
   .addOption(workbookOption())
   .addOption(sheetOption())
   .action(async (opts: PublishOptions) => {
     const { runPublish } = await import('./commands/publish.js');
     process.exitCode = await runPublish(opts);
+  });
+
+program
+  .command('serve')
+  .description('viser den offentlige hjemmeside på denne computer (http://localhost:8080/)')
+  .option('--site <mappe>', 'mappen med hjemmesiden', 'out/site')
+  .option('--port <port>', 'porten', '8080')
+  .option('--host <adresse>', 'adressen der lyttes på', '127.0.0.1')
+  .action(async (opts: ServeOptions) => {
+    const { runServe } = await import('./commands/serve.js');
+    process.exitCode = await runServe(opts);
   });
 
 program

@@ -84,6 +84,10 @@ export interface Settings {
   readonly driveFolderMembers?: string;
   readonly driveFolderPublic?: string;
   readonly secretaryEmail?: string;
+  /** `Hjemmeside-adresse`: the public site's absolute base address, ending in `/`. */
+  readonly siteAddress?: string;
+  /** `Hjemmeside-bucket`: the Cloud Storage bucket the site is uploaded to. */
+  readonly siteBucket?: string;
   /** Keys the program does not know, kept for deployments that need more. */
   readonly extra: Readonly<Record<string, string>>;
 }

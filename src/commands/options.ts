@@ -15,6 +15,14 @@ export interface PublishOptions extends SourceOptions {
   now?: string;
   dryRun?: boolean;
   out: string;
+  /** A folder for the public site instead of `<out>/site` or the bucket. */
+  site?: string;
+}
+
+export interface ServeOptions {
+  site: string;
+  port: string;
+  host: string;
 }
 
 export interface InitSheetOptions {

@@ -114,19 +114,43 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
     documents = localDocumentStore(outDir);
     state = localStateStore(outDir);
   }
+  // One step counter for the run and the site after it, so DAGSORDEN_CRASH_AT reaches into both.
+  const checkpoint = crashHook(env.DAGSORDEN_CRASH_AT);
   const mail = opts.dryRun ? undefined : await mailTransport(mailChoice(env, google), outDir, env, model.settings.sender, session);
+  const renderer = documentRenderer(template, soffice);
+  const composer = createComposer(model.settings, await loadMailTemplate(env.DAGSORDEN_MAIL_TEMPLATES || undefined));
   const result = await carryOutPlan(
     { model, problems, now, dryRun: opts.dryRun },
     {
       documents,
       state,
       mail: mail ?? { description: 'ingen (--dry-run)', send: async () => {} },
-      renderer: documentRenderer(template, soffice),
-      composer: createComposer(model.settings, await loadMailTemplate(env.DAGSORDEN_MAIL_TEMPLATES || undefined)),
+      renderer,
+      composer,
       progress: report,
-      checkpoint: crashHook(env.DAGSORDEN_CRASH_AT),
+      checkpoint,
     },
   );
+  if (!opts.dryRun) {
+    // The public site, from the public edition and the log the run just wrote (src/portal/).
+    const { publishPortal, describeSiteResult } = await import('../portal/run.js');
+    const { fullWriteBack } = await import('../publish/preview.js');
+    const site = await publishPortal({
+      model,
+      problems,
+      state,
+      template,
+      now,
+      outDir,
+      env,
+      ...(opts.site ? { siteDir: resolve(opts.site) } : {}),
+      ...(session ? { google: session } : {}),
+      // NOTE: the whole write-back (Næste and previews included): the local store replaces status.json whole.
+      writeBack: (log) => fullWriteBack({ model, problems, log, now, formats: renderer.formats, messageId: composer.messageId }),
+      ...(checkpoint ? { checkpoint } : {}),
+    });
+    io.out(describeSiteResult(site, io.isTTY));
+  }
   if (opts.dryRun) {
     io.out(result.plan.actions.length ? 'Plan (--dry-run: intet er gjort):' : 'Plan (--dry-run): intet at gøre.');
     for (const a of result.plan.actions) io.out(`  - ${describeAction(a)}`);

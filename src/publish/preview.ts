@@ -5,7 +5,7 @@
 
 import type { DateTime } from 'luxon';
 import { EDITIONS, type DocumentKind, type Edition } from '../documents/edition.js';
-import type { DocumentFormat, DocumentStore, LogEntry, PublishedFile, StateStore } from '../delivery/ports.js';
+import type { DocumentFormat, DocumentStore, LogEntry, PublishedFile, StateStore, WriteBack } from '../delivery/ports.js';
 import { heldBackMeetings, type Meeting, type Problem, type WorkbookModel } from '../model.js';
 import { nextSteps } from './next.js';
 import { DOCUMENT_LABEL, FORMATS, agendaSendTime, documentHash, meetingStart, type PlanInput } from './plan.js';
@@ -60,6 +60,12 @@ class PreviewLog {
   folderLink(): string | undefined {
     return this.rows.filter((e) => e.folder).at(-1)?.folder;
   }
+}
+
+/** Everything the run writes back to the script's own cells: links, status, `Næste` and previews. */
+export function fullWriteBack(input: PreviewInput & Pick<PlanInput, 'messageId'>): WriteBack {
+  const next = nextSteps(input);
+  return writeBackFor(input.model, input.log, input.problems, { next, previews: previewLinks(input) });
 }
 
 /** What previews are planned from: the planner's own input, without the Message-IDs (previews send nothing). */
@@ -184,8 +190,7 @@ export async function finishRun(
     failure = e;
   }
   const log = [...input.log, ...done];
-  const next = nextSteps({ model, problems, log, now, formats, messageId: services.composer.messageId });
-  await services.state.writeBack(writeBackFor(model, log, problems, { next, previews: previewLinks({ model, problems, log, now }) }), [...pending, ...done]);
+  await services.state.writeBack(fullWriteBack({ model, problems, log, now, formats, messageId: services.composer.messageId }), [...pending, ...done]);
   if (failure !== undefined) throw failure;
   return { previews: done.length };
 }

@@ -533,8 +533,30 @@ function readSettings(tab: { grid: RawGrid; columns: ColumnMap } | undefined, pr
     driveFolderMembers: get('Drive-mappe medlemmer').value || undefined,
     driveFolderPublic: get('Drive-mappe offentlig').value || undefined,
     secretaryEmail: optionalEmail('Sekretær e-mail'),
+    siteAddress: checked<string | undefined>('Hjemmeside-adresse', parseSiteAddress, undefined),
+    siteBucket: checked<string | undefined>('Hjemmeside-bucket', parseBucketName, undefined),
     extra,
   };
+}
+
+/** An absolute http(s) address; a trailing `/` is added so pages resolve beneath it. */
+function parseSiteAddress(s: string): v.Parsed<string> {
+  let u: URL;
+  try {
+    u = new URL(s.trim());
+  } catch {
+    return { ok: false, message: `"${s}" er ikke en webadresse. Skriv fx https://dagsordener.albertslund.dk/.` };
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return { ok: false, message: `skal begynde med https://, fx https://dagsordener.albertslund.dk/.` };
+  if (u.search || u.hash) return { ok: false, message: `må ikke indeholde ? eller #. Skriv kun adressen, fx https://dagsordener.albertslund.dk/.` };
+  return { ok: true, value: u.href.endsWith('/') ? u.href : u.href + '/' };
+}
+
+/** A Cloud Storage bucket name (3-63 lower-case letters, digits, `-`, `_`, `.`). */
+function parseBucketName(s: string): v.Parsed<string> {
+  const name = s.trim().replace(/^gs:\/\//, '').replace(/\/+$/, '');
+  if (/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/.test(name)) return { ok: true, value: name };
+  return { ok: false, message: `"${s}" er ikke et bucket-navn. Skriv navnet, som det står i Google Cloud Console (små bogstaver, tal og -), fx albertslund-dagsordener.` };
 }
 
 /** `Navn <adresse>` or a bare address. */

@@ -80,9 +80,9 @@ describe('dagsorden init-sheet', () => {
     const { ss } = await init(false);
     const moeder = sheetOf(standin, ss.spreadsheetId, 'Møder');
     expect(moeder.protectedRanges).toEqual([
-      { protectedRangeId: expect.any(Number), range: { sheetId: 0, startColumnIndex: 9, endColumnIndex: 14 }, description: 'Møder: kolonnerne skrives af dagsorden. Ret ikke her.', warningOnly: true, requestingUserCanEdit: true },
+      { protectedRangeId: expect.any(Number), range: { sheetId: 0, startColumnIndex: 9, endColumnIndex: 15 }, description: 'Møder: kolonnerne skrives af dagsorden. Ret ikke her.', warningOnly: true, requestingUserCanEdit: true },
     ]);
-    expect(valuesOf(moeder)[0]!.slice(9)).toEqual(['Dagsorden', 'Referat', 'Senest udsendt', 'Forhåndsvisning', 'Næste']);
+    expect(valuesOf(moeder)[0]!.slice(9)).toEqual(['Dagsorden', 'Referat', 'Senest udsendt', 'Forhåndsvisning', 'Næste', 'Hjemmeside']);
     // The new columns have their notes like every header (issue 13).
     expect(cellOf(moeder, 'M1')?.note).toMatch(/^Skrives af systemet: link til kladden/);
     expect(cellOf(moeder, 'N1')?.note).toMatch(/^Skrives af systemet: hvad der sker næste gang/);

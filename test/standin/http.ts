@@ -4,7 +4,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** Which API answered: each has its own error body style. */
-export type ApiFamily = 'sheets' | 'drive' | 'gmail' | 'oauth';
+export type ApiFamily = 'sheets' | 'drive' | 'gmail' | 'oauth' | 'storage';
 
 export interface StandinRequest {
   readonly method: string;
@@ -110,7 +110,8 @@ export function errorBody(family: ApiFamily, e: ApiError): unknown {
     if (e.code === 429 || e.reason) body.errors = [item];
     return { error: body };
   }
-  if (family === 'drive') return { error: { errors: [item], code: e.code, message: e.message } };
+  // Cloud Storage answers in the same JSON-API style as Drive v3.
+  if (family === 'drive' || family === 'storage') return { error: { errors: [item], code: e.code, message: e.message } };
   return { error: { code: e.code, message: e.message, errors: [item], status } };
 }
 

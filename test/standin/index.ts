@@ -7,3 +7,4 @@ export { effectivePermissions, seedFile, webViewLink, FOLDER_MIME, type DriveFil
 export { addTabs, cellOf, loadGrid, loadWorkbook, loadXlsx, sheetOf, spreadsheetOf, valuesOf, type GridInput, type LoadOptions } from './load.js';
 export type { CellValue, DataValidationRule, ProtectedRange, SheetCell, SheetData, Spreadsheet } from './sheets-model.js';
 export type { OAuthState } from './oauth.js';
+export { createBucket, writesPerObject, type StorageState, type StoredObject } from './storage.js';

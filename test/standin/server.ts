@@ -9,12 +9,14 @@ import { ApiError, errorBody, quotaMessage, type ApiFamily, type StandinReply, t
 import { matchOAuth, newOAuthState, type OAuthState } from './oauth.js';
 import type { RouteMatch } from './routes.js';
 import { matchSheets, newSheetsState, type SheetsState } from './sheets.js';
+import { matchStorage, newStorageState, type StorageState } from './storage.js';
 
 export interface StandinState {
   readonly sheets: SheetsState;
   readonly drive: DriveState;
   readonly gmail: GmailState;
   readonly oauth: OAuthState;
+  readonly storage: StorageState;
 }
 
 export interface CallRecord {
@@ -167,12 +169,12 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
   let url = '';
 
   function freshState(): StandinState {
-    return { sheets: newSheetsState(), drive: newDriveState(), gmail: newGmailState(), oauth: newOAuthState() };
+    return { sheets: newSheetsState(), drive: newDriveState(), gmail: newGmailState(), oauth: newOAuthState(), storage: newStorageState() };
   }
 
   function route(req: StandinRequest): RouteMatch | undefined {
     const s = state.current;
-    return matchSheets(req, s.sheets, () => url) ?? matchDrive(req, s.drive) ?? matchGmail(req, s.gmail) ?? matchOAuth(req, s.oauth, tokens);
+    return matchSheets(req, s.sheets, () => url) ?? matchDrive(req, s.drive) ?? matchGmail(req, s.gmail) ?? matchStorage(req, s.storage, () => url) ?? matchOAuth(req, s.oauth, tokens);
   }
 
   function send(res: ServerResponse, reply: StandinReply): void {

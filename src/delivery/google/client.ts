@@ -22,6 +22,8 @@ export const SCOPES = {
   gmailSend: 'https://www.googleapis.com/auth/gmail.send',
   /** Drafts (create, read, send, delete) and sending: for a two-phase, exactly-once send. Restricted scope. */
   gmailCompose: 'https://www.googleapis.com/auth/gmail.compose',
+  /** Objects in Cloud Storage: the public site's bucket (Hjemmeside-bucket). Not the buckets' settings. */
+  storage: 'https://www.googleapis.com/auth/devstorage.read_write',
 } as const;
 
 /**
@@ -30,7 +32,7 @@ export const SCOPES = {
  * (src/delivery/mail/gmail.ts) sends through a draft to send exactly once; compose includes sending
  * and, unlike a read scope, cannot read the mailbox's received mail.
  */
-export const GOOGLE_SCOPES: readonly string[] = [SCOPES.sheets, SCOPES.driveFile, SCOPES.gmailCompose];
+export const GOOGLE_SCOPES: readonly string[] = [SCOPES.sheets, SCOPES.driveFile, SCOPES.gmailCompose, SCOPES.storage];
 
 /** Where `dagsorden auth` saves the token and scheduled runs read it: outside the repository. */
 export function defaultTokenPath(env: NodeJS.ProcessEnv = process.env): string {
