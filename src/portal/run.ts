@@ -77,11 +77,17 @@ export const SITE_HELD_BACK = 'Hjemmesiden er ikke opdateret: fejl i regnearkets
 /** Said once per run when a Google deployment has no bucket for the site. */
 export const NO_SITE_TARGET = 'Hjemmesiden er ikke opdateret: Indstillinger → Hjemmeside-bucket er tom. Skriv navnet på en Cloud Storage-bucket dér, eller brug --site MAPPE.';
 
+/**
+ * NOTE: fail closed. A broken tab or column can make meetings vanish from the model, and a broken
+ * setting can change every address: either would rewrite or remove pages that are right. The site
+ * stays as it is until the workbook is fixed.
+ */
+export function siteHeldBack(problems: readonly Problem[]): boolean {
+  return problems.some((p) => p.scope.kind === 'workbook' || p.scope.kind === 'settings');
+}
+
 export async function publishPortal(opts: PortalRunOptions): Promise<PortalRunResult | 'held back' | undefined> {
-  // NOTE: fail closed. A broken tab or column can make meetings vanish from the model, and a broken
-  // setting can change every address: either would rewrite or remove pages that are right. The site
-  // stays as it is until the workbook is fixed.
-  if (opts.problems.some((p) => p.scope.kind === 'workbook' || p.scope.kind === 'settings')) return 'held back';
+  if (siteHeldBack(opts.problems)) return 'held back';
   const target = await chooseTarget(opts);
   if (!target) return undefined;
   const log = await opts.state.readLog();

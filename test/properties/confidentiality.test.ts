@@ -25,6 +25,10 @@ import { documentFileName, documentRenderer } from '../../src/documents/files.js
 import { findSoffice } from '../../src/documents/pdf.js';
 import { loadTemplate, type Template } from '../../src/documents/template.js';
 import { createComposer } from '../../src/publish/compose.js';
+import type { Problem, WorkbookModel } from '../../src/model.js';
+import { buildSite } from '../../src/portal/build.js';
+import { selectPortalInput } from '../../src/portal/input.js';
+import { siteHeldBack } from '../../src/portal/run.js';
 import { runPublish, type Renderer } from '../../src/publish/run.js';
 import { readAndValidate, validateWorkbook } from '../../src/validate/index.js';
 import { wallClock, writeWorkbookFile, type WorkbookContent, type WritableCell } from '../../src/workbook/xlsx-write.js';
@@ -225,7 +229,7 @@ async function scenario(s: { closed: boolean[]; members: { seesClosed: boolean; 
   const store = keepingStore();
   const transport = recordingTransport(true);
 
-  const check = async (newMail: OutgoingMail[]): Promise<void> => {
+  const check = async (newMail: OutgoingMail[], model: WorkbookModel, problems: readonly Problem[]): Promise<void> => {
     const secrets = [...closed.flatMap((c, n) => (c ? [marker(n)] : [])), marker(99)];
     const leak = (where: string, text: string): void => {
       totals.artefacts++;
@@ -243,6 +247,12 @@ async function scenario(s: { closed: boolean[]; members: { seesClosed: boolean; 
       // The secretary's notice names cells and rules only; members without access get the public edition.
       if (!entitled.has(mail.to)) leak(`e-mail to ${mail.to}`, all);
       else leak(`e-mail to ${mail.to} (Bemærkning)`, all.replace(new RegExp(closed.map((_, n) => marker(n)).join('|'), 'g'), ''));
+    }
+    // The public site, as the portal would build it from this log (the search index is left out here:
+    // test/portal/site.test.ts scans it; it is made from the same pages).
+    if (!siteHeldBack(problems)) {
+      const { input } = selectPortalInput({ model, log: state.log, problems, template });
+      for (const [path, file] of buildSite(input, now.toISODate()!)) leak(`site ${path}`, typeof file.body === 'string' ? file.body : Buffer.from(file.body).toString('latin1'));
     }
     leak('the log', JSON.stringify(state.log));
     leak('the write-back (status and Validering)', JSON.stringify({ meetings: [...(state.lastWriteBack?.meetings ?? [])], problems: state.lastWriteBack?.problems }));
@@ -329,7 +339,7 @@ async function scenario(s: { closed: boolean[]; members: { seesClosed: boolean; 
           totals.kills++;
           now = now.plus({ minutes: 16 });
         }
-        await check(transport.delivered.slice(before));
+        await check(transport.delivered.slice(before), model, problems);
         break;
       }
     }
