@@ -6,7 +6,6 @@ import type { Item, Meeting, Member } from '../model.js';
 
 export type DocumentKind = 'dagsorden' | 'referat';
 export type Edition = 'medlemmer' | 'offentlig';
-export const DOCUMENT_KINDS: readonly DocumentKind[] = ['dagsorden', 'referat'];
 export const EDITIONS: readonly Edition[] = ['medlemmer', 'offentlig'];
 
 /** A closed item as the public sees it. */

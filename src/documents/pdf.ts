@@ -165,16 +165,6 @@ export async function convertToPdfFiles(jobs: readonly ConversionJob[], options:
   }
 }
 
-/** Converts the .docx files to `outDir/<name>.pdf`, all in one LibreOffice start. */
-export async function convertToPdf(docxPaths: readonly string[], outDir: string, options: ConvertOptions = {}): Promise<string[]> {
-  const pdfs = docxPaths.map((p) => join(outDir, `${basename(p, extname(p))}.pdf`));
-  if (new Set(pdfs).size !== pdfs.length) throw new Error(`convertToPdf: two files would get the same PDF name in ${outDir}; use convertToPdfFiles`);
-  return convertToPdfFiles(
-    docxPaths.map((docx, i) => ({ docx, pdf: pdfs[i]! })),
-    options,
-  );
-}
-
 export interface PdfLayout {
   /** Page each item starts on, by item number. */
   readonly itemPages: ReadonlyMap<number, number>;
