@@ -47,7 +47,7 @@ export function portalWorkbook(): TestWorkbook {
         Tidsrum: '9.20-10.00',
         'Sagsnr.': '00.30.00-P00-5-21',
         Anledning: 'Chefforum drøfter budgetprocessen og **rammerne** for 2023.',
-        Sagsfremstilling: 'Økonomien for kommunens cykelstier gennemgås.\n\n| Område | Beløb |\n|---|---|\n| Veje | 12 mio. |\n\n<script>alert(1)</script>[farlig](javascript:alert(1))',
+        Sagsfremstilling: 'Økonomien for kommunens cykelstier gennemgås.\n\n| Område | Beløb |\n|---|---|\n| Veje | 12 mio. |\n\n<script>alert(1)</script>',
         Beslutning: 'Chefforum tog orienteringen til efterretning.',
         Bilag: 'Budgetnotat | https://example.org/budget.pdf',
       },
