@@ -9,6 +9,7 @@ import type { DocumentFormat } from '../delivery/ports.js';
 import type { Meeting, Settings } from '../model.js';
 import { buildDocx, documentNames, itemHeadingPrefix } from './docx.js';
 import type { DocumentKind, Edition } from './edition.js';
+import { renderingFingerprint } from './hash.js';
 import { convertToPdfFiles, readPdfLayout } from './pdf.js';
 import { bundledTemplateSync, fill, type Template } from './template.js';
 
@@ -125,7 +126,7 @@ export function documentRenderer(template: Template, soffice: string | undefined
   const formats: readonly DocumentFormat[] = soffice ? ['docx', 'pdf'] : ['docx'];
   return {
     formats,
-    templateFingerprint: template.fingerprint,
+    templateFingerprint: renderingFingerprint(template),
     async renderAll(requests: readonly { meeting: Meeting; document: DocumentKind; edition: Edition; draft?: boolean }[], settings: Settings): Promise<RenderedDocument[]> {
       const dir = await mkdtemp(join(tmpdir(), 'dagsorden-render-'));
       try {

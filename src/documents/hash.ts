@@ -12,18 +12,26 @@ export const LAYOUT_VERSION = 2;
 const text = (r: RichText | undefined): string | null => (r ? r.source : null);
 
 /**
- * sha256 of what the document of this kind and edition shows: the edition's view of the meeting
- * (without what is never printed, such as row numbers and the status), the organisation's name and
- * the template's fingerprint. Defaults to the package's own templates.
+ * What the files are made with, apart from their content: the layout code's version and the
+ * templates. A change of it makes the files again in place, without e-mail (docs/lifecycle.md).
  */
-export function contentHash(meeting: Meeting, settings: Settings, kind: DocumentKind, edition: Edition, template: Template = bundledTemplateSync()): string {
+export function renderingFingerprint(template: Pick<Template, 'fingerprint'>): string {
+  return `${LAYOUT_VERSION}:${template.fingerprint}`;
+}
+
+/**
+ * sha256 of what the document of this kind and edition shows: the edition's view of the meeting
+ * (without what is never printed, such as row numbers and the status) and the organisation's name;
+ * with `rendering`, also how it is made (layout version and templates; default the package's own).
+ * The planner passes `null`: content alone decides a new version and its e-mails.
+ */
+export function contentHash(meeting: Meeting, settings: Settings, kind: DocumentKind, edition: Edition, rendering: Pick<Template, 'fingerprint'> | null = bundledTemplateSync()): string {
   const view = editionView(meeting, edition);
   const content = {
-    layout: LAYOUT_VERSION,
     kind,
     edition,
     organisation: settings.organisation,
-    template: template.fingerprint,
+    rendering: rendering ? renderingFingerprint(rendering) : null,
     meeting: { forum: view.forum, date: view.date, start: view.start, place: view.place },
     items: view.items.map((item) =>
       isRedacted(item)

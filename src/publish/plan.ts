@@ -5,7 +5,6 @@
 import { DateTime } from 'luxon';
 import { editionFor, EDITIONS, type DocumentKind, type Edition } from '../documents/edition.js';
 import { contentHash } from '../documents/hash.js';
-import type { Template } from '../documents/template.js';
 import type { DocumentFormat, LogEntry } from '../delivery/ports.js';
 import { heldBackMeetings, sendingHeldBack, type Meeting, type Member, type Problem, type Settings, type WorkbookModel } from '../model.js';
 import { DOCUMENT_LABEL, FORMATS, MeetingLog, notified, scheduleHash, scheduleOf, shortHash, type CalendarState, type MessageDocument } from './log.js';
@@ -103,15 +102,13 @@ export interface PlanInput {
   readonly messageId: (key: MessageKey) => string;
 }
 
-/** Content only: the templates are compared separately, so a new logo does not e-mail anyone. */
-const NO_TEMPLATE = { fingerprint: '' } as Pick<Template, 'fingerprint'> as Template;
-
 /**
- * Hash of what one edition of a document shows, and for the agenda also the meeting's end time: a
+ * Hash of what one edition of a document shows (content only: the layout version and templates are
+ * compared separately, so neither an upgrade nor a new logo e-mails anyone), and for the agenda also the meeting's end time: a
  * change of it must reach the calendar, though the document does not show it.
  */
 export function documentHash(meeting: Meeting, document: DocumentKind, edition: Edition, settings: Settings): string {
-  return shortHash(contentHash(meeting, settings, document, edition, NO_TEMPLATE) + (document === 'dagsorden' ? scheduleOf(meeting) : ''));
+  return shortHash(contentHash(meeting, settings, document, edition, null) + (document === 'dagsorden' ? scheduleOf(meeting) : ''));
 }
 
 /** The wall-clock moment in the workbook's zone. */
