@@ -64,7 +64,7 @@ export async function chooseTarget(opts: Pick<PortalRunOptions, 'siteDir' | 'out
   if (opts.siteDir) return folderTarget(opts.siteDir);
   const bucket = opts.model.settings.siteBucket;
   if (bucket) {
-    const { bucketTarget } = await import('./storage.js');
+    const { bucketTarget } = await import('../delivery/google/storage.js');
     const { openGoogle } = await import('../delivery/google/client.js');
     return bucketTarget({ google: opts.google ?? openGoogle(opts.env), bucket, env: opts.env });
   }

@@ -16,7 +16,7 @@ import { bundledTemplateSync } from '../../src/documents/template.js';
 import { selectPortalInput, type PortalInput } from '../../src/portal/input.js';
 import { buildFullSite, publishSite } from '../../src/portal/publish.js';
 import { withLocalBytes } from '../../src/portal/run.js';
-import { bucketTarget } from '../../src/portal/storage.js';
+import { bucketTarget } from '../../src/delivery/google/storage.js';
 import { MANIFEST_NAME, sha256 } from '../../src/portal/target.js';
 import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../../src/paths.js';
 import { readAndValidate } from '../../src/validate/index.js';

@@ -7,15 +7,13 @@
 // fails its precondition (412) instead of writing a second generation; the object is looked up, and
 // when it already holds these bytes the write is done.
 
-import { SCOPES } from '../delivery/google/client.js';
 import { Readable } from 'node:stream';
 import type { storage_v1 } from '@googleapis/storage';
-import type { Google } from '../delivery/google/client.js';
-import { redirectAdapter } from '../delivery/google/client.js';
-import { googleErrorFacts, RetriesExhausted, withRetry, type RetryPolicy } from '../delivery/google/retry.js';
-import { UserError } from '../errors.js';
-import type { SiteFile } from './build.js';
-import { MANIFEST_NAME, type SiteManifest, type SiteTarget } from './target.js';
+import { redirectAdapter, SCOPES, type Google } from './client.js';
+import { googleErrorFacts, RetriesExhausted, withRetry, type RetryPolicy } from './retry.js';
+import { UserError } from '../../errors.js';
+import type { SiteFile } from '../../portal/build.js';
+import { MANIFEST_NAME, type SiteManifest, type SiteTarget } from '../../portal/target.js';
 
 /** The scope a service account or saved login needs for the bucket (read and write objects). */
 export const STORAGE_SCOPE = SCOPES.storage;
