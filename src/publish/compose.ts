@@ -16,14 +16,14 @@ const OCCASION: Partial<Record<SendPurpose, 'reinstated' | 'edition' | 'withdraw
 
 export function createComposer(settings: Settings, template: MailTemplate): Composer {
   return {
-    messageId: ({ meetingId, document, edition, version, sequence, recipient }) => {
+    messageId: ({ meetingId, document, edition, version, sequence, recipient, nth }) => {
       if (document === NOTIFY_DOCUMENT) {
         // NOTE: one notice per set of problems: the recipient key carries the problems' hash.
         const { domain } = senderOf(settings);
         return `<problemer-${recipient.split(' ').at(-1)}@dagsorden.${domain}>`;
       }
       return messageIdFor(
-        { meetingId, kind: document === 'referat' ? 'referat' : 'dagsorden', version, recipient, cancelled: document === 'aflysning', edition, sequence },
+        { meetingId, kind: document === 'referat' ? 'referat' : 'dagsorden', version, recipient, cancelled: document === 'aflysning', edition, sequence, nth },
         settings,
       );
     },
@@ -57,6 +57,7 @@ export function createComposer(settings: Settings, template: MailTemplate): Comp
         kind,
         version: action.version,
         sequence: action.calendar?.sequence ?? 0,
+        nth: action.nth,
         askReply: action.calendar?.askReply ?? true,
         ...(occasion ? { occasion } : {}),
         edition: action.edition,

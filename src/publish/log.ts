@@ -101,6 +101,23 @@ export class MeetingLog {
     return got.length ? Math.max(...got.map((e) => Number(e.version))) : undefined;
   }
 
+  /** The edition and version of the last message about this document that reached this recipient. */
+  lastReceived(document: DocumentKind, recipient: string): { edition: string; version: number } | undefined {
+    const last = this.sends(recipient)
+      .filter((e) => e.document === DOCUMENT_LABEL[document] && went(e))
+      .at(-1);
+    return last ? { edition: last.edition ?? '', version: Number(last.version) } : undefined;
+  }
+
+  /**
+   * How many messages about this meeting reached this recipient. Part of each new message's key, so
+   * a message that repeats an earlier one (an edition given back after it was taken away) is still a
+   * new message, never mistaken for the earlier one.
+   */
+  receivedCount(recipient: string): number {
+    return new Set(this.sends(recipient).filter(went).map((e) => e.messageId)).size;
+  }
+
   /** Did this recipient ever get a message about this document, in any edition? */
   everReceived(document: MessageDocument, recipient: string): boolean {
     return this.sends(recipient).some((e) => e.document === DOCUMENT_LABEL[document] && went(e));

@@ -56,6 +56,8 @@ export interface SendAction {
   readonly previousVersion?: number;
   /** A run died after recording the intent and its result is unknown: ask the transport first. */
   readonly recover: boolean;
+  /** How many messages about the meeting reached the recipient before this one (part of its Message-ID). */
+  readonly nth: number;
 }
 
 export interface NotifyAction {
@@ -87,6 +89,8 @@ export interface MessageKey {
   /** The calendar SEQUENCE; 0 for the minutes. */
   readonly sequence: number;
   readonly recipient: string;
+  /** How many messages about the meeting reached the recipient before this one. */
+  readonly nth: number;
 }
 
 export interface PlanInput {
@@ -178,10 +182,11 @@ export function planPublish(input: PlanInput): Plan {
     const before = now < start;
     const recipients = recipientsOf(meeting, model.members);
     const invited = new Set(recipients.map((m) => sameText(m.email)));
-    const send = (a: Omit<SendAction, 'kind' | 'meetingId' | 'messageId' | 'recover'>): void => {
-      const messageId = input.messageId({ meetingId: meeting.id, document: a.document, edition: a.edition, version: a.version, sequence: a.calendar?.sequence ?? 0, recipient: a.recipient });
+    const send = (a: Omit<SendAction, 'kind' | 'meetingId' | 'messageId' | 'recover' | 'nth'>): void => {
+      const nth = log.receivedCount(a.recipient);
+      const messageId = input.messageId({ meetingId: meeting.id, document: a.document, edition: a.edition, version: a.version, sequence: a.calendar?.sequence ?? 0, recipient: a.recipient, nth });
       if (log.sendFinished(messageId)) return;
-      actions.push({ kind: 'send', meetingId: meeting.id, messageId, recover: log.sendBegun(messageId), ...a });
+      actions.push({ kind: 'send', meetingId: meeting.id, messageId, recover: log.sendBegun(messageId), nth, ...a });
     };
 
     // 1. Documents: what is due is published, each edition on its own.
@@ -229,10 +234,13 @@ export function planPublish(input: PlanInput): Plan {
         if (live && invited.has(email) && member) {
           const version = versions.get(`dagsorden ${edition}`)!;
           const previous = log.received('dagsorden', email, edition);
+          // NOTE: what she holds is the last agenda that reached her: after access was taken away and
+          // given back, an older copy of this edition in her inbox is not the one she was told to use.
+          const holds = log.lastReceived('dagsorden', email);
           const calendarChanged = !mine || mine.method !== 'REQUEST' || mine.schedule !== schedule;
-          if (!calendarChanged && previous !== undefined && previous >= version) continue;
+          if (!calendarChanged && holds?.edition === edition && holds.version >= version) continue;
           const purpose: SendPurpose =
-            mine?.method === 'CANCEL' ? 'genindkaldelse' : !log.everReceived('dagsorden', email) ? 'invitation' : previous === undefined ? 'udgave' : 'ændring';
+            mine?.method === 'CANCEL' ? 'genindkaldelse' : !holds ? 'invitation' : holds.edition !== edition ? 'udgave' : 'ændring';
           const sequence = calendarChanged ? nextSequence(log, { method: 'REQUEST', schedule }, mine) : mine!.sequence;
           send({
             document: 'dagsorden',
@@ -243,7 +251,7 @@ export function planPublish(input: PlanInput): Plan {
             recipientName: member.name,
             // NOTE: a content-only change keeps SEQUENCE and does not ask for a reply, so answers stand.
             calendar: { method: 'REQUEST', sequence, schedule, askReply: calendarChanged },
-            ...(previous !== undefined && purpose === 'ændring' ? { previousVersion: previous } : {}),
+            ...(previous !== undefined && purpose === 'ændring' ? { previousVersion: holds?.version ?? previous } : {}),
           });
         } else if (mine?.method === 'REQUEST' && (cancelled || !invited.has(email))) {
           const name = member?.name ?? email;
@@ -277,7 +285,7 @@ export function planPublish(input: PlanInput): Plan {
     const hash = problemsHash(problems);
     const state = notified(input.log, hash);
     if (!state.done) {
-      const messageId = input.messageId({ meetingId: '', document: NOTIFY_DOCUMENT, edition: '', version: 0, sequence: 0, recipient: `${secretary} ${hash}` });
+      const messageId = input.messageId({ meetingId: '', document: NOTIFY_DOCUMENT, edition: '', version: 0, sequence: 0, recipient: `${secretary} ${hash}`, nth: 0 });
       actions.push({ kind: 'notify', to: secretary, problemsHash: hash, problemCount: problems.length, messageId, recover: state.begun !== undefined });
     }
   }

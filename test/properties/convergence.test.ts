@@ -257,9 +257,11 @@ async function scenario(s: { status: Status; items: boolean[]; members: { seesCl
         const address = POOL[step.idx]!;
         const at = members.findIndex((m) => m.email === address);
         const m = members[at];
-        if (step.op === 'add' && !m) members = [...members, { name: `Ny ${step.idx}`, email: address, fora: [FORUM], seesClosed: step.idx % 2 === 0, active: true, row: 99 }];
-        else if (step.op === 'remove' && m) members = members.filter((x) => x !== m);
-        else if (m) {
+        if (step.op === 'add') {
+          if (!m) members = [...members, { name: `Ny ${step.idx}`, email: address, fora: [FORUM], seesClosed: step.idx % 2 === 0, active: true, row: 99 }];
+        } else if (step.op === 'remove') {
+          if (m) members = members.filter((x) => x !== m);
+        } else if (m) {
           const changed: Member =
             step.op === 'deactivate' ? { ...m, active: false } : step.op === 'activate' ? { ...m, active: true } : step.op === 'forum' ? { ...m, fora: m.fora.includes(FORUM) ? ['DIF'] : [FORUM] } : { ...m, seesClosed: !m.seesClosed };
           members = members.map((x) => (x === m ? changed : x));

@@ -37,7 +37,7 @@ function model(meetings: Meeting[], over: Partial<WorkbookModel['settings']> = {
   return { meetings, members, settings: { organisation: 'Albertslund Kommune', timeZone: ZONE, daysBefore: 7, sendTime: '12:00', secretaryEmail: 'sekr@example.org', sender: 'Sekretariatet <sekr@example.org>', extra: {}, ...over } };
 }
 
-const messageId = (p: MessageKey) => `<${p.meetingId}.${p.document}.${p.edition}.${p.version}.${p.sequence}.${p.recipient}>`;
+const messageId = (p: MessageKey) => `<${p.meetingId}.${p.document}.${p.edition}.${p.version}.${p.sequence}.${p.recipient}.${p.nth}>`;
 const editionOf = (recipient: string): 'medlemmer' | 'offentlig' => (members.find((m) => m.email === recipient)?.seesClosed ? 'medlemmer' : 'offentlig');
 
 /** Compact, readable form of an action. */
@@ -62,7 +62,7 @@ function sent(m: Meeting, document: 'Dagsorden' | 'Referat' | 'Aflysning', versi
   const calendar = document === 'Dagsorden' ? 'REQUEST' : document === 'Aflysning' ? 'CANCEL' : undefined;
   return {
     at: '2022-03-24T12:00:00+01:00', meetingId: m.id, action: 'send', document, edition, version: String(version), recipient,
-    messageId: messageId({ meetingId: m.id, document: document.toLowerCase(), edition, version, sequence: calendar ? sequence : 0, recipient }), status,
+    messageId: messageId({ meetingId: m.id, document: document.toLowerCase(), edition, version, sequence: calendar ? sequence : 0, recipient, nth: 0 }), status,
     ...(calendar ? { calendar, sequence: String(sequence), schedule: scheduleHash(m) } : {}),
   };
 }
@@ -316,6 +316,17 @@ describe('planPublish: lifecycle transitions', () => {
       'a member denied access gets the public edition',
       () => plan([m0], agendaSent(m0), '2022-03-26T09:00', { members: members.map((m) => (m.email === 'anne@example.org' ? { ...m, seesClosed: false } : m)) }),
       ['send CF-2022-03-31 udgave offentlig v1 anne@example.org seq0 REQUEST'],
+    ],
+    [
+      'access given and taken away again: she gets the public edition again, under a new Message-ID',
+      () => {
+        const bo = (seesClosed: boolean) => members.map((m) => (m.email === 'bo@example.org' ? { ...m, seesClosed } : m));
+        const log = [...agendaSent(m0), { ...sent(m0, 'Dagsorden', 1, 'anne@example.org'), recipient: 'bo@example.org', edition: 'medlemmer', messageId: '<bo-medlemmer-1>' }];
+        const actions = planPublish({ model: { ...model([m0]), members: bo(false) }, problems: [], log, now: at('2022-03-26T09:00'), messageId }).actions;
+        expect(actions.filter((a) => a.kind === 'send').map((a) => a.messageId)).not.toContain(log.find((e) => e.recipient === 'bo@example.org' && e.edition === 'offentlig')!.messageId);
+        return plan([m0], log, '2022-03-26T09:00', { members: bo(false) });
+      },
+      ['send CF-2022-03-31 udgave offentlig v1 bo@example.org seq0 REQUEST'],
     ],
     [
       'a content-only change keeps SEQUENCE and does not ask for an answer again',

@@ -42,6 +42,8 @@ export interface InvitationInput {
   readonly sequence: number;
   /** Ask for an answer (a new time or place, or a first invitation); a content-only update does not. */
   readonly askReply?: boolean;
+  /** How many messages about the meeting reached this member before this one (part of the Message-ID). */
+  readonly nth?: number;
   /** Why this message goes, when it is not a plain invitation, minutes or amendment. */
   readonly occasion?: 'reinstated' | 'edition' | 'withdrawn';
   readonly links?: DocumentLinks;
@@ -66,6 +68,8 @@ export interface MessageKey {
   readonly edition?: string;
   /** The calendar SEQUENCE: a reinstatement or a new time at the same version is another message. */
   readonly sequence?: number;
+  /** How many messages about the meeting reached the recipient before this one. */
+  readonly nth?: number;
 }
 
 export { editionFor };
@@ -93,7 +97,7 @@ export function senderOf(settings: Pick<Settings, 'sender'>): CalendarPerson & {
 export function messageIdFor(key: MessageKey, sender: string | Pick<Settings, 'sender'>): string {
   const { domain } = senderOf(typeof sender === 'string' ? { sender } : sender);
   const hash = createHash('sha256')
-    .update(JSON.stringify([key.meetingId, key.cancelled ? 'aflysning' : key.kind, key.version, key.recipient.trim().toLowerCase(), key.edition ?? '', key.sequence ?? 0]))
+    .update(JSON.stringify([key.meetingId, key.cancelled ? 'aflysning' : key.kind, key.version, key.recipient.trim().toLowerCase(), key.edition ?? '', key.sequence ?? 0, key.nth ?? 0]))
     .digest('hex')
     .slice(0, 32);
   return `<${hash}@dagsorden.${domain}>`;
@@ -251,7 +255,7 @@ export async function composeInvitation(input: InvitationInput): Promise<Outgoin
   const variant = variantOf(input);
   const sender = senderOf(input.settings);
   const messageId = messageIdFor(
-    { meetingId: input.meeting.id, kind: input.kind, version: input.version, recipient: input.member.email, ...(input.cancelled ? { cancelled: true } : {}), edition, sequence: input.kind === 'referat' && !input.cancelled ? 0 : input.sequence },
+    { meetingId: input.meeting.id, kind: input.kind, version: input.version, recipient: input.member.email, ...(input.cancelled ? { cancelled: true } : {}), edition, sequence: input.kind === 'referat' && !input.cancelled ? 0 : input.sequence, nth: input.nth ?? 0 },
     input.settings,
   );
   const body = bodyFor(input, view, variant);
