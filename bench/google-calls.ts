@@ -10,17 +10,18 @@ import { ITEMS_TAB } from '../sheets-schema/schema.js';
 import { cellOf, loadXlsx, sheetOf, startStandin, valuesOf, type Standin } from '../test/standin/index.js';
 import { writeYearWorkbook } from './year.js';
 
-async function counted(standin: Standin, sheet: string, now: string): Promise<{ total: number; byRoute: Record<string, number> }> {
+/** One `publish --sheet` run against the stand-in, and the Google calls it made, by route. */
+export async function counted(standin: Standin, sheet: string, now: string, soffice = '/ingen/libreoffice'): Promise<{ total: number; byRoute: Record<string, number> }> {
   const before = standin.calls.byRoute();
   const total0 = standin.calls.count();
-  const env = { ...process.env, DAGSORDEN_GOOGLE_ROOT_URL: standin.url, DAGSORDEN_GOOGLE_ACCESS_TOKEN: 'bench', DAGSORDEN_MAIL: 'gmail', DAGSORDEN_SOFFICE: '/ingen/libreoffice' };
+  const env = { ...process.env, DAGSORDEN_GOOGLE_ROOT_URL: standin.url, DAGSORDEN_GOOGLE_ACCESS_TOKEN: 'bench', DAGSORDEN_MAIL: 'gmail', DAGSORDEN_SOFFICE: soffice };
   await runPublish({ sheet, now, out: join(tmpdir(), 'dagsorden-bench-unused') }, { out: () => {}, err: () => {}, env, isTTY: false });
   const byRoute: Record<string, number> = {};
   for (const [route, n] of Object.entries(standin.calls.byRoute())) if (n > (before[route] ?? 0)) byRoute[route] = n - (before[route] ?? 0);
   return { total: standin.calls.count() - total0, byRoute };
 }
 
-const short = (r: Record<string, number>): string =>
+export const short = (r: Record<string, number>): string =>
   Object.entries(r)
     .map(([k, n]) => `${k.replace(/^(sheets\.spreadsheets|drive|gmail\.users)\./, '')} ${n}`)
     .join(', ');

@@ -2,30 +2,15 @@
 // item changing in a meeting that is previewed costs its editions' updates in place plus the run's one
 // read and one write; a change inside a closed item touches only the members' edition.
 
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ITEMS_TAB, columnLetter } from '../sheets-schema/schema.js';
-import { runPublish } from '../src/commands/publish.js';
 import { findSoffice } from '../src/documents/pdf.js';
 import { BUNDLED_WORKBOOK } from '../src/paths.js';
 import { cellOf, loadXlsx, sheetOf, startStandin, valuesOf, type Standin } from '../test/standin/index.js';
+import { counted as countedRun, short } from './google-calls.js';
 
 const SHEET = 'bench-preview-0001';
 
-async function counted(standin: Standin, now: string, soffice: string): Promise<{ total: number; byRoute: Record<string, number> }> {
-  const before = standin.calls.byRoute();
-  const total0 = standin.calls.count();
-  const env = { ...process.env, DAGSORDEN_GOOGLE_ROOT_URL: standin.url, DAGSORDEN_GOOGLE_ACCESS_TOKEN: 'bench', DAGSORDEN_MAIL: 'gmail', DAGSORDEN_SOFFICE: soffice };
-  await runPublish({ sheet: SHEET, now, out: join(tmpdir(), 'dagsorden-bench-unused') }, { out: () => {}, err: () => {}, env, isTTY: false });
-  const byRoute: Record<string, number> = {};
-  for (const [route, n] of Object.entries(standin.calls.byRoute())) if (n > (before[route] ?? 0)) byRoute[route] = n - (before[route] ?? 0);
-  return { total: standin.calls.count() - total0, byRoute };
-}
-
-const short = (r: Record<string, number>): string =>
-  Object.entries(r)
-    .map(([k, n]) => `${k.replace(/^(sheets\.spreadsheets|drive|gmail\.users)\./, '')} ${n}`)
-    .join(', ');
+const counted = (standin: Standin, now: string, soffice: string) => countedRun(standin, SHEET, now, soffice);
 
 function editItem(standin: Standin, meetingId: string, nr: number, column: string, edit: (v: string) => string): void {
   const punkter = sheetOf(standin, SHEET, ITEMS_TAB.name);
