@@ -7,10 +7,11 @@
 // `access_type=offline` + `prompt=consent` gets a refresh token every time.
 
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { UserError } from '../../errors.js';
 import { GOOGLE_SCOPES, redirectAdapter, type SavedToken } from './client.js';
 
@@ -89,10 +90,7 @@ function waitForCode(server: Server, state: string, timeoutMs: number): Promise<
 /** Writes the file so only the user can read it, atomically (a half-written token is never left). */
 export async function saveToken(path: string, token: SavedToken): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(token, null, 2) + '\n', { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, path);
+  await writeFileAtomic(path, JSON.stringify(token, null, 2) + '\n', { mode: 0o600 });
 }
 
 export async function signIn(opts: SignInOptions): Promise<SignInResult> {

@@ -3,7 +3,8 @@
 // them in `<dir>/kladder/<Møde-id>/`, a folder nothing is ever sent from. Every path is made by
 // `pathInside`, so no Møde-id or name can lead a write out of the folder.
 
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { documentFileName } from '../../documents/files.js';
 import type { DocumentFile, DocumentKey, DocumentStore, PublishedFile } from '../ports.js';
@@ -30,11 +31,9 @@ function isFileOf(name: string, key: DocumentKey): boolean {
   return before !== undefined && after !== undefined && name.length > before.length + after.length && name.startsWith(before) && name.endsWith(after);
 }
 
-/** Writes a file so that a reader (or a killed run) never sees half of it. */
+/** Writes a file so that a reader (or a killed run) never sees half of it: a temporary file, flushed, then renamed. */
 export async function writeFileAtomically(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
+  await writeFileAtomic(path, typeof data === 'string' ? data : Buffer.from(data));
 }
 
 export function localDocumentStore(dir: string): DocumentStore {

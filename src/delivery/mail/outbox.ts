@@ -1,9 +1,9 @@
 // The outbox transport: each message becomes `<dir>/<message id>.eml`, for the embedded default and
 // `--dry-run`; any mail program opens the files.
 
-import { randomBytes } from 'node:crypto';
-import { access, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import type { MailTransport, OutgoingMail } from '../ports.js';
 
 /** `<3f9c…@dagsorden.example.org>` → `3f9c…@dagsorden.example.org.eml` */
@@ -32,19 +32,13 @@ export function outboxTransport(dir: string): MailTransport & { pathFor(mail: Pi
 }
 
 /**
- * NOTE: written to a temporary name in the same folder, flushed, then renamed: a run killed
- * mid-write leaves a stray `.tmp` file but never a half `.eml` that `wasSent` would take for sent.
+ * NOTE: written atomically (write-file-atomic: a temporary name in the same folder, flushed, then
+ * renamed): a run killed mid-write leaves a stray temporary file but never a half `.eml` that
+ * `wasSent` would take for sent.
  */
 async function writeToOutbox(dir: string, target: string, raw: Buffer): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${randomBytes(6).toString('hex')}.eml.tmp`);
-  try {
-    await writeFile(temp, raw, { flush: true });
-    await rename(temp, target);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw e;
-  }
+  await writeFileAtomic(target, raw);
   // The rename itself is durable only once the folder is flushed (best effort: not every file
   // system lets a folder be opened for that).
   try {
