@@ -217,6 +217,7 @@ export const SETTINGS: readonly SettingSpec[] = [
 /** Letters (æøå included), digits, `-`, `_`, `.`; no leading dot; at most 64 characters. */
 export const SAFE_ID = /^[A-Za-z0-9ÆØÅæøå_-][A-Za-z0-9ÆØÅæøå_.-]{0,63}$/;
 
+/** A1 notation, in one place: `0` → `A`, `26` → `AA`. */
 export function columnLetter(index0: number): string {
   let n = index0 + 1;
   let s = '';
@@ -226,4 +227,20 @@ export function columnLetter(index0: number): string {
     n = Math.floor((n - 1) / 26);
   }
   return s;
+}
+
+/** `AA` → 26 (zero-based). */
+export function columnIndex(letters: string): number {
+  return [...letters.toUpperCase()].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+}
+
+/** `F14` for zero-based row and column. */
+export function cellA1(row0: number, col0: number): string {
+  return `${columnLetter(col0)}${row0 + 1}`;
+}
+
+/** `F14` → zero-based row and column; undefined for anything else. */
+export function parseA1(cell: string): { row: number; col: number } | undefined {
+  const m = /^([A-Za-z]+)(\d+)$/.exec(cell);
+  return m ? { row: Number(m[2]) - 1, col: columnIndex(m[1]!) } : undefined;
 }

@@ -12,6 +12,7 @@ import {
   SETTINGS_TAB,
   TABS,
   columnLetter,
+  parseA1,
   type ColumnSpec,
   type MeetingStatus,
   type TabSpec,
@@ -454,10 +455,8 @@ export function validateWorkbook(raw: RawWorkbook): Validated {
 
 /** Row-major rank of `F14` (tab-level problems first). */
 function cellRank(cell: string): number {
-  const m = /^([A-Z]+)(\d+)$/.exec(cell);
-  if (!m) return -1;
-  const col = [...m[1]!].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
-  return Number(m[2]) * 1000 + col;
+  const at = parseA1(cell);
+  return at ? (at.row + 1) * 1000 + at.col + 1 : -1;
 }
 
 function readSettings(tab: { grid: RawGrid; columns: ColumnMap } | undefined, problems: ProblemList): Settings {

@@ -5,7 +5,7 @@
 // NOTE: not `values.batchGet`: it reads a merged cell as empty, and an empty Lukket means open. The
 // merges come with the values in the same call, so a run with nothing to do still costs one call.
 
-import { PROBLEMS_TAB } from '../../sheets-schema/schema.js';
+import { cellA1, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
 import type { sheets_v4 } from '@googleapis/sheets';
 import { openGoogle, type Google } from '../delivery/google/client.js';
 import { translateGoogleError } from '../delivery/google/errors.js';
@@ -85,16 +85,6 @@ function trimmed(rows: RawValue[][]): RawValue[][] {
   return out;
 }
 
-/** `A1` for zero-based indexes. */
-function a1(row: number, col: number): string {
-  let n = col + 1;
-  let letters = '';
-  while (n > 0) {
-    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
-    n = Math.floor((n - 1) / 26);
-  }
-  return `${letters}${row + 1}`;
-}
 
 /** The most cells one merge may mark: a merge is a few cells; a runaway one must not exhaust memory. */
 const MAX_MARKED = 200_000;
@@ -112,7 +102,7 @@ function gridFromSheet(sheet: sheets_v4.Schema$Sheet): RawGrid {
     const c0 = m.startColumnIndex ?? 0;
     const r1 = m.endRowIndex ?? r0 + 1;
     const c1 = m.endColumnIndex ?? c0 + 1;
-    const master = a1(r0, c0);
+    const master = cellA1(r0, c0);
     for (let r = r0; r < r1 && marked < MAX_MARKED; r++) {
       for (let c = c0; c < c1 && marked < MAX_MARKED; c++) {
         if (r === r0 && c === c0) continue;

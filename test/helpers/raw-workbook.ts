@@ -2,7 +2,7 @@
 // generated suites, which read thousands of workbooks. It follows what the .xlsx reader makes of the
 // same content (a handful of cases per suite still go through a real .xlsx to keep the two honest).
 
-import { TABS } from '../../sheets-schema/schema.js';
+import { parseA1, TABS } from '../../sheets-schema/schema.js';
 import { formulaWithoutValue, mergedCell, serialFromUtcDate, type RawGrid, type RawValue, type RawWorkbook } from '../../src/workbook/raw.js';
 import type { WorkbookContent, WritableCell } from '../../src/workbook/xlsx-write.js';
 
@@ -14,7 +14,6 @@ function rawValue(c: WritableCell): RawValue {
   return c;
 }
 
-const column = (letters: string): number => [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
 
 export function rawWorkbook(content: WorkbookContent): RawWorkbook {
   const grids = new Map<string, RawGrid>();
@@ -24,9 +23,8 @@ export function rawWorkbook(content: WorkbookContent): RawWorkbook {
     for (const r of rows) for (const k of Object.keys(r)) if (!headers.includes(k) && !content.headers?.[name]) headers.push(k);
     const grid: RawValue[][] = [headers, ...rows.map((r) => headers.map((h) => rawValue(r[h])))];
     for (const range of content.merges?.[name] ?? []) {
-      const m = /^([A-Z]+)(\d+):([A-Z]+)(\d+)$/.exec(range)!;
-      const [c0, r0, c1, r1] = [column(m[1]!), Number(m[2]) - 1, column(m[3]!), Number(m[4]) - 1];
-      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) if (r !== r0 || c !== c0) grid[r]![c] = mergedCell(`${m[1]}${m[2]}`);
+      const [from, to] = range.split(':').map((c) => parseA1(c)!) as [{ row: number; col: number }, { row: number; col: number }];
+      for (let r = from.row; r <= to.row; r++) for (let c = from.col; c <= to.col; c++) if (r !== from.row || c !== from.col) grid[r]![c] = mergedCell(range.split(':')[0]!);
     }
     grids.set(name, { tab: name, rows: grid });
   }
