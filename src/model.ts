@@ -131,17 +131,29 @@ export function problemLocation(p: Pick<Problem, 'tab' | 'cell'>): string {
   return p.cell ? `${p.tab}!${p.cell}` : p.tab;
 }
 
-/** Meetings with a problem of their own; they are held back from publishing. */
-export function heldBackMeetings(problems: readonly Problem[]): Set<string> {
-  const ids = new Set<string>();
-  for (const p of problems) if (p.scope.kind === 'meeting') ids.add(p.scope.meetingId);
-  return ids;
+/** What a set of problems holds back: the one rule every step asks (planner, previews, Næste, site, render). */
+export interface HeldBack {
+  /** A broken tab or column: nothing is published, previewed or sent (meetings may be missing). */
+  readonly everything: boolean;
+  /**
+   * Nothing is sent: a problem in members, settings or the workbook's structure, or an item row
+   * that belongs to no known meeting (the agenda it belongs to would go out without it).
+   */
+  readonly sending: boolean;
+  /** The public site stays as it is: the structure or a setting (every address) may be wrong. */
+  readonly site: boolean;
+  /** Is this meeting held back from publishing: a problem of its own, or everything? */
+  meeting(meetingId: string): boolean;
 }
 
-/**
- * A problem in members, settings or the workbook's structure holds back all sending; so does an item
- * row that belongs to no known meeting (the agenda it belongs to would go out without it).
- */
-export function sendingHeldBack(problems: readonly Problem[]): boolean {
-  return problems.some((p) => p.scope.kind !== 'meeting');
+export function heldBackBy(problems: readonly Problem[]): HeldBack {
+  const own = new Set<string>();
+  for (const p of problems) if (p.scope.kind === 'meeting') own.add(p.scope.meetingId);
+  const everything = problems.some((p) => p.scope.kind === 'workbook');
+  return {
+    everything,
+    sending: problems.some((p) => p.scope.kind !== 'meeting'),
+    site: problems.some((p) => p.scope.kind === 'workbook' || p.scope.kind === 'settings'),
+    meeting: (meetingId) => everything || own.has(meetingId),
+  };
 }

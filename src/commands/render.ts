@@ -1,6 +1,7 @@
 // `dagsorden render`: writes one meeting's dagsorden or referat as .docx and .pdf, in one or both
 // editions, to DIR/<Møde-id>/<kind>-<edition>.<format>.
 
+import { heldBackBy } from '../model.js';
 import type { DocumentFormat } from '../delivery/ports.js';
 import { EDITIONS, type Edition } from '../documents/edition.js';
 import { writeDocuments } from '../documents/files.js';
@@ -44,7 +45,7 @@ export async function runRender(opts: RenderOptions, io: RenderIo = defaultIo): 
   const { model, problems } = await readAndValidate(source);
   // The meeting's own problems, and those in the structure of Møder and Punkter, hold the documents back.
   const blocking = problems.filter((p) => (p.scope.kind === 'meeting' && p.scope.meetingId === opts.meeting) || p.scope.kind === 'workbook');
-  if (blocking.length) {
+  if (heldBackBy(problems).meeting(opts.meeting)) {
     io.err(formatProblems(blocking));
     io.err(`Ret problemerne i regnearket (${source.description}), og kør kommandoen igen. Der er ikke lavet dokumenter.`);
     return EXIT_CODES.problems;

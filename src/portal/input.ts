@@ -6,7 +6,7 @@ import type { DocumentFormat, LogEntry } from '../delivery/ports.js';
 import { editionView, type DocumentKind, type MeetingView } from '../documents/edition.js';
 import type { Template } from '../documents/template.js';
 import type { Meeting, Problem, WorkbookModel } from '../model.js';
-import { heldBackMeetings } from '../model.js';
+import { heldBackBy } from '../model.js';
 
 /** A public document as the site links to it. */
 export interface PortalDocument {
@@ -80,12 +80,12 @@ export interface SelectOptions {
  * build (its pages already published stay as they are: the runner keeps them).
  */
 export function selectPortalInput({ model, log, problems, template }: SelectOptions): { input: PortalInput; heldBack: readonly Meeting[] } {
-  const held = heldBackMeetings(problems);
+  const held = heldBackBy(problems);
   const uploads = publicUploads(log);
   const meetings: PortalMeeting[] = [];
   const heldBack: Meeting[] = [];
   for (const meeting of model.meetings) {
-    if (held.has(meeting.id)) {
+    if (held.meeting(meeting.id)) {
       heldBack.push(meeting);
       continue;
     }

@@ -8,7 +8,7 @@ import type { DateTime } from 'luxon';
 import type { Google } from '../delivery/google/client.js';
 import type { StateStore, WriteBack } from '../delivery/ports.js';
 import type { Template } from '../documents/template.js';
-import type { Problem, WorkbookModel } from '../model.js';
+import { heldBackBy, type Problem, type WorkbookModel } from '../model.js';
 import { absolute, fileOf, paths } from './addresses.js';
 import { selectPortalInput, type PortalDocument, type PortalInput } from './input.js';
 import { publishSite, type SitePublishResult } from './publish.js';
@@ -83,7 +83,7 @@ export const NO_SITE_TARGET = 'Hjemmesiden er ikke opdateret: Indstillinger → 
  * stays as it is until the workbook is fixed.
  */
 export function siteHeldBack(problems: readonly Problem[]): boolean {
-  return problems.some((p) => p.scope.kind === 'workbook' || p.scope.kind === 'settings');
+  return heldBackBy(problems).site;
 }
 
 export async function publishPortal(opts: PortalRunOptions): Promise<PortalRunResult | 'held back' | undefined> {

@@ -5,7 +5,7 @@
 
 import type { DateTime } from 'luxon';
 import { DOCUMENT_LABEL, agendaSendTime, meetingStart, planPublish, type Action, type PlanInput, type SendAction } from './plan.js';
-import { heldBackMeetings, sendingHeldBack, type Meeting, type Problem, type WorkbookModel } from '../model.js';
+import { heldBackBy, type Meeting, type Problem, type WorkbookModel } from '../model.js';
 import type { MeetingStatus } from '../../sheets-schema/schema.js';
 import { meetingDateInline } from '../text/danish.js';
 
@@ -97,8 +97,9 @@ export function nextStep(input: NextInput, meeting: Meeting): string {
   const own = problems.filter((p) => p.scope.kind === 'meeting' && p.scope.meetingId === meeting.id);
   const elsewhere = problems.filter((p) => p.scope.kind !== 'meeting');
   // The planner's own rule for what holds a meeting back (its problems, or a broken workbook).
-  if (heldBackMeetings(problems).has(meeting.id) || problems.some((p) => p.scope.kind === 'workbook')) return heldBackText(own.length + elsewhere.length);
-  const held = (actions: readonly Action[]): boolean => sendingHeldBack(problems) && actions.some((a) => a.kind === 'send');
+  const rule = heldBackBy(problems);
+  if (rule.meeting(meeting.id)) return heldBackText(own.length + elsewhere.length);
+  const held = (actions: readonly Action[]): boolean => rule.sending && actions.some((a) => a.kind === 'send');
 
   const first = firstAction(input, meeting);
   if (first) return held(first.actions) ? heldBackText(elsewhere.length) : describe(input, first.at, first.actions);

@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import { editionFor, EDITIONS, type DocumentKind, type Edition } from '../documents/edition.js';
 import { contentHash } from '../documents/hash.js';
 import type { DocumentFormat, LogEntry } from '../delivery/ports.js';
-import { heldBackMeetings, sendingHeldBack, type Meeting, type Member, type Problem, type Settings, type WorkbookModel } from '../model.js';
+import { heldBackBy, type Meeting, type Member, type Problem, type Settings, type WorkbookModel } from '../model.js';
 import { DOCUMENT_LABEL, FORMATS, MeetingLog, notified, scheduleHash, scheduleOf, shortHash, type CalendarState, type MessageDocument } from './log.js';
 
 export { DOCUMENT_LABEL, FORMATS, MeetingLog, scheduleOf };
@@ -166,15 +166,13 @@ export function planPublish(input: PlanInput): Plan {
   const template = input.templateFingerprint ?? '';
   const actions: Action[] = [];
   const heldBack: HeldBack[] = [];
-  const blocked = heldBackMeetings(problems);
-  const noSending = sendingHeldBack(problems);
-  // A broken tab or column leaves every meeting incomplete: nothing is published until it is fixed.
-  const brokenWorkbook = problems.some((p) => p.scope.kind === 'workbook');
+  const held = heldBackBy(problems);
+  const noSending = held.sending;
   const membersByEmail = new Map(model.members.map((m) => [sameText(m.email), m]));
 
   for (const meeting of model.meetings) {
-    if (blocked.has(meeting.id) || brokenWorkbook) {
-      heldBack.push({ meetingId: meeting.id, reason: brokenWorkbook ? 'Regnearkets faner eller kolonner har fejl; intet udgives, før de er rettet.' : 'Mødet har fejl i regnearket; intet udgives eller sendes, før de er rettet.' });
+    if (held.meeting(meeting.id)) {
+      heldBack.push({ meetingId: meeting.id, reason: held.everything ? 'Regnearkets faner eller kolonner har fejl; intet udgives, før de er rettet.' : 'Mødet har fejl i regnearket; intet udgives eller sendes, før de er rettet.' });
       continue;
     }
     const log = new MeetingLog(input.log.filter((e) => e.meetingId === meeting.id));

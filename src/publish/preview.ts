@@ -6,7 +6,7 @@
 import type { DateTime } from 'luxon';
 import { EDITIONS, type DocumentKind, type Edition } from '../documents/edition.js';
 import type { DocumentFormat, DocumentStore, LogEntry, PublishedFile, StateStore, WriteBack } from '../delivery/ports.js';
-import { heldBackMeetings, type Meeting, type Problem, type WorkbookModel } from '../model.js';
+import { heldBackBy, type Meeting, type Problem, type WorkbookModel } from '../model.js';
 import { nextSteps } from './next.js';
 import { DOCUMENT_LABEL, FORMATS, agendaSendTime, documentHash, meetingStart, type PlanInput } from './plan.js';
 import type { Composer, Renderer } from './run.js';
@@ -79,11 +79,10 @@ export type PreviewInput = Pick<PlanInput, 'model' | 'problems' | 'log' | 'now' 
 export function planPreviews(input: PreviewInput): PreviewTarget[] {
   const { model, problems, now } = input;
   const formats = input.formats ?? FORMATS;
-  const blocked = heldBackMeetings(problems);
-  if (problems.some((p) => p.scope.kind === 'workbook')) return [];
+  const held = heldBackBy(problems);
   const out: PreviewTarget[] = [];
   for (const meeting of model.meetings) {
-    if (blocked.has(meeting.id)) continue;
+    if (held.meeting(meeting.id)) continue;
     const previews = new PreviewLog(input.log, meeting.id);
     for (const document of previewDocuments(meeting, model, now)) {
       for (const edition of EDITIONS) {

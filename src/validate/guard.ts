@@ -8,7 +8,7 @@
 //   error, text that is neither yes nor no) is a problem at its cell, and a confidentiality cell then
 //   resolves to its column's `safeValue` (closed; does not see closed items; not a recipient);
 // - an item row that cannot be attributed to a meeting holds back the sending of every meeting
-//   (scope `unassigned`, read by `sendingHeldBack` in model.ts);
+//   (scope `unassigned`, read by `heldBackBy` in model.ts);
 // - values that reach a file name, a MIME header or a calendar line are held to a safe form, links
 //   to safe schemes, and cells to a bounded size and nesting depth before any parser sees them.
 
