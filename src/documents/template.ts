@@ -113,7 +113,8 @@ export function fill(phrase: string, values: Readonly<Record<string, string | nu
   return phrase.replace(/\{([^}]*)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
-function zodMessage(file: string, error: z.ZodError): string {
+/** A zod error on a template file as the Danish message the user reads (also used for the mail templates). */
+export function zodMessage(file: string, error: z.ZodError): string {
   const lines = error.issues.map((i) => {
     const where = i.path.length ? i.path.join('.') : '(hele filen)';
     const what = i.code === 'invalid_type' && i.input === undefined ? 'mangler' : i.code === 'unrecognized_keys' ? `har ukendte nøgler: ${i.keys.join(', ')}` : i.message;

@@ -3,6 +3,8 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { zodMessage } from '../../documents/template.js';
 import { UserError } from '../../errors.js';
 import { TEMPLATES_DIR } from '../../paths.js';
 import type { DocumentKind } from '../../documents/edition.js';
@@ -35,6 +37,33 @@ export interface MailPhrases {
   readonly changes: ChangePhrases;
 }
 
+const text = z.string();
+const variants = z.object({ dagsorden: text, referat: text, amended: text, cancelled: text, reinstated: text, edition: text, withdrawn: text });
+const changeKeys = ['added', 'addedClosed', 'removed', 'removedClosed', 'moved', 'retitled', 'text', 'timeSlot', 'timeSlotAdded', 'timeSlotRemoved', 'caseNumber', 'closed', 'opened', 'time', 'place'] as const;
+
+/** templates/mail/phrases.json: every phrase the mails use (extra keys, such as `$comment`, are allowed). */
+const mailPhrasesSchema: z.ZodType<MailPhrases> = z.object({
+  subject: variants,
+  greeting: text,
+  intro: variants,
+  labels: z.object({ time: text, place: text, items: text, changes: text, documents: text }),
+  meetingTime: text,
+  itemLine: text,
+  closedItemLine: text,
+  closedMark: text,
+  documentName: z.object({ dagsorden: text, referat: text }),
+  links: z.object({ pdf: text, docx: text }),
+  attachmentNote: text,
+  publicEditionNote: text,
+  calendarNote: text,
+  cancelNote: text,
+  noChanges: text,
+  signoff: text,
+  footer: text,
+  calendarSummary: text,
+  changes: z.object(Object.fromEntries(changeKeys.map((k) => [k, text])) as Record<(typeof changeKeys)[number], typeof text>),
+});
+
 export interface MailTemplate {
   readonly phrases: MailPhrases;
   /** HTML skeleton with `{{name}}` slots; the slots receive already escaped HTML. */
@@ -53,13 +82,16 @@ export async function loadMailTemplate(dir: string = MAIL_TEMPLATE_DIR): Promise
     }
   };
   const [phrasesJson, html, text] = await Promise.all([read('phrases.json'), read('invitation.html'), read('invitation.txt')]);
-  let phrases: MailPhrases;
+  let json: unknown;
   try {
-    phrases = JSON.parse(phrasesJson) as MailPhrases;
+    json = JSON.parse(phrasesJson);
   } catch (e) {
     throw new UserError('config', `${join(dir, 'phrases.json')} er ikke gyldig JSON (${(e as Error).message}). Ret filen, så den er gyldig JSON.`);
   }
-  return { phrases, html, text };
+  // NOTE: checked like the document phrases: a municipality's own file may lack a phrase this version needs.
+  const parsed = mailPhrasesSchema.safeParse(json);
+  if (!parsed.success) throw new UserError('config', zodMessage(join(dir, 'phrases.json'), parsed.error));
+  return { phrases: parsed.data, html, text };
 }
 
 /**
