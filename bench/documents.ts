@@ -15,7 +15,7 @@ import { BUNDLED_WORKBOOK } from '../src/paths.js';
 import { meetingDateLine } from '../src/text/danish.js';
 import { readAndValidate } from '../src/validate/index.js';
 import { parseRichText } from '../src/validate/richtext.js';
-import { xlsxSource } from '../src/workbook/xlsx.js';
+import { xlsxSource } from '../src/local/xlsx.js';
 
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);

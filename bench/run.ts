@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { TABS_TO_READ, validateWorkbook } from '../src/validate/index.js';
-import { xlsxSource } from '../src/workbook/xlsx.js';
+import { xlsxSource } from '../src/local/xlsx.js';
 import { writeYearWorkbook } from './year.js';
 
 export function median(xs: readonly number[]): number {

@@ -13,8 +13,8 @@ import { publishSite } from '../src/portal/publish.js';
 import { folderTarget } from '../src/portal/target.js';
 import { TABS_TO_READ, validateWorkbook } from '../src/validate/index.js';
 import { parseRichText } from '../src/validate/richtext.js';
-import { writeWorkbookFile } from '../src/workbook/xlsx-write.js';
-import { xlsxSource } from '../src/workbook/xlsx.js';
+import { writeWorkbookFile } from '../src/local/xlsx-write.js';
+import { xlsxSource } from '../src/local/xlsx.js';
 import { generateYear } from './year.js';
 
 // NOTE: not imported from run.ts, whose top level runs every benchmark.

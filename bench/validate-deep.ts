@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { problemLocation } from '../src/model.js';
 import { readAndValidate } from '../src/validate/index.js';
-import { wallClock, writeWorkbookFile } from '../src/workbook/xlsx-write.js';
-import { xlsxSource } from '../src/workbook/xlsx.js';
+import { wallClock, writeWorkbookFile } from '../src/local/xlsx-write.js';
+import { xlsxSource } from '../src/local/xlsx.js';
 
 const line = (what: string, value: string, goal: string): string => `${what.padEnd(62)} ${value.padStart(12)}   (goal ${goal})`;
 

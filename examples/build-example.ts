@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { ITEMS_TAB, MEETINGS_TAB, MEMBERS_TAB, SETTINGS_TAB } from '../sheets-schema/schema.js';
 import { parseDate, parseDateTime, parseTime } from '../src/validate/values.js';
-import { wallClock, writeWorkbookFile, type WritableCell } from '../src/workbook/xlsx-write.js';
+import { wallClock, writeWorkbookFile, type WritableCell } from '../src/local/xlsx-write.js';
 
 type Row = Record<string, WritableCell>;
 

@@ -23,8 +23,8 @@ function openInBrowser(url: string): void {
 const defaultIo: AuthIo = { out: (s) => process.stdout.write(s + '\n'), env: process.env, openBrowser: openInBrowser };
 
 export async function runAuth(opts: AuthOptions, io: AuthIo = defaultIo): Promise<number> {
-  const { defaultTokenPath } = await import('../delivery/google/client.js');
-  const { signIn } = await import('../delivery/google/signin.js');
+  const { defaultTokenPath } = await import('../google/client.js');
+  const { signIn } = await import('../google/signin.js');
   const tokenFile = resolve(opts.token ?? defaultTokenPath(io.env));
   if (!relative(PACKAGE_ROOT, tokenFile).startsWith('..')) {
     io.out(`Advarsel: ${tokenFile} ligger i programmets mappe. Gem hellere nøglen uden for den (standard: ${defaultTokenPath({ ...io.env, DAGSORDEN_GOOGLE_TOKEN: '' })}), så den ikke kommer med i en kopi eller et git-repo.`);

@@ -3,7 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import { INPUT_TABS } from '../../sheets-schema/schema.js';
-import type { Google } from '../delivery/google/client.js';
+import type { Google } from '../google/client.js';
 import { EXIT_CODES, UserError } from '../errors.js';
 import { BUNDLED_WORKBOOK } from '../paths.js';
 import type { RawGrid } from '../workbook/raw.js';
@@ -21,15 +21,15 @@ const defaultIo: InitSheetIo = { out: (s) => process.stdout.write(s + '\n'), env
 /** The example's rows as raw grids (dates as serial numbers), read from the bundled .xlsx. */
 async function readExample(): Promise<ReadonlyMap<string, RawGrid>> {
   if (!existsSync(BUNDLED_WORKBOOK)) throw new UserError('config', `Eksemplet ${BUNDLED_WORKBOOK} findes ikke. Kør "npm run build" først.`);
-  const { xlsxSource } = await import('../workbook/xlsx.js');
+  const { xlsxSource } = await import('../local/xlsx.js');
   const raw = await xlsxSource(BUNDLED_WORKBOOK).readWorkbook(INPUT_TABS.map((t) => t.name));
   return raw.grids;
 }
 
 export async function runInitSheet(opts: InitSheetOptions, io: InitSheetIo = defaultIo): Promise<number> {
   const example = opts.withExample ? await readExample() : undefined;
-  const { openGoogle } = await import('../delivery/google/client.js');
-  const { createWorkbookSheet } = await import('../delivery/google/create-sheet.js');
+  const { openGoogle } = await import('../google/client.js');
+  const { createWorkbookSheet } = await import('../google/create-sheet.js');
   const google = io.google ?? (await openGoogle(io.env));
   const created = await createWorkbookSheet(google, opts.title, example);
   io.out(`Oprettede regnearket "${opts.title}"${example ? ' med eksemplets møder, punkter og medlemmer' : ''}:`);

@@ -17,8 +17,8 @@ import { runPublish as carryOutPlan } from '../publish/run.js';
 import { readAndValidate } from '../validate/index.js';
 import type { PublishOptions } from './options.js';
 import { openSource } from './source.js';
-import type { GoogleSheetSource } from '../workbook/sheets.js';
-import type { Google } from '../delivery/google/client.js';
+import type { GoogleSheetSource } from '../google/sheets-read.js';
+import type { Google } from '../google/client.js';
 
 export interface PublishIo {
   readonly out: (s: string) => void;
@@ -55,12 +55,12 @@ async function mailTransport(choice: MailChoice, outDir: string, env: NodeJS.Pro
     return smtpTransport(smtpOptionsFromEnv(env));
   }
   if (choice === 'gmail') {
-    const { gmailClient } = await import('../delivery/google/gmail.js');
-    const { retryPolicyFromEnv } = await import('../delivery/google/retry.js');
-    const { gmailTransport } = await import('../delivery/mail/gmail.js');
+    const { gmailClient } = await import('../google/gmail-client.js');
+    const { retryPolicyFromEnv } = await import('../google/retry.js');
+    const { gmailTransport } = await import('../google/gmail.js');
     return gmailTransport(session ? await (await session).gmail() : await gmailClient(env), { policy: retryPolicyFromEnv(env), ...(sender ? { account: sender } : {}) });
   }
-  const { outboxTransport } = await import('../delivery/mail/outbox.js');
+  const { outboxTransport } = await import('../local/outbox.js');
   return outboxTransport(join(outDir, 'outbox'));
 }
 
@@ -94,8 +94,8 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
   let state: StateStore;
   let session: Promise<Google> | undefined;
   if (google) {
-    const { driveDocumentStore } = await import('../delivery/google/drive.js');
-    const { sheetsStateStore } = await import('../delivery/google/sheets-state.js');
+    const { driveDocumentStore } = await import('../google/drive.js');
+    const { sheetsStateStore } = await import('../google/sheets-state.js');
     // One sign-in per run: the reader's session serves Drive, the write-back and Gmail.
     session = (source as GoogleSheetSource).session();
     const { driveFolderMembers, driveFolderPublic } = model.settings;
@@ -109,8 +109,8 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
     });
     state = sheetsStateStore({ raw, google: session, env });
   } else {
-    const { localDocumentStore } = await import('../delivery/local/documents.js');
-    const { localStateStore } = await import('../delivery/local/state.js');
+    const { localDocumentStore } = await import('../local/documents.js');
+    const { localStateStore } = await import('../local/state.js');
     documents = localDocumentStore(outDir);
     state = localStateStore(outDir);
   }

@@ -15,9 +15,9 @@ export async function openSource(opts: SourceOptions, env: NodeJS.ProcessEnv = p
   const workbook = opts.workbook || env.DAGSORDEN_WORKBOOK?.trim() || undefined;
   if (opts.sheet && opts.workbook) throw new UserError('usage', 'Angiv enten --workbook eller --sheet, ikke begge.');
   if (sheet) {
-    const { googleSheetSource } = await import('../workbook/sheets.js');
+    const { googleSheetSource } = await import('../google/sheets-read.js');
     return googleSheetSource(sheet, env);
   }
-  const { xlsxSource } = await import('../workbook/xlsx.js');
+  const { xlsxSource } = await import('../local/xlsx.js');
   return xlsxSource(workbook ?? BUNDLED_WORKBOOK);
 }

@@ -1,7 +1,7 @@
 // Writes a run's documents to disk: every .docx, then all PDFs in one LibreOffice start, then the
 // .docx again with the page numbers the PDF's layout gave (so Word shows them without updating).
 
-import { pathInside } from '../delivery/local/paths.js';
+import { pathInside } from '../local/paths.js';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

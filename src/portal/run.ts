@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DateTime } from 'luxon';
-import type { Google } from '../delivery/google/client.js';
+import type { Google } from '../google/client.js';
 import type { StateStore, WriteBack } from '../delivery/ports.js';
 import type { Template } from '../documents/template.js';
 import { heldBackBy, type Problem, type WorkbookModel } from '../model.js';
@@ -64,8 +64,8 @@ export async function chooseTarget(opts: Pick<PortalRunOptions, 'siteDir' | 'out
   if (opts.siteDir) return folderTarget(opts.siteDir);
   const bucket = opts.model.settings.siteBucket;
   if (bucket) {
-    const { bucketTarget } = await import('../delivery/google/storage.js');
-    const { openGoogle } = await import('../delivery/google/client.js');
+    const { bucketTarget } = await import('../google/storage.js');
+    const { openGoogle } = await import('../google/client.js');
     return bucketTarget({ google: opts.google ?? openGoogle(opts.env), bucket, env: opts.env });
   }
   return opts.google ? undefined : folderTarget(join(opts.outDir, 'site'));

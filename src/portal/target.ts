@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { writeFileAtomically } from '../delivery/local/documents.js';
+import { writeFileAtomically } from '../local/documents.js';
 import type { SiteFile } from './build.js';
 
 /** What the last complete run wrote: lets a run with nothing changed stop at once. */

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { localDocumentStore } from '../../src/delivery/local/documents.js';
+import { localDocumentStore } from '../../src/local/documents.js';
 import type { DocumentFile } from '../../src/delivery/ports.js';
 import { documentFileName } from '../../src/documents/files.js';
 

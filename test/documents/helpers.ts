@@ -11,7 +11,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { buildExample } from '../../examples/build-example.js';
 import type { WorkbookModel } from '../../src/model.js';
 import { readAndValidate } from '../../src/validate/index.js';
-import { xlsxSource } from '../../src/workbook/xlsx.js';
+import { xlsxSource } from '../../src/local/xlsx.js';
 
 const execFileAsync = promisify(execFile);
 

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { OAuth2Client } from 'google-auth-library';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAuth } from '../../src/commands/auth.js';
-import { GOOGLE_SCOPES, openGoogle } from '../../src/delivery/google/client.js';
+import { GOOGLE_SCOPES, openGoogle } from '../../src/google/client.js';
 import { UserError } from '../../src/errors.js';
 import { BUNDLED_WORKBOOK } from '../../src/paths.js';
-import { googleSheetSource } from '../../src/workbook/sheets.js';
+import { googleSheetSource } from '../../src/google/sheets-read.js';
 import { loadXlsx, startStandin, type Standin } from '../standin/index.js';
 import { fakeClock } from './helpers.js';
 

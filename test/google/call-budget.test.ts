@@ -4,12 +4,12 @@
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LOG_TAB, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
-import { driveDocumentStore } from '../../src/delivery/google/drive.js';
-import { sheetsStateStore } from '../../src/delivery/google/sheets-state.js';
+import { driveDocumentStore } from '../../src/google/drive.js';
+import { sheetsStateStore } from '../../src/google/sheets-state.js';
 import type { DocumentFile, LogEntry, PublishedFile, WriteBack } from '../../src/delivery/ports.js';
 import { BUNDLED_WORKBOOK } from '../../src/paths.js';
 import { readAndValidate } from '../../src/validate/index.js';
-import { googleSheetSource } from '../../src/workbook/sheets.js';
+import { googleSheetSource } from '../../src/google/sheets-read.js';
 import { addTabs, loadXlsx, startStandin, type Standin } from '../standin/index.js';
 import { google } from './helpers.js';
 

@@ -3,7 +3,7 @@
 // of the same meeting, kind, edition and format are two files that never find each other.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { driveDocumentStore, folderLink } from '../../src/delivery/google/drive.js';
+import { driveDocumentStore, folderLink } from '../../src/google/drive.js';
 import type { DocumentFile } from '../../src/delivery/ports.js';
 import { effectivePermissions, startStandin, FOLDER_MIME, type DriveFile, type Standin } from '../standin/index.js';
 import { fakeClock, google } from './helpers.js';

@@ -2,7 +2,7 @@
 // place, find by appProperties, who may open what, folders, shared drives, and faults on uploads.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { driveDocumentStore } from '../../src/delivery/google/drive.js';
+import { driveDocumentStore } from '../../src/google/drive.js';
 import type { DocumentFile } from '../../src/delivery/ports.js';
 import { UserError } from '../../src/errors.js';
 import { effectivePermissions, seedFile, startStandin, type DriveFile, type Standin } from '../standin/index.js';

@@ -3,7 +3,7 @@
 
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { gmailClient } from '../../src/delivery/google/gmail.js';
+import { gmailClient } from '../../src/google/gmail-client.js';
 import { sentMessages, startStandin, type Standin } from '../standin/index.js';
 import { fakeClock, standinEnv } from './helpers.js';
 

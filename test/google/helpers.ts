@@ -1,8 +1,8 @@
 // Shared set-up for the Google tests: a stand-in per test file, an environment pointing the real
 // clients at it, and a retry policy with a recorded, instant sleep.
 
-import { openGoogle, type Google } from '../../src/delivery/google/client.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src/delivery/google/retry.js';
+import { openGoogle, type Google } from '../../src/google/client.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src/google/retry.js';
 import type { Standin } from '../standin/index.js';
 
 export const TOKEN = 'test-token';

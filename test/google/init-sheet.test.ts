@@ -7,8 +7,8 @@ import { MEETING_STATUSES, TABS } from '../../sheets-schema/schema.js';
 import { runInitSheet } from '../../src/commands/init-sheet.js';
 import { BUNDLED_WORKBOOK } from '../../src/paths.js';
 import { readAndValidate } from '../../src/validate/index.js';
-import { googleSheetSource } from '../../src/workbook/sheets.js';
-import { xlsxSource } from '../../src/workbook/xlsx.js';
+import { googleSheetSource } from '../../src/google/sheets-read.js';
+import { xlsxSource } from '../../src/local/xlsx.js';
 import { cellOf, sheetOf, startStandin, valuesOf, type Spreadsheet, type Standin } from '../standin/index.js';
 import { google } from './helpers.js';
 

@@ -10,8 +10,8 @@ import { LOG_TAB, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
 import { BUNDLED_WORKBOOK } from '../../src/paths.js';
 import { readAndValidate } from '../../src/validate/index.js';
 import type { RawGrid, RawWorkbook } from '../../src/workbook/raw.js';
-import { googleSheetSource, sheetReadInfo } from '../../src/workbook/sheets.js';
-import { xlsxSource } from '../../src/workbook/xlsx.js';
+import { googleSheetSource, sheetReadInfo } from '../../src/google/sheets-read.js';
+import { xlsxSource } from '../../src/local/xlsx.js';
 import { addTabs, loadXlsx, startStandin, type Standin } from '../standin/index.js';
 import { google } from './helpers.js';
 

@@ -3,7 +3,7 @@
 
 import { ITEMS_TAB, MEETINGS_TAB, MEMBERS_TAB } from '../../sheets-schema/schema.js';
 import type { ProblemScope, WorkbookModel } from '../../src/model.js';
-import { wallClock } from '../../src/workbook/xlsx-write.js';
+import { wallClock } from '../../src/local/xlsx-write.js';
 import type { TestWorkbook } from './workbook.js';
 
 export interface Case {

@@ -4,7 +4,7 @@
 
 import { parseA1, TABS } from '../../sheets-schema/schema.js';
 import { formulaWithoutValue, mergedCell, serialFromUtcDate, type RawGrid, type RawValue, type RawWorkbook } from '../../src/workbook/raw.js';
-import type { WorkbookContent, WritableCell } from '../../src/workbook/xlsx-write.js';
+import type { WorkbookContent, WritableCell } from '../../src/local/xlsx-write.js';
 
 function rawValue(c: WritableCell): RawValue {
   if (c === undefined || c === null || c === '') return null;

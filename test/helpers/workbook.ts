@@ -3,7 +3,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { wallClock, writeWorkbookFile, type WritableCell } from '../../src/workbook/xlsx-write.js';
+import { wallClock, writeWorkbookFile, type WritableCell } from '../../src/local/xlsx-write.js';
 
 export type Row = Record<string, WritableCell>;
 

@@ -266,7 +266,7 @@ describe('held back and settings', () => {
 
   it('Hjemmeside-adresse and Hjemmeside-bucket are checked, with Danish messages at their cells', async () => {
     const { validateWorkbook } = await import('../../src/validate/index.js');
-    const { xlsxSource } = await import('../../src/workbook/xlsx.js');
+    const { xlsxSource } = await import('../../src/local/xlsx.js');
     const { TABS_TO_READ } = await import('../../src/validate/index.js');
     const wb = portalWorkbook();
     wb.settings = wb.settings.map((r) => (r.Nøgle === 'Hjemmeside-adresse' ? { ...r, Værdi: 'dagsordener.example.org' } : r));

@@ -1,7 +1,7 @@
 // A workbook for the portal tests: two fora, a case that runs across meetings and fora, and a closed
 // item with a unique marker in every cell it has, so any leak into the site is found.
 
-import { wallClock } from '../../src/workbook/xlsx-write.js';
+import { wallClock } from '../../src/local/xlsx-write.js';
 import { time, type TestWorkbook } from '../helpers/workbook.js';
 
 export { time };

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localStateStore } from '../../src/delivery/local/state.js';
+import { localStateStore } from '../../src/local/state.js';
 import { loadMailTemplate } from '../../src/delivery/mail/template.js';
 import type { DocumentStore, MailTransport, StateStore } from '../../src/delivery/ports.js';
 import type { Meeting, WorkbookModel } from '../../src/model.js';
@@ -16,7 +16,7 @@ import { createComposer } from '../../src/publish/compose.js';
 import { runPublish, type Services } from '../../src/publish/run.js';
 import { readAndValidate } from '../../src/validate/index.js';
 import { parseRichText } from '../../src/validate/richtext.js';
-import { xlsxSource } from '../../src/workbook/xlsx.js';
+import { xlsxSource } from '../../src/local/xlsx.js';
 import { prng } from '../helpers/prng.js';
 import { driveLikeStore, instantRenderer, recordingTransport } from '../helpers/fakes.js';
 

@@ -14,7 +14,7 @@ import { nextStep, nextSteps } from '../../src/publish/next.js';
 import { planPublish, type SendAction } from '../../src/publish/plan.js';
 import { runPublish, type Composer } from '../../src/publish/run.js';
 import { readAndValidate } from '../../src/validate/index.js';
-import { xlsxSource } from '../../src/workbook/xlsx.js';
+import { xlsxSource } from '../../src/local/xlsx.js';
 import { driveLikeStore, instantRenderer, recordingTransport } from '../helpers/fakes.js';
 
 const ZONE = 'Europe/Copenhagen';

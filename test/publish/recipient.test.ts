@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { expect, it } from 'vitest';
-import { localStateStore } from '../../src/delivery/local/state.js';
+import { localStateStore } from '../../src/local/state.js';
 import { RecipientRejected } from '../../src/delivery/mail/errors.js';
 import { loadMailTemplate } from '../../src/delivery/mail/template.js';
 import type { MailTransport, OutgoingMail } from '../../src/delivery/ports.js';
@@ -13,7 +13,7 @@ import { BUNDLED_WORKBOOK } from '../../src/paths.js';
 import { createComposer } from '../../src/publish/compose.js';
 import { runPublish } from '../../src/publish/run.js';
 import { readAndValidate } from '../../src/validate/index.js';
-import { xlsxSource } from '../../src/workbook/xlsx.js';
+import { xlsxSource } from '../../src/local/xlsx.js';
 import { driveLikeStore, instantRenderer } from '../helpers/fakes.js';
 
 it('one refused address: the others are sent, the refusal is in the log, and the run finishes', async () => {

@@ -7,8 +7,8 @@ import { ITEMS_TAB } from '../../sheets-schema/schema.js';
 import { cases, failClosedCases, item, meeting } from '../helpers/bad-cases.js';
 import { problemLocation } from '../../src/model.js';
 import { readAndValidate } from '../../src/validate/index.js';
-import { wallClock } from '../../src/workbook/xlsx-write.js';
-import { xlsxSource } from '../../src/workbook/xlsx.js';
+import { wallClock } from '../../src/local/xlsx-write.js';
+import { xlsxSource } from '../../src/local/xlsx.js';
 import { baseline, time, writeTestWorkbook, type TestWorkbook } from '../helpers/workbook.js';
 
 async function problemsOf(wb: TestWorkbook): Promise<[string, string][]> {

@@ -3,8 +3,8 @@
 // (optionally) the example's rows. The requests are built by a pure function.
 
 import type { sheets_v4 } from '@googleapis/sheets';
-import { TABS, type ColumnSpec, type TabSpec } from '../../../sheets-schema/schema.js';
-import { isCellError, type RawGrid, type RawValue } from '../../workbook/raw.js';
+import { TABS, type ColumnSpec, type TabSpec } from '../../sheets-schema/schema.js';
+import { isCellError, type RawGrid, type RawValue } from '../workbook/raw.js';
 import type { Google } from './client.js';
 import { translateGoogleError } from './errors.js';
 import { isRateLimit, withRetry } from './retry.js';

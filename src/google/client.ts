@@ -9,7 +9,7 @@ import type { drive_v3 } from '@googleapis/drive';
 import type { gmail_v1 } from '@googleapis/gmail';
 import type { sheets_v4 } from '@googleapis/sheets';
 import type { AuthClient } from 'google-auth-library';
-import { UserError } from '../../errors.js';
+import { UserError } from '../errors.js';
 import { retryPolicyFromEnv, withRetry, type RetryPolicy } from './retry.js';
 
 /** Every scope the project may ask for, by what it is for. */
@@ -29,7 +29,7 @@ export const SCOPES = {
 /**
  * The scopes `dagsorden auth` asks for and a service account is given: the smallest set that works.
  * NOTE: this is the ONE list. gmail.compose rather than gmail.send, because the Gmail transport
- * (src/delivery/mail/gmail.ts) sends through a draft to send exactly once; compose includes sending
+ * (src/google/gmail.ts) sends through a draft to send exactly once; compose includes sending
  * and, unlike a read scope, cannot read the mailbox's received mail.
  */
 export const GOOGLE_SCOPES: readonly string[] = [SCOPES.sheets, SCOPES.driveFile, SCOPES.gmailCompose, SCOPES.storage];

@@ -1,4 +1,4 @@
-// The authenticated Gmail client for the mail transport (src/delivery/mail/gmail.ts builds on it).
+// The authenticated Gmail client for the mail transport (src/google/gmail.ts builds on it).
 
 import type { gmail_v1 } from '@googleapis/gmail';
 import { openGoogle, type OpenGoogleOptions } from './client.js';

@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { drive_v3 } from '@googleapis/drive';
-import type { Edition } from '../../documents/edition.js';
-import type { DocumentFile, DocumentKey, DocumentStore, PublishedFile } from '../ports.js';
+import type { Edition } from '../documents/edition.js';
+import type { DocumentFile, DocumentKey, DocumentStore, PublishedFile } from '../delivery/ports.js';
 import { openGoogle, type Google } from './client.js';
 import { translateGoogleError, type GoogleTarget } from './errors.js';
 import { googleErrorFacts, withRetry } from './retry.js';

@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { UserError } from '../../errors.js';
+import { UserError } from '../errors.js';
 import { GOOGLE_SCOPES, redirectAdapter, type SavedToken } from './client.js';
 
 interface ClientSecrets {

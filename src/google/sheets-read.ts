@@ -7,11 +7,11 @@
 
 import { cellA1, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
 import type { sheets_v4 } from '@googleapis/sheets';
-import { openGoogle, type Google } from '../delivery/google/client.js';
-import { translateGoogleError } from '../delivery/google/errors.js';
-import { googleErrorFacts, withRetry } from '../delivery/google/retry.js';
+import { openGoogle, type Google } from './client.js';
+import { translateGoogleError } from './errors.js';
+import { googleErrorFacts, withRetry } from './retry.js';
 import { UserError } from '../errors.js';
-import { FORMULA_ERRORS, mergedCell, type RawGrid, type RawValue, type RawWorkbook, type WorkbookSource } from './raw.js';
+import { FORMULA_ERRORS, mergedCell, type RawGrid, type RawValue, type RawWorkbook, type WorkbookSource } from '../workbook/raw.js';
 
 /** What the read learned besides the values: the write-back uses it so it needs no extra call. */
 export interface SheetReadInfo {

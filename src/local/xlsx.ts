@@ -3,7 +3,7 @@
 import { access } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { UserError } from '../errors.js';
-import { formulaWithoutValue, mergedCell, serialFromUtcDate, type RawGrid, type RawValue, type RawWorkbook, type WorkbookSource } from './raw.js';
+import { formulaWithoutValue, mergedCell, serialFromUtcDate, type RawGrid, type RawValue, type RawWorkbook, type WorkbookSource } from '../workbook/raw.js';
 
 /** Turns whatever exceljs holds in a cell into the plain raw value the Sheets API would give. */
 function plainValue(v: ExcelJS.CellValue): RawValue {

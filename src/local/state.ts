@@ -3,8 +3,8 @@
 
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '../../errors.js';
-import type { LogEntry, StateStore, WriteBack } from '../ports.js';
+import { UserError } from '../errors.js';
+import type { LogEntry, StateStore, WriteBack } from '../delivery/ports.js';
 import { writeFileAtomically } from './documents.js';
 
 export const STATE_DIR = '.dagsorden';

@@ -1,7 +1,7 @@
 // Google errors translated in ONE place into a UserError('service') whose Danish sentence says what
 // went wrong and what to do. Anything that is not a Google/HTTP error is passed through (a bug).
 
-import { UserError } from '../../errors.js';
+import { UserError } from '../errors.js';
 import { googleErrorFacts, isRateLimit, RetriesExhausted, type GoogleErrorFacts } from './retry.js';
 
 /** What the failed call was about, so the sentence can name it. */

@@ -2,13 +2,13 @@
 // (Dagsorden, Referat, Senest udsendt) and the `Validering` tab. Reads cost nothing (the workbook read
 // already holds them); each write is ONE call and touches only script-owned cells.
 
-import { LOG_TAB, MEETINGS_TAB, PROBLEMS_TAB, columnLetter, type TabSpec } from '../../../sheets-schema/schema.js';
+import { LOG_TAB, MEETINGS_TAB, PROBLEMS_TAB, columnLetter, type TabSpec } from '../../sheets-schema/schema.js';
 import type { sheets_v4 } from '@googleapis/sheets';
-import type { RawGrid, RawValue, RawWorkbook } from '../../workbook/raw.js';
-import { isCellError } from '../../workbook/raw.js';
-import { sheetReadInfo, tabRange } from '../../workbook/sheets.js';
-import { UserError } from '../../errors.js';
-import type { LogAction, LogEntry, LogStatus, StateStore, WriteBack } from '../ports.js';
+import type { RawGrid, RawValue, RawWorkbook } from '../workbook/raw.js';
+import { isCellError } from '../workbook/raw.js';
+import { sheetReadInfo, tabRange } from './sheets-read.js';
+import { UserError } from '../errors.js';
+import type { LogAction, LogEntry, LogStatus, StateStore, WriteBack } from '../delivery/ports.js';
 import { openGoogle, type Google } from './client.js';
 import { translateGoogleError } from './errors.js';
 import { withRetry } from './retry.js';

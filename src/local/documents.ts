@@ -6,8 +6,8 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { documentFileName } from '../../documents/files.js';
-import type { DocumentFile, DocumentKey, DocumentStore, PublishedFile } from '../ports.js';
+import { documentFileName } from '../documents/files.js';
+import type { DocumentFile, DocumentKey, DocumentStore, PublishedFile } from '../delivery/ports.js';
 import { pathInside } from './paths.js';
 
 /** Where previews go, under the output folder. */

@@ -4,7 +4,7 @@
 import { access, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { MailTransport, OutgoingMail } from '../ports.js';
+import type { MailTransport, OutgoingMail } from '../delivery/ports.js';
 
 /** `<3f9c…@dagsorden.example.org>` → `3f9c…@dagsorden.example.org.eml` */
 export function outboxFileName(messageId: string): string {

@@ -4,15 +4,15 @@
 
 import { Readable } from 'node:stream';
 import type { gmail_v1 } from '@googleapis/gmail';
-import { translateGoogleError } from '../google/errors.js';
-import { DEFAULT_RETRY_POLICY, googleErrorFacts, withRetry, type RetryPolicy } from '../google/retry.js';
-import type { MailTransport, OutgoingMail, SentMessageRef } from '../ports.js';
-import { RecipientRejected } from './errors.js';
+import { translateGoogleError } from './errors.js';
+import { DEFAULT_RETRY_POLICY, googleErrorFacts, withRetry, type RetryPolicy } from './retry.js';
+import type { MailTransport, OutgoingMail, SentMessageRef } from '../delivery/ports.js';
+import { RecipientRejected } from '../delivery/mail/errors.js';
 
 export interface GmailTransportOptions {
   /** The mailbox that sends; `me` is the signed-in user (or the service account's `subject`). */
   readonly userId?: string;
-  /** The project's one retry policy (src/delivery/google/retry.ts); the client's own retry is off. */
+  /** The project's one retry policy (src/google/retry.ts); the client's own retry is off. */
   readonly policy?: RetryPolicy;
   /** The sending account, for error messages. */
   readonly account?: string;
