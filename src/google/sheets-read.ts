@@ -13,23 +13,6 @@ import { googleErrorFacts, withRetry } from './retry.js';
 import { UserError } from '../errors.js';
 import { FORMULA_ERRORS, mergedCell, type RawGrid, type RawValue, type RawWorkbook, type WorkbookSource } from '../workbook/raw.js';
 
-/** What the read learned besides the values: the write-back uses it so it needs no extra call. */
-export interface SheetReadInfo {
-  readonly spreadsheetId: string;
-  /** Tab → its grid size (rows × columns) as reported by the read. */
-  readonly gridSize: ReadonlyMap<string, { readonly rows: number; readonly columns: number }>;
-  /** Tab → sheetId (gid) of every tab; known only after the fallback read, which lists them all. */
-  readonly sheetIds?: ReadonlyMap<string, number>;
-  /** Google calls the read made. */
-  readonly calls: number;
-}
-
-const READ_INFO = new WeakMap<RawWorkbook, SheetReadInfo>();
-
-/** What the Google read learned about this workbook (undefined for an .xlsx). */
-export function sheetReadInfo(raw: RawWorkbook): SheetReadInfo | undefined {
-  return READ_INFO.get(raw);
-}
 
 /** Accepts the id or the whole address (`https://docs.google.com/spreadsheets/d/<id>/edit#gid=0`). */
 export function spreadsheetIdOf(input: string): string {
@@ -133,10 +116,8 @@ function readInfo(res: sheets_v4.Schema$Spreadsheet, id: string, wanted: readonl
     gridSize.set(title, { rows: sheet.properties?.gridProperties?.rowCount ?? 0, columns: sheet.properties?.gridProperties?.columnCount ?? 0 });
     if (wanted.includes(title)) grids.set(title, gridFromSheet(sheet));
   }
-  const raw: RawWorkbook = { grids, tabNames };
   // NOTE: the happy path returns only the tabs asked for; a new tab's id must avoid every tab's.
-  READ_INFO.set(raw, { spreadsheetId: id, gridSize, ...(calls === 2 ? { sheetIds } : {}), calls });
-  return raw;
+  return { grids, tabNames, sheet: { spreadsheetId: id, gridSize, ...(calls === 2 ? { sheetIds } : {}), calls } };
 }
 
 function isMissingRange(e: unknown): boolean {

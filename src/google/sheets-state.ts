@@ -6,7 +6,7 @@ import { LOG_TAB, MEETINGS_TAB, PROBLEMS_TAB, columnLetter, type TabSpec } from 
 import type { sheets_v4 } from '@googleapis/sheets';
 import type { RawGrid, RawValue, RawWorkbook } from '../workbook/raw.js';
 import { isCellError } from '../workbook/raw.js';
-import { sheetReadInfo, tabRange } from './sheets-read.js';
+import { tabRange } from './sheets-read.js';
 import { UserError } from '../errors.js';
 import type { LogAction, LogEntry, LogStatus, StateStore, WriteBack } from '../delivery/ports.js';
 import { openGoogle, type Google } from './client.js';
@@ -136,7 +136,7 @@ export class SheetsStateStore implements StateStore {
   private session?: Promise<Google>;
 
   constructor(private readonly opts: SheetsStateStoreOptions) {
-    const info = sheetReadInfo(opts.raw);
+    const info = opts.raw.sheet;
     const id = opts.spreadsheetId ?? info?.spreadsheetId;
     if (!id) throw new Error('SheetsStateStore needs the spreadsheet id (or a workbook read by googleSheetSource).');
     this.spreadsheetId = id;

@@ -36,11 +36,24 @@ export interface RawGrid {
   readonly rows: readonly (readonly RawValue[])[];
 }
 
+/** What a Google Sheet read learned besides the values: the write-back uses it so it needs no extra call. */
+export interface SheetReadInfo {
+  readonly spreadsheetId: string;
+  /** Tab → its grid size (rows × columns) as reported by the read. */
+  readonly gridSize: ReadonlyMap<string, { readonly rows: number; readonly columns: number }>;
+  /** Tab → sheetId (gid) of every tab; known only after the fallback read, which lists them all. */
+  readonly sheetIds?: ReadonlyMap<string, number>;
+  /** Google calls the read made. */
+  readonly calls: number;
+}
+
 export interface RawWorkbook {
   /** The tabs that were asked for and exist, by name. */
   readonly grids: ReadonlyMap<string, RawGrid>;
   /** Every tab name in the workbook, to suggest the right one for a missing tab. */
   readonly tabNames: readonly string[];
+  /** Present when the workbook was read from a Google Sheet: what that read learned. */
+  readonly sheet?: SheetReadInfo;
 }
 
 /** Anything the workbook can be read from. Both readers return the same raw shape. */

@@ -10,7 +10,7 @@ import { LOG_TAB, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
 import { BUNDLED_WORKBOOK } from '../../src/paths.js';
 import { readAndValidate } from '../../src/validate/index.js';
 import type { RawGrid, RawWorkbook } from '../../src/workbook/raw.js';
-import { googleSheetSource, sheetReadInfo } from '../../src/google/sheets-read.js';
+import { googleSheetSource } from '../../src/google/sheets-read.js';
 import { xlsxSource } from '../../src/local/xlsx.js';
 import { addTabs, loadXlsx, startStandin, type Standin } from '../standin/index.js';
 import { google } from './helpers.js';
@@ -101,8 +101,8 @@ describe('googleSheetSource', () => {
     expect(fromSheet.model.meetings.length).toBeGreaterThan(0);
     // Dates arrive as serial numbers, not text.
     expect(typeof fromSheet.raw.grids.get('Møder')!.rows[1]![2]).toBe('number');
-    expect(sheetReadInfo(fromSheet.raw)).toMatchObject({ spreadsheetId: id, calls: 1 });
-    expect(sheetReadInfo(fromSheet.raw)!.gridSize.get('Udsendelser')).toEqual({ rows: 1000, columns: 26 });
+    expect(fromSheet.raw.sheet).toMatchObject({ spreadsheetId: id, calls: 1 });
+    expect(fromSheet.raw.sheet!.gridSize.get('Udsendelser')).toEqual({ rows: 1000, columns: 26 });
   });
 
   it('gives the same problems (tab, cell, Danish sentence) as the .xlsx for a workbook with mistakes', async () => {
@@ -136,8 +136,8 @@ describe('googleSheetSource', () => {
     expect(normalised(raw.grids.get('Medlemmer'))).toEqual(normalised(fromXlsx.raw.grids.get('Medlemmer')));
     // The optional tabs (absent here) are no problem.
     expect(problems.some((p) => p.tab === 'Udsendelser' || p.tab === 'Validering')).toBe(false);
-    expect(sheetReadInfo(raw)).toMatchObject({ calls: 2 });
-    expect(sheetReadInfo(raw)!.sheetIds!.get('Møder')).toBe(0);
+    expect(raw.sheet).toMatchObject({ calls: 2 });
+    expect(raw.sheet!.sheetIds!.get('Møder')).toBe(0);
   });
 
   it('a tab missing without a near miss says which headers to create', async () => {
