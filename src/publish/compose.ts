@@ -16,12 +16,9 @@ const OCCASION: Partial<Record<SendPurpose, 'reinstated' | 'edition' | 'withdraw
 
 export function createComposer(settings: Settings, template: MailTemplate): Composer {
   return {
-    messageId: ({ meetingId, document, edition, version, sequence, recipient, nth }) => {
-      if (document === NOTIFY_DOCUMENT) {
-        // NOTE: one notice per set of problems: the recipient key carries the problems' hash.
-        const { domain } = senderOf(settings);
-        return `<problemer-${recipient.split(' ').at(-1)}@dagsorden.${domain}>`;
-      }
+    messageId: ({ meetingId, document, edition, version, sequence, recipient, nth, problemsHash }) => {
+      // NOTE: one notice per set of problems, whoever it goes to and whenever: the id is the set's hash.
+      if (document === NOTIFY_DOCUMENT) return `<problemer-${problemsHash ?? ''}@dagsorden.${senderOf(settings).domain}>`;
       return messageIdFor(
         { meetingId, kind: document === 'referat' ? 'referat' : 'dagsorden', version, recipient, cancelled: document === 'aflysning', edition, sequence, nth },
         settings,

@@ -91,6 +91,8 @@ export interface MessageKey {
   readonly recipient: string;
   /** How many messages about the meeting reached the recipient before this one. */
   readonly nth: number;
+  /** For the secretary's problem notice: the set of problems it is about (one notice per set). */
+  readonly problemsHash?: string;
 }
 
 export interface PlanInput {
@@ -283,7 +285,7 @@ export function planPublish(input: PlanInput): Plan {
     const hash = problemsHash(problems);
     const state = notified(input.log, hash);
     if (!state.done) {
-      const messageId = input.messageId({ meetingId: '', document: NOTIFY_DOCUMENT, edition: '', version: 0, sequence: 0, recipient: `${secretary} ${hash}`, nth: 0 });
+      const messageId = input.messageId({ meetingId: '', document: NOTIFY_DOCUMENT, edition: '', version: 0, sequence: 0, recipient: secretary, nth: 0, problemsHash: hash });
       actions.push({ kind: 'notify', to: secretary, problemsHash: hash, problemCount: problems.length, messageId, recover: state.begun !== undefined });
     }
   }
