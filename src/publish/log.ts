@@ -63,15 +63,6 @@ export class MeetingLog {
     return { version, hash: last.hash ?? '', complete, ...(done?.template ? { template: done.template } : {}) };
   }
 
-  /** The newest version published completely, with its content hash. */
-  published(document: DocumentKind, edition: Edition): { version: number; hash: string } | undefined {
-    const latest = this.latest(document, edition);
-    if (latest?.complete) return { version: latest.version, hash: latest.hash };
-    const done = this.uploads(document, edition).filter((e) => e.status === 'udført' && Number(e.version) < (latest?.version ?? 0));
-    const last = done.sort((a, b) => Number(a.version) - Number(b.version)).at(-1);
-    return last ? { version: Number(last.version), hash: last.hash ?? '' } : undefined;
-  }
-
   /** The highest version number any run has begun, finished or not. */
   highestVersion(document: DocumentKind, edition: Edition): number {
     return Math.max(0, ...this.uploads(document, edition).map((e) => Number(e.version) || 0));

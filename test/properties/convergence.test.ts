@@ -197,7 +197,9 @@ async function scenario(s: { status: Status; items: boolean[]; members: { seesCl
         expect(event!.start, `${address}: the calendar shows the current time`).toBe(start.toMillis());
         expect(event!.location, `${address}: the calendar shows the current place`).toBe(meeting.place);
         const edition: Edition = editionFor(member!);
-        const newest = log.published('dagsorden', edition)!.version;
+        const latest = log.latest('dagsorden', edition)!;
+        expect(latest.complete, 'after a clean run every version is complete').toBe(true);
+        const newest = latest.version;
         const agendas = client.inbox.map((m) => sendRows.find((e) => e.messageId === m.messageId)!).filter((e) => e.document === 'Dagsorden');
         const last = agendas.at(-1)!;
         if (process.env.PROPERTY_REPLAY) for (const e of state.log) console.log(JSON.stringify({ ...e, contents: undefined }));
