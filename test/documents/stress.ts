@@ -2,6 +2,7 @@
 // lists nested in each other, bold, italic, links, ### and #### sub-headings, pipe tables, plain lines)
 // and a 10-column numeric table, for the accessibility checks and the screenshots.
 
+import { testItem } from '../helpers/items.js';
 import type { Item, Meeting, Settings } from '../../src/model.js';
 import { parseRichText } from '../../src/validate/richtext.js';
 
@@ -52,21 +53,7 @@ export const STRESS_MARKDOWN = [
   'Afsnit efter tabellen.',
 ].join('\n');
 
-function item(number: number, extra: Partial<Item>): Item {
-  return {
-    meetingId: 'CF-2030-01-10',
-    number,
-    prefix: 'CF',
-    title: `Punkt nummer ${number}`,
-    caseNumber: '00.01.00-A21-2-21',
-    closed: false,
-    recommendationFirst: false,
-    recommendation: [],
-    attachments: [],
-    row: number + 1,
-    ...extra,
-  };
-}
+const item = (number: number, extra: Partial<Item>): Item => testItem('CF-2030-01-10', number, extra);
 
 const rich = (source: string) => parseRichText(source);
 

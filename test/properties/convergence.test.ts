@@ -24,6 +24,7 @@ import { agendaSendTime, meetingStart, recipientsOf } from '../../src/publish/pl
 import { runPublish, type Renderer } from '../../src/publish/run.js';
 import { parseRichText } from '../../src/validate/richtext.js';
 import { driveLikeStore, instantRenderer, recordingTransport } from '../helpers/fakes.js';
+import { testItem } from '../helpers/items.js';
 import { memoryState } from '../helpers/memory-state.js';
 
 const RUNS = Number(process.env.CONVERGENCE_RUNS ?? 300);
@@ -69,9 +70,7 @@ const scenarioArb = fc.record({
 class Killed extends Error {}
 class Fault extends Error {}
 
-function makeItem(n: number, closed: boolean, title = `Sag ${n}`): Item {
-  return { meetingId: 'CF-X', number: n, prefix: 'CF', title, caseNumber: '00.01.00-A21-2-21', closed, recommendationFirst: false, presentation: parseRichText(`Tekst ${title}`), recommendation: [], attachments: [], row: n + 1 };
-}
+const makeItem = (n: number, closed: boolean, title = `Sag ${n}`): Item => testItem('CF-X', n, { title, closed, presentation: parseRichText(`Tekst ${title}`) });
 
 /** One simulated mail client: its inbox and its calendar, as a calendar program keeps them. */
 interface Client {

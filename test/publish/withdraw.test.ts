@@ -10,12 +10,13 @@ import { createComposer } from '../../src/publish/compose.js';
 import { runPublish, type Renderer } from '../../src/publish/run.js';
 import { parseRichText } from '../../src/validate/richtext.js';
 import { driveLikeStore, instantRenderer, recordingTransport } from '../helpers/fakes.js';
+import { testItem } from '../helpers/items.js';
 import { memoryState } from '../helpers/memory-state.js';
 
 const settings: WorkbookModel['settings'] = { organisation: 'Albertslund Kommune', timeZone: 'Europe/Copenhagen', daysBefore: 7, sendTime: '12:00', sender: 'Sekretariatet <sekr@example.org>', extra: {} };
 const meeting = (closed: boolean): Meeting => ({
   id: 'CF-2022-03-31', forum: 'Chefforum', date: '2022-03-31', start: '09:00', place: 'Mødelokale 1', status: 'Dagsorden klar', row: 2,
-  items: [{ meetingId: 'CF-2022-03-31', number: 1, prefix: 'CF', title: 'Personalesag', caseNumber: '00.01.00-A21-2-21', closed, recommendationFirst: false, presentation: parseRichText('Fortroligt'), recommendation: [], attachments: [], row: 2 }],
+  items: [testItem('CF-2022-03-31', 1, { title: 'Personalesag', closed, presentation: parseRichText('Fortroligt') })],
 });
 const model = (closed: boolean): WorkbookModel => ({ meetings: [meeting(closed)], members: [{ name: 'Bo', email: 'bo@example.org', fora: ['Chefforum'], seesClosed: false, active: true, row: 2 }], settings });
 const docxOnly = (): Renderer => {
