@@ -78,3 +78,14 @@ it('there is no import cycle among the modules loaded at start-up', () => {
   for (const node of edges.keys()) visit(node, []);
   expect(cycles).toEqual([]);
 });
+
+it('the environment is read by the commands (the wiring) only; the adapters are handed a session', () => {
+  const files = sources(SRC);
+  const readsProcessEnv = files.filter((f) => /process\.env/.test(readFileSync(f, 'utf8'))).map(rel);
+  // findSoffice's default looks up LibreOffice for the tests and benchmarks that have no command around them.
+  expect(readsProcessEnv.filter((f) => !f.startsWith('src/commands/') && f !== 'src/cli.ts' && f !== 'src/documents/pdf.ts')).toEqual([]);
+  // Opening the session (client.ts with its retry policy) and the `auth` command's sign-in take the
+  // environment as an argument; every other adapter takes the session.
+  const takesEnv = files.filter((f) => (inFolder(f, 'google') || inFolder(f, 'local')) && /ProcessEnv/.test(readFileSync(f, 'utf8'))).map(rel);
+  expect(takesEnv.sort()).toEqual(['src/google/client.ts', 'src/google/retry.ts', 'src/google/signin.ts']);
+});

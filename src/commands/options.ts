@@ -1,6 +1,6 @@
 // The options each command receives from the command line (kept apart so cli.ts stays import-light).
 
-import type { SourceOptions } from './source.js';
+import type { SourceOptions } from './wiring.js';
 
 export interface RenderOptions extends SourceOptions {
   meeting: string;

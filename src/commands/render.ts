@@ -9,9 +9,8 @@ import { findSoffice, LIBREOFFICE_HINT } from '../documents/pdf.js';
 import { loadTemplate } from '../documents/template.js';
 import { EXIT_CODES, UserError } from '../errors.js';
 import { formatProblems } from '../report/problems.js';
-import { readAndValidate } from '../validate/index.js';
 import type { RenderOptions } from './options.js';
-import { openSource } from './source.js';
+import { wire } from './wiring.js';
 
 const FORMATS: readonly DocumentFormat[] = ['docx', 'pdf'];
 
@@ -41,8 +40,7 @@ export function parseFormats(list: string): Set<DocumentFormat> {
 
 export async function runRender(opts: RenderOptions, io: RenderIo = defaultIo): Promise<number> {
   const formats = parseFormats(opts.format);
-  const source = await openSource(opts, io.env);
-  const { model, problems } = await readAndValidate(source);
+  const { source, model, problems } = await wire(opts, io.env);
   // The meeting's own problems, and those in the structure of Møder and Punkter, hold the documents back.
   const blocking = problems.filter((p) => (p.scope.kind === 'meeting' && p.scope.meetingId === opts.meeting) || p.scope.kind === 'workbook');
   if (heldBackBy(problems).meeting(opts.meeting)) {

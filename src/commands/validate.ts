@@ -2,12 +2,10 @@
 
 import { EXIT_CODES } from '../errors.js';
 import { formatProblems, formatSummary } from '../report/problems.js';
-import { readAndValidate } from '../validate/index.js';
-import { openSource, type SourceOptions } from './source.js';
+import { wire, type SourceOptions } from './wiring.js';
 
-export async function runValidate(opts: SourceOptions, out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
-  const source = await openSource(opts);
-  const { model, problems } = await readAndValidate(source);
+export async function runValidate(opts: SourceOptions, out: (s: string) => void = (s) => process.stdout.write(s + '\n'), env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { source, model, problems } = await wire(opts, env);
   out(`Regneark: ${source.description}`);
   out(formatSummary(model));
   out(formatProblems(problems));

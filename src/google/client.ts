@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { drive_v3 } from '@googleapis/drive';
 import type { gmail_v1 } from '@googleapis/gmail';
 import type { sheets_v4 } from '@googleapis/sheets';
+import type { storage_v1 } from '@googleapis/storage';
 import type { AuthClient } from 'google-auth-library';
 import { UserError } from '../errors.js';
 import { retryPolicyFromEnv, withRetry, type RetryPolicy } from './retry.js';
@@ -35,7 +36,7 @@ export const SCOPES = {
 export const GOOGLE_SCOPES: readonly string[] = [SCOPES.sheets, SCOPES.driveFile, SCOPES.gmailCompose, SCOPES.storage];
 
 /** Where `dagsorden auth` saves the token and scheduled runs read it: outside the repository. */
-export function defaultTokenPath(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultTokenPath(env: NodeJS.ProcessEnv): string {
   if (env.DAGSORDEN_GOOGLE_TOKEN) return env.DAGSORDEN_GOOGLE_TOKEN;
   const config = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
   return join(config, 'dagsorden', 'token.json');
@@ -85,7 +86,7 @@ async function readJson(path: string, what: string): Promise<Record<string, unkn
  * stand-in and one-off runs), GOOGLE_APPLICATION_CREDENTIALS (a service account, with
  * DAGSORDEN_GOOGLE_SUBJECT for domain-wide delegation), the token saved by `dagsorden auth`.
  */
-export async function googleAuth(env: NodeJS.ProcessEnv = process.env): Promise<GoogleAuth> {
+export async function googleAuth(env: NodeJS.ProcessEnv): Promise<GoogleAuth> {
   const { OAuth2Client, JWT, UserRefreshClient } = await import('google-auth-library');
   const root = env.DAGSORDEN_GOOGLE_ROOT_URL?.replace(/\/+$/, '');
   const endpoints = root ? { oauth2TokenUrl: `${root}/token` } : undefined;
@@ -145,40 +146,48 @@ export function redirectAdapter(root: string) {
   };
 }
 
-/** Options every generated client is built with. */
-function clientOptions(auth: GoogleAuth, env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const root = env.DAGSORDEN_GOOGLE_ROOT_URL;
-  return {
-    auth: auth.client,
-    // NOTE: one retry policy (retry.ts): the library's own retry is off.
-    retry: false,
-    ...(root ? { adapter: redirectAdapter(root) } : {}),
-  };
-}
-
-/** One authenticated session: the clients, the retry policy, and who is signed in. */
+/**
+ * One authenticated session: the clients, the retry policy, and who is signed in. Every adapter in
+ * this folder is given a session; only `openGoogle` (called by the wiring) reads the environment.
+ */
 export class Google {
   private sheetsClient?: Promise<sheets_v4.Sheets>;
   private driveClient?: Promise<drive_v3.Drive>;
   private gmailClient?: Promise<gmail_v1.Gmail>;
+  private storageClient?: Promise<storage_v1.Storage>;
   private accountLookup?: Promise<string | undefined>;
 
   constructor(
     readonly auth: GoogleAuth,
-    readonly env: NodeJS.ProcessEnv,
     readonly policy: RetryPolicy,
+    /** Where requests go instead of Google (the local stand-in); undefined for Google itself. */
+    readonly rootUrl?: string,
   ) {}
 
+  /** Options every generated client is built with. */
+  private clientOptions<T>(): T {
+    return {
+      auth: this.auth.client,
+      // NOTE: one retry policy (retry.ts): the library's own retry is off.
+      retry: false,
+      ...(this.rootUrl ? { adapter: redirectAdapter(this.rootUrl) } : {}),
+    } as T;
+  }
+
   sheets(): Promise<sheets_v4.Sheets> {
-    return (this.sheetsClient ??= import('@googleapis/sheets').then(({ sheets_v4 }) => new sheets_v4.Sheets(clientOptions(this.auth, this.env) as ConstructorParameters<typeof sheets_v4.Sheets>[0])));
+    return (this.sheetsClient ??= import('@googleapis/sheets').then(({ sheets_v4 }) => new sheets_v4.Sheets(this.clientOptions())));
   }
 
   drive(): Promise<drive_v3.Drive> {
-    return (this.driveClient ??= import('@googleapis/drive').then(({ drive_v3 }) => new drive_v3.Drive(clientOptions(this.auth, this.env) as ConstructorParameters<typeof drive_v3.Drive>[0])));
+    return (this.driveClient ??= import('@googleapis/drive').then(({ drive_v3 }) => new drive_v3.Drive(this.clientOptions())));
   }
 
   gmail(): Promise<gmail_v1.Gmail> {
-    return (this.gmailClient ??= import('@googleapis/gmail').then(({ gmail_v1 }) => new gmail_v1.Gmail(clientOptions(this.auth, this.env) as ConstructorParameters<typeof gmail_v1.Gmail>[0])));
+    return (this.gmailClient ??= import('@googleapis/gmail').then(({ gmail_v1 }) => new gmail_v1.Gmail(this.clientOptions())));
+  }
+
+  storage(): Promise<storage_v1.Storage> {
+    return (this.storageClient ??= import('@googleapis/storage').then(({ storage_v1 }) => new storage_v1.Storage(this.clientOptions())));
   }
 
   /**
@@ -206,6 +215,7 @@ export interface OpenGoogleOptions {
   readonly auth?: GoogleAuth;
 }
 
-export async function openGoogle(env: NodeJS.ProcessEnv = process.env, opts: OpenGoogleOptions = {}): Promise<Google> {
-  return new Google(opts.auth ?? (await googleAuth(env)), env, opts.policy ?? retryPolicyFromEnv(env));
+/** Signs in from the environment (see googleAuth): the one place a Google session is opened. */
+export async function openGoogle(env: NodeJS.ProcessEnv, opts: OpenGoogleOptions = {}): Promise<Google> {
+  return new Google(opts.auth ?? (await googleAuth(env)), opts.policy ?? retryPolicyFromEnv(env), env.DAGSORDEN_GOOGLE_ROOT_URL || undefined);
 }

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import type { drive_v3 } from '@googleapis/drive';
 import type { Edition } from '../documents/edition.js';
 import type { DocumentFile, DocumentKey, DocumentStore, PublishedFile } from '../delivery/ports.js';
-import { openGoogle, type Google } from './client.js';
+import type { Google } from './client.js';
 import { translateGoogleError, type GoogleTarget } from './errors.js';
 import { googleErrorFacts, withRetry } from './retry.js';
 
@@ -24,9 +24,8 @@ export const DRAFTS_FOLDER_NAME = 'Kladder';
 export const folderLink = (id: string): string => `https://drive.google.com/drive/folders/${id}`;
 
 export interface DriveStoreOptions {
-  /** The session; opened from `env` when absent. */
-  readonly google?: Google | Promise<Google>;
-  readonly env?: NodeJS.ProcessEnv;
+  /** The run's session (the wiring opens it once; the adapter never reads the environment). */
+  readonly google: Google | Promise<Google>;
   /** Parent folders by edition (Indstillinger: Drive-mappe medlemmer / offentlig); created when absent. */
   readonly folders?: Readonly<Partial<Record<Edition, string>>>;
   /** Who may open the members' edition (the active members' e-mail addresses). */
@@ -73,7 +72,7 @@ export class DriveDocumentStore implements DocumentStore {
   }
 
   private google(): Promise<Google> {
-    return (this.session ??= Promise.resolve(this.opts.google ?? openGoogle(this.opts.env ?? process.env)));
+    return (this.session ??= Promise.resolve(this.opts.google));
   }
 
   /** Runs one Drive call under the retry policy and gives its data; failures become the Danish UserError. */

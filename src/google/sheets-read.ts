@@ -7,7 +7,7 @@
 
 import { cellA1, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
 import type { sheets_v4 } from '@googleapis/sheets';
-import { openGoogle, type Google } from './client.js';
+import type { Google } from './client.js';
 import { translateGoogleError } from './errors.js';
 import { googleErrorFacts, withRetry } from './retry.js';
 import { UserError } from '../errors.js';
@@ -125,34 +125,25 @@ function isMissingRange(e: unknown): boolean {
   return f?.status === 400 && /Unable to parse range/i.test(f.message ?? '');
 }
 
-export interface GoogleSheetSourceOptions {
-  /** An already opened session (tests pass one with a fake clock). */
-  readonly google?: Google;
-}
-
-/** The Google source: also gives the runner the spreadsheet id and its signed-in session to share. */
+/** The Google source: also gives the write-back the spreadsheet id. */
 export interface GoogleSheetSource extends WorkbookSource {
   readonly kind: 'google';
   readonly spreadsheetId: string;
-  /** The session the reads use, for the Drive store, the write-back and Gmail (one sign-in per run). */
-  session(): Promise<Google>;
 }
 
-export function googleSheetSource(spreadsheetId: string, env: NodeJS.ProcessEnv, opts: GoogleSheetSourceOptions = {}): GoogleSheetSource {
+/** The Sheet as a workbook source, read through the run's session (opened by the wiring). */
+export function googleSheetSource(spreadsheetId: string, session: Google | Promise<Google>): GoogleSheetSource {
   const id = spreadsheetIdOf(spreadsheetId);
   if (!/^[A-Za-z0-9_-]{10,}$/.test(id)) {
     throw new UserError('usage', `"${spreadsheetId}" ligner ikke et Google Sheet-id. Brug den lange kode mellem /d/ og /edit i regnearkets adresse.`);
   }
-  let session: Promise<Google> | undefined;
-  const google = () => (session ??= opts.google ? Promise.resolve(opts.google) : openGoogle(env));
 
   return {
     description: `Google Sheet ${id}`,
     kind: 'google',
     spreadsheetId: id,
-    session: google,
     async readWorkbook(tabs: readonly string[]): Promise<RawWorkbook> {
-      const g = await google();
+      const g = await session;
       const sheets = await g.sheets();
       // NOTE: the Validering tab is read too (same call), so the write-back can tell whether the
       // problem list changed without reading it again. It is optional, like Udsendelser.

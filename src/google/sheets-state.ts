@@ -9,7 +9,7 @@ import { isCellError } from '../workbook/raw.js';
 import { tabRange } from './sheets-read.js';
 import { UserError } from '../errors.js';
 import type { LogAction, LogEntry, LogStatus, StateStore, WriteBack } from '../delivery/ports.js';
-import { openGoogle, type Google } from './client.js';
+import type { Google } from './client.js';
 import { translateGoogleError } from './errors.js';
 import { withRetry } from './retry.js';
 
@@ -111,9 +111,8 @@ export interface SheetsStateStoreOptions {
   /** The workbook as read by googleSheetSource (its Møder, Udsendelser and Validering grids). */
   readonly raw: RawWorkbook;
   readonly spreadsheetId?: string;
-  /** The session to use; opened from `env` when absent. */
-  readonly google?: Google | Promise<Google>;
-  readonly env?: NodeJS.ProcessEnv;
+  /** The run's session (the wiring opens it once; the adapter never reads the environment). */
+  readonly google: Google | Promise<Google>;
 }
 
 /** What a write did: for call counting and tests. */
@@ -151,7 +150,7 @@ export class SheetsStateStore implements StateStore {
   }
 
   private google(): Promise<Google> {
-    return (this.session ??= Promise.resolve(this.opts.google ?? openGoogle(this.opts.env ?? process.env)));
+    return (this.session ??= Promise.resolve(this.opts.google));
   }
 
   async readLog(): Promise<LogEntry[]> {

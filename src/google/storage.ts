@@ -9,7 +9,7 @@
 
 import { Readable } from 'node:stream';
 import type { storage_v1 } from '@googleapis/storage';
-import { redirectAdapter, SCOPES, type Google } from './client.js';
+import { SCOPES, type Google } from './client.js';
 import { googleErrorFacts, RetriesExhausted, withRetry, type RetryPolicy } from './retry.js';
 import { UserError } from '../errors.js';
 import type { SiteFile } from '../portal/build.js';
@@ -21,7 +21,6 @@ export const STORAGE_SCOPE = SCOPES.storage;
 export interface BucketTargetOptions {
   readonly google: Google | Promise<Google>;
   readonly bucket: string;
-  readonly env: NodeJS.ProcessEnv;
   readonly policy?: RetryPolicy;
 }
 
@@ -46,10 +45,7 @@ function bucketError(e: unknown, bucket: string): unknown {
 
 export async function bucketTarget(opts: BucketTargetOptions): Promise<SiteTarget> {
   const google = await opts.google;
-  const { storage_v1: api } = await import('@googleapis/storage');
-  const root = opts.env.DAGSORDEN_GOOGLE_ROOT_URL;
-  // NOTE: built as client.ts builds the other clients: its retry off (one policy), the stand-in redirect.
-  const storage = new api.Storage({ auth: google.auth.client, retry: false, ...(root ? { adapter: redirectAdapter(root) } : {}) } as unknown as ConstructorParameters<typeof api.Storage>[0]);
+  const storage = await google.storage();
   const policy = opts.policy ?? google.policy;
   const bucket = opts.bucket;
   /** Name → generation, as last seen; 0 = absent. */

@@ -3,16 +3,14 @@
 // meeting's page address back to its row. Called from `dagsorden publish` only; its own I/O lives here.
 
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { DateTime } from 'luxon';
-import type { Google } from '../google/client.js';
 import type { StateStore, WriteBack } from '../delivery/ports.js';
 import type { Template } from '../documents/template.js';
 import { heldBackBy, type Problem, type WorkbookModel } from '../model.js';
 import { absolute, fileOf, paths } from './addresses.js';
 import { selectPortalInput, type PortalDocument, type PortalInput } from './input.js';
 import { publishSite, type SitePublishResult } from './publish.js';
-import { folderTarget, type SiteTarget } from './target.js';
+import type { SiteTarget } from './target.js';
 
 /** The Møder column that holds each meeting's public page (script-owned, declared in sheets-schema). */
 export const SITE_PAGE_COLUMN = 'Hjemmeside';
@@ -23,12 +21,11 @@ export interface PortalRunOptions {
   readonly state: StateStore;
   readonly template: Template;
   readonly now: DateTime;
-  /** `--site DIR`; otherwise the bucket when `Hjemmeside-bucket` is set, else `<out>/site`. */
-  readonly siteDir?: string;
-  readonly outDir: string;
-  readonly env: NodeJS.ProcessEnv;
-  /** The run's Google session, when there is one (the bucket needs it). */
-  readonly google?: Promise<Google>;
+  /**
+   * Where the site goes (the wiring chooses: `--site DIR`, the bucket, or `<out>/site`); undefined
+   * when there is nowhere public. Asked only when the site is not held back.
+   */
+  readonly target: () => Promise<SiteTarget | undefined>;
   /** The write-back the run made: the page addresses are added to it, so no column is lost. */
   readonly writeBack: (log: Awaited<ReturnType<StateStore['readLog']>>) => WriteBack;
   readonly checkpoint?: (label: string) => void;
@@ -56,21 +53,6 @@ export async function withLocalBytes(input: PortalInput): Promise<PortalInput> {
   return { ...input, meetings };
 }
 
-/**
- * `--site DIR`, else the bucket in `Hjemmeside-bucket`, else (on the embedded default) `<out>/site`.
- * With a Google Sheet and neither, there is nowhere public to put the site: none is built.
- */
-export async function chooseTarget(opts: Pick<PortalRunOptions, 'siteDir' | 'outDir' | 'model' | 'env' | 'google'>): Promise<SiteTarget | undefined> {
-  if (opts.siteDir) return folderTarget(opts.siteDir);
-  const bucket = opts.model.settings.siteBucket;
-  if (bucket) {
-    const { bucketTarget } = await import('../google/storage.js');
-    const { openGoogle } = await import('../google/client.js');
-    return bucketTarget({ google: opts.google ?? openGoogle(opts.env), bucket, env: opts.env });
-  }
-  return opts.google ? undefined : folderTarget(join(opts.outDir, 'site'));
-}
-
 /** Said when problems in the workbook's structure or settings hold the whole site back. */
 export const SITE_HELD_BACK = 'Hjemmesiden er ikke opdateret: fejl i regnearkets faner, kolonner eller Indstillinger holder den tilbage. Ret fejlene (se Validering), så opdateres den ved næste kørsel.';
 
@@ -88,7 +70,7 @@ export function siteHeldBack(problems: readonly Problem[]): boolean {
 
 export async function publishPortal(opts: PortalRunOptions): Promise<PortalRunResult | 'held back' | undefined> {
   if (siteHeldBack(opts.problems)) return 'held back';
-  const target = await chooseTarget(opts);
+  const target = await opts.target();
   if (!target) return undefined;
   const log = await opts.state.readLog();
   const { input: selected, heldBack } = selectPortalInput({ model: opts.model, log, problems: opts.problems, template: opts.template });

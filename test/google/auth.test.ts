@@ -90,7 +90,7 @@ describe('dagsorden auth', () => {
     standin.calls.clear();
     const google = await openGoogle({ DAGSORDEN_GOOGLE_ROOT_URL: standin.url, DAGSORDEN_GOOGLE_TOKEN: tokenFile }, { policy: fakeClock().policy });
     expect(google.auth.account).toBe('dagsorden@example.org');
-    const raw = await googleSheetSource('sheet-auth-000001', {}, { google }).readWorkbook(['Møder']);
+    const raw = await googleSheetSource('sheet-auth-000001', google).readWorkbook(['Møder']);
     expect(raw.grids.get('Møder')!.rows.length).toBeGreaterThan(1);
     expect(standin.calls.byRoute()).toMatchObject({ 'oauth.token': 1 });
     const refresh = standin.calls.list.find((c) => c.route === 'oauth.token')!;

@@ -46,7 +46,7 @@ function files(version: number): DocumentFile[] {
 /** One run: read, put each file (updating those the log knows), one write-back with the log rows. */
 async function run(version: number, known: Map<string, PublishedFile>, publish: boolean) {
   const g = await google(standin);
-  const { raw, model } = await readAndValidate(googleSheetSource(ID, {}, { google: g }));
+  const { raw, model } = await readAndValidate(googleSheetSource(ID, g));
   const state = sheetsStateStore({ raw, google: g });
   const drive = driveDocumentStore({ google: g, memberEmails: model.members.map((m) => m.email) });
   const log: LogEntry[] = [];

@@ -98,7 +98,7 @@ describe('dagsorden init-sheet', () => {
     expect(lines[0]).toBe('Oprettede regnearket "Chefforum – dagsordener og referater" med eksemplets møder, punkter og medlemmer:');
     expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.create': 1, 'sheets.spreadsheets.batchUpdate': 1 });
     standin.calls.clear();
-    const fromSheet = await readAndValidate(googleSheetSource(ss.spreadsheetId, {}, { google: await google(standin) }));
+    const fromSheet = await readAndValidate(googleSheetSource(ss.spreadsheetId, await google(standin)));
     const fromXlsx = await readAndValidate(xlsxSource(BUNDLED_WORKBOOK));
     expect(standin.calls.count()).toBe(1);
     expect(fromSheet.problems).toEqual([]);

@@ -80,7 +80,7 @@ describe('retries against the stand-in (Sheets read)', () => {
   it('429 twice, then success: three attempts, two waits', async () => {
     const clock = fakeClock();
     standin.faults.push({ match: 'sheets.spreadsheets.get', status: 429, times: 2 });
-    await googleSheetSource(ID, {}, { google: await google(standin, clock.policy) }).readWorkbook(TABS);
+    await googleSheetSource(ID, await google(standin, clock.policy)).readWorkbook(TABS);
     expect(standin.calls.count('sheets.spreadsheets.get')).toBe(3);
     expect(clock.sleeps).toEqual([250, 500]);
   });
@@ -88,7 +88,7 @@ describe('retries against the stand-in (Sheets read)', () => {
   it('the client library does not retry on its own: with one attempt allowed, a 503 on a GET is one call', async () => {
     const clock = fakeClock({ attempts: 1 });
     standin.faults.push({ match: 'sheets.spreadsheets.get', status: 503, times: 5 });
-    const err = await googleSheetSource(ID, {}, { google: await google(standin, clock.policy) })
+    const err = await googleSheetSource(ID, await google(standin, clock.policy))
       .readWorkbook(TABS)
       .catch((e: unknown) => e);
     expect(standin.calls.count('sheets.spreadsheets.get')).toBe(1);
@@ -99,12 +99,12 @@ describe('retries against the stand-in (Sheets read)', () => {
   it('a timeout is retried, and after the last attempt says so in Danish', async () => {
     const clock = fakeClock({ timeoutMs: 100, attempts: 3 });
     standin.faults.push({ match: 'sheets.spreadsheets.get', delayMs: 400, status: 503, times: 1 });
-    await googleSheetSource(ID, {}, { google: await google(standin, clock.policy) }).readWorkbook(TABS);
+    await googleSheetSource(ID, await google(standin, clock.policy)).readWorkbook(TABS);
     expect(standin.calls.count('sheets.spreadsheets.get')).toBe(2);
 
     standin.calls.clear();
     standin.faults.push({ match: 'sheets.spreadsheets.get', delayMs: 400, status: 503, times: 3 });
-    const err = await googleSheetSource(ID, {}, { google: await google(standin, clock.policy) })
+    const err = await googleSheetSource(ID, await google(standin, clock.policy))
       .readWorkbook(TABS)
       .catch((e: unknown) => e);
     expect(standin.calls.count('sheets.spreadsheets.get')).toBe(3);
@@ -114,7 +114,7 @@ describe('retries against the stand-in (Sheets read)', () => {
   it('a Retry-After beyond the limit is not waited for: the run stops and the next one continues', async () => {
     const clock = fakeClock();
     standin.faults.push({ match: 'sheets.spreadsheets.get', status: 429, retryAfter: 3600 });
-    const err = await googleSheetSource(ID, {}, { google: await google(standin, clock.policy) })
+    const err = await googleSheetSource(ID, await google(standin, clock.policy))
       .readWorkbook(TABS)
       .catch((e: unknown) => e);
     expect(clock.sleeps).toEqual([]);
@@ -129,7 +129,7 @@ describe('Google errors in Danish', () => {
 
   it('403 on the sheet: which account to share the sheet with, as editor', async () => {
     standin.state.sheets.spreadsheets.get(ID)!.access = 'none';
-    const err = await googleSheetSource(ID, {}, { google: await google(standin) })
+    const err = await googleSheetSource(ID, await google(standin))
       .readWorkbook(TABS)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
@@ -142,7 +142,7 @@ describe('Google errors in Danish', () => {
   });
 
   it('404: which id was not found and where to check it', async () => {
-    const err = await googleSheetSource('does-not-exist-123', {}, { google: await google(standin) })
+    const err = await googleSheetSource('does-not-exist-123', await google(standin))
       .readWorkbook(TABS)
       .catch((e: unknown) => e);
     expect((err as UserError).message).toBe(
@@ -152,7 +152,7 @@ describe('Google errors in Danish', () => {
 
   it('401: sign in again', async () => {
     standin.tokens.set('another-token', 'x@example.org');
-    const err = await googleSheetSource(ID, {}, { google: await google(standin) })
+    const err = await googleSheetSource(ID, await google(standin))
       .readWorkbook(TABS)
       .catch((e: unknown) => e);
     expect((err as UserError).message).toMatch(/^Google afviste login'et \(401\)\. Kør "dagsorden auth" igen/);

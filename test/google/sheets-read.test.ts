@@ -83,7 +83,7 @@ async function sheetFrom(path: string, id: string, withScriptTabs = true): Promi
 describe('googleSheetSource', () => {
   it('gives the same raw rows, model and (no) problems as the .xlsx of the same content, in exactly one call', async () => {
     const id = await sheetFrom(BUNDLED_WORKBOOK, 'sheet-example-0001');
-    const fromSheet = await readAndValidate(googleSheetSource(id, {}, { google: await google(standin) }));
+    const fromSheet = await readAndValidate(googleSheetSource(id, await google(standin)));
     const fromXlsx = await readAndValidate(xlsxSource(BUNDLED_WORKBOOK));
 
     expect(standin.calls.count()).toBe(1);
@@ -107,7 +107,7 @@ describe('googleSheetSource', () => {
 
   it('gives the same problems (tab, cell, Danish sentence) as the .xlsx for a workbook with mistakes', async () => {
     const id = await sheetFrom(problemWorkbook, 'sheet-problems-0001');
-    const fromSheet = await readAndValidate(googleSheetSource(id, {}, { google: await google(standin) }));
+    const fromSheet = await readAndValidate(googleSheetSource(id, await google(standin)));
     const fromXlsx = await readAndValidate(xlsxSource(problemWorkbook));
     expect(inputGrids(fromSheet.raw)).toEqual(inputGrids(fromXlsx.raw));
     expect(fromSheet.problems).toEqual(fromXlsx.problems);
@@ -124,7 +124,7 @@ describe('googleSheetSource', () => {
   it('a missing tab costs two calls and is reported in Danish, with the near-miss name suggested', async () => {
     const ss = await loadXlsx(standin, BUNDLED_WORKBOOK, { id: 'sheet-missing-0001' });
     ss.sheets.find((s) => s.properties.title === 'Punkter')!.properties.title = 'Punktr';
-    const { problems, raw } = await readAndValidate(googleSheetSource(ss.spreadsheetId, {}, { google: await google(standin) }));
+    const { problems, raw } = await readAndValidate(googleSheetSource(ss.spreadsheetId, await google(standin)));
     expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.get': 2 });
     expect(standin.calls.list[0]!.status).toBe(400);
     expect(problems.filter((p) => p.tab === 'Punkter')).toEqual([
@@ -143,16 +143,16 @@ describe('googleSheetSource', () => {
   it('a tab missing without a near miss says which headers to create', async () => {
     const ss = await loadXlsx(standin, BUNDLED_WORKBOOK, { id: 'sheet-missing-0002' });
     ss.sheets = ss.sheets.filter((s) => s.properties.title !== 'Medlemmer');
-    const { problems } = await readAndValidate(googleSheetSource(ss.spreadsheetId, {}, { google: await google(standin) }));
+    const { problems } = await readAndValidate(googleSheetSource(ss.spreadsheetId, await google(standin)));
     expect(problems.find((p) => p.tab === 'Medlemmer')?.message).toBe('Fanen "Medlemmer" mangler. Opret fanen med overskrifterne Navn, Titel, E-mail, Fora, Ser lukkede punkter, Aktiv i første række.');
   });
 
   it('formula errors arrive as {error} cells on both read paths', async () => {
     const ss = await loadXlsx(standin, problemWorkbook, { id: 'sheet-errors-0001' });
-    const happy = await googleSheetSource(ss.spreadsheetId, {}, { google: await google(standin) }).readWorkbook(['Punkter']);
+    const happy = await googleSheetSource(ss.spreadsheetId, await google(standin)).readWorkbook(['Punkter']);
     expect(happy.grids.get('Punkter')!.rows[1]).toContainEqual({ error: '#REF!' });
     // Validering is absent here, so the same read takes the fallback path.
-    const fallback = await googleSheetSource(ss.spreadsheetId, {}, { google: await google(standin) }).readWorkbook(['Punkter', 'Findes ikke']);
+    const fallback = await googleSheetSource(ss.spreadsheetId, await google(standin)).readWorkbook(['Punkter', 'Findes ikke']);
     expect(fallback.grids.get('Punkter')!.rows[1]).toContainEqual({ error: '#REF!' });
     expect(normalised(fallback.grids.get('Punkter'))).toEqual(normalised(happy.grids.get('Punkter')));
   });
@@ -173,7 +173,7 @@ describe('googleSheetSource', () => {
       requestBody: { requests: [{ mergeCells: { mergeType: 'MERGE_ALL', range: { sheetId: itemsId, startRowIndex: closed.row - 1, endRowIndex: closed.row + 1, startColumnIndex: col, endColumnIndex: col + 1 } } }] },
     });
     standin.calls.clear();
-    const fromSheet = await readAndValidate(googleSheetSource(id, {}, { google: await google(standin) }));
+    const fromSheet = await readAndValidate(googleSheetSource(id, await google(standin)));
     expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.get': 1 });
     const letter = String.fromCharCode(65 + col);
     expect(fromSheet.problems.map((p) => [p.tab, p.cell, p.message])).toEqual([
@@ -182,7 +182,7 @@ describe('googleSheetSource', () => {
     const next = fromSheet.model.meetings.flatMap((m) => m.items).find((i) => i.row === closed.row + 1)!;
     expect(next.closed).toBe(true);
     // The fallback path (a tab missing) sees the same merge.
-    const fallback = await googleSheetSource(id, {}, { google: await google(standin) }).readWorkbook(['Punkter', 'Findes ikke']);
+    const fallback = await googleSheetSource(id, await google(standin)).readWorkbook(['Punkter', 'Findes ikke']);
     expect(fallback.grids.get('Punkter')!.rows[closed.row]![col]).toEqual({ error: '#MERGED', unreadable: { kind: 'merged', master: `${letter}${closed.row}` } });
   });
 
@@ -210,7 +210,7 @@ describe('googleSheetSource', () => {
 
   it('accepts the whole address of the sheet as the id', async () => {
     await sheetFrom(BUNDLED_WORKBOOK, 'sheet-url-000000001');
-    const source = googleSheetSource('https://docs.google.com/spreadsheets/d/sheet-url-000000001/edit#gid=0', {}, { google: await google(standin) });
+    const source = googleSheetSource('https://docs.google.com/spreadsheets/d/sheet-url-000000001/edit#gid=0', await google(standin));
     expect(source.description).toBe('Google Sheet sheet-url-000000001');
     expect(source.kind).toBe('google');
     expect(source.spreadsheetId).toBe('sheet-url-000000001');

@@ -29,7 +29,7 @@ async function exampleSheet(opts: { scriptTabs?: boolean; logRows?: number } = {
 
 async function read(policy = fakeClock().policy) {
   const g = await google(standin, policy);
-  const validated = await readAndValidate(googleSheetSource(ID, {}, { google: g }));
+  const validated = await readAndValidate(googleSheetSource(ID, g));
   const store = sheetsStateStore({ raw: validated.raw, google: g });
   standin.calls.clear();
   return { ...validated, store };

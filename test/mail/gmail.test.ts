@@ -5,7 +5,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { composeInvitation } from '../../src/delivery/mail/compose.js';
 import { RecipientRejected } from '../../src/delivery/mail/errors.js';
-import { gmailClient } from '../../src/google/gmail-client.js';
+import { openGoogle } from '../../src/google/client.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src/google/retry.js';
 import { gmailTransport } from '../../src/google/gmail.js';
 import { UserError } from '../../src/errors.js';
@@ -26,8 +26,8 @@ const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, attempts: 3, sleep: async
 beforeAll(async () => {
   standin = await startStandin();
   template = await loadMailTemplate();
-  // The project's own client factory, pointed at the stand-in with a static token.
-  const gmail = await gmailClient({ DAGSORDEN_GOOGLE_ROOT_URL: standin.url, DAGSORDEN_GOOGLE_ACCESS_TOKEN: 'test-token' });
+  // The project's own session, pointed at the stand-in with a static token.
+  const gmail = await (await openGoogle({ DAGSORDEN_GOOGLE_ROOT_URL: standin.url, DAGSORDEN_GOOGLE_ACCESS_TOKEN: 'test-token' })).gmail();
   transport = gmailTransport(gmail, { policy, account: 'dagsorden@example.org' });
   mails = await Promise.all(
     members.map((member) =>

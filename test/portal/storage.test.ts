@@ -33,7 +33,7 @@ const TODAY = '2022-11-09';
 const fast = { ...DEFAULT_RETRY_POLICY, sleep: async () => {}, timeoutMs: 2_000 };
 
 const env = () => ({ DAGSORDEN_GOOGLE_ROOT_URL: standin.url, DAGSORDEN_GOOGLE_ACCESS_TOKEN: 'test-token' });
-const target = async () => bucketTarget({ google: openGoogle(env(), { policy: fast }), bucket: BUCKET, env: env(), policy: fast });
+const target = async () => bucketTarget({ google: openGoogle(env(), { policy: fast }), bucket: BUCKET, policy: fast });
 const objects = () => standin.state.storage.buckets.get(BUCKET)!;
 const siteObjects = () => [...objects().keys()].filter((n) => n !== MANIFEST_NAME).sort();
 

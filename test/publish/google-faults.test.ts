@@ -43,14 +43,14 @@ afterAll(() => standin.close());
 async function runOnce(now: DateTime, rnd: () => number, killAt: number): Promise<boolean> {
   // Fast retries: a fake sleep, and a short timeout so a delayed answer is a timeout.
   const google = await openGoogle(env(), { policy: { ...DEFAULT_RETRY_POLICY, attempts: 4, timeoutMs: 400, sleep: async () => {}, random: rnd } });
-  const source = googleSheetSource(SHEET, env(), { google });
+  const source = googleSheetSource(SHEET, google);
   const { model, problems, raw } = await readAndValidate(source);
   let step = 0;
   const result = await runPublish(
     { model, problems, now },
     {
-      documents: driveDocumentStore({ google, env: env(), memberEmails: model.members.filter((m) => m.active && m.seesClosed).map((m) => m.email) }),
-      state: sheetsStateStore({ raw, google, env: env() }),
+      documents: driveDocumentStore({ google, memberEmails: model.members.filter((m) => m.active && m.seesClosed).map((m) => m.email) }),
+      state: sheetsStateStore({ raw, google }),
       mail: gmailTransport(await google.gmail(), { policy: google.policy }),
       renderer: instantRenderer(),
       composer: createComposer(model.settings, template),
@@ -133,7 +133,7 @@ it(`${RUNS} runs with Google faults and kills: one file per document, one e-mail
     }
     totals.duplicateFiles += [...perKey.values()].filter((n) => n > 1).length;
     if ([...perKey.values()].some((n) => n > 1)) console.log('seed', seed, 'faults', JSON.stringify(faultLog));
-    const { raw } = await readAndValidate(googleSheetSource(SHEET, env(), { google: await openGoogle(env()) }));
+    const { raw } = await readAndValidate(googleSheetSource(SHEET, await openGoogle(env())));
     const log = parseLogRows(raw.grids.get(LOG_TAB.name));
     const logged = new Set(log.filter((e) => e.action === 'send' && e.status === 'udført').map((e) => e.messageId));
     totals.logGaps += [...byId.keys()].filter((id) => !logged.has(id)).length;

@@ -1,0 +1,138 @@
+// The one place every command's adapters are chosen and built: the workbook source, the document
+// store, the state store, the mail transport and the public site's target, on Google or on the
+// embedded default. The environment is read here (and by `openGoogle`, which the wiring calls once);
+// the adapters in src/google/ and src/local/ are handed what they need and never read it.
+
+import { join, resolve } from 'node:path';
+import type { DocumentStore, MailTransport, StateStore } from '../delivery/ports.js';
+import { smtpOptionsFromEnv, smtpTransport } from '../delivery/mail/smtp.js';
+import { UserError } from '../errors.js';
+import type { Google } from '../google/client.js';
+import { localDocumentStore } from '../local/documents.js';
+import { outboxTransport } from '../local/outbox.js';
+import { localStateStore } from '../local/state.js';
+import { xlsxSource } from '../local/xlsx.js';
+import type { Problem, WorkbookModel } from '../model.js';
+import { BUNDLED_WORKBOOK } from '../paths.js';
+import { folderTarget, type SiteTarget } from '../portal/target.js';
+import { readAndValidate } from '../validate/index.js';
+import type { RawWorkbook, WorkbookSource } from '../workbook/raw.js';
+
+export interface SourceOptions {
+  workbook?: string;
+  sheet?: string;
+}
+
+export interface WiringOptions extends SourceOptions {
+  /** `--out`: the embedded default's folder (documents, state, outbox, site). Default `out`. */
+  readonly out?: string;
+  /** `--site DIR`: the public site goes there instead of the bucket or `<out>/site`. */
+  readonly site?: string;
+  /** Whether the command sends mail (publish without --dry-run); otherwise no transport is set up. */
+  readonly sends?: boolean;
+}
+
+/** What a command works with: the workbook as read once, and the adapters to carry a plan out. */
+export interface Wiring {
+  readonly source: WorkbookSource;
+  readonly model: WorkbookModel;
+  readonly problems: readonly Problem[];
+  readonly raw: RawWorkbook;
+  /** Whether the workbook is a Google Sheet (Drive, the Sheet's own tabs, Gmail). */
+  readonly onGoogle: boolean;
+  readonly documents: DocumentStore;
+  readonly state: StateStore;
+  readonly mail: MailTransport;
+  /**
+   * Where the public site goes; undefined when there is nowhere public (a Sheet without a bucket).
+   * Asked only when the site is due, so a run whose site is held back never signs in for the bucket.
+   */
+  siteTarget(): Promise<SiteTarget | undefined>;
+}
+
+/** `--sheet` / `--workbook`, else DAGSORDEN_SHEET / DAGSORDEN_WORKBOOK, else the bundled example. */
+function chooseSource(opts: SourceOptions, env: NodeJS.ProcessEnv): { sheet: string } | { workbook: string } {
+  if (opts.sheet && opts.workbook) throw new UserError('usage', 'Angiv enten --workbook eller --sheet, ikke begge.');
+  // NOTE: an empty variable (`DAGSORDEN_SHEET=` in a crontab) counts as unset.
+  const sheet = opts.sheet || (opts.workbook ? undefined : env.DAGSORDEN_SHEET?.trim() || undefined);
+  if (sheet) return { sheet };
+  return { workbook: opts.workbook || env.DAGSORDEN_WORKBOOK?.trim() || BUNDLED_WORKBOOK };
+}
+
+type MailChoice = 'outbox' | 'smtp' | 'gmail';
+
+function mailChoice(env: NodeJS.ProcessEnv, onGoogle: boolean): MailChoice {
+  const v = (env.DAGSORDEN_MAIL ?? (onGoogle ? 'gmail' : 'outbox')).toLowerCase();
+  if (v === 'outbox' || v === 'smtp' || v === 'gmail') return v;
+  throw new UserError('config', `DAGSORDEN_MAIL="${env.DAGSORDEN_MAIL}" kendes ikke. Skriv outbox, smtp eller gmail.`);
+}
+
+/** For commands that send nothing (validate, render, --dry-run): a send would be a bug. */
+const NO_MAIL: MailTransport = {
+  description: 'ingen (der sendes intet)',
+  send: async () => {
+    throw new Error('This command sends no mail.');
+  },
+};
+
+/** Reads the workbook once and builds every adapter for it. */
+export async function wire(opts: WiringOptions, env: NodeJS.ProcessEnv): Promise<Wiring> {
+  const chosen = chooseSource(opts, env);
+  const outDir = resolve(opts.out ?? 'out');
+  let session: Promise<Google> | undefined;
+  const google = (): Promise<Google> => (session ??= import('../google/client.js').then(({ openGoogle }) => openGoogle(env)));
+
+  let source: WorkbookSource;
+  if ('sheet' in chosen) {
+    const { googleSheetSource } = await import('../google/sheets-read.js');
+    source = googleSheetSource(chosen.sheet, google());
+  } else {
+    source = xlsxSource(chosen.workbook);
+  }
+  const onGoogle = 'sheet' in chosen;
+  const { model, problems, raw } = await readAndValidate(source);
+
+  let documents: DocumentStore;
+  let state: StateStore;
+  if (onGoogle) {
+    const { driveDocumentStore } = await import('../google/drive.js');
+    const { sheetsStateStore } = await import('../google/sheets-state.js');
+    const { driveFolderMembers, driveFolderPublic, secretaryEmail } = model.settings;
+    documents = driveDocumentStore({
+      google: google(),
+      folders: { ...(driveFolderMembers ? { medlemmer: driveFolderMembers } : {}), ...(driveFolderPublic ? { offentlig: driveFolderPublic } : {}) },
+      memberEmails: model.members.filter((m) => m.active && m.seesClosed).map((m) => m.email),
+      // The previews' Kladder folder: the secretariat only.
+      secretariat: secretaryEmail ? [secretaryEmail] : [],
+    });
+    state = sheetsStateStore({ raw, google: google() });
+  } else {
+    documents = localDocumentStore(outDir);
+    state = localStateStore(outDir);
+  }
+
+  let mail = NO_MAIL;
+  if (opts.sends) {
+    const choice = mailChoice(env, onGoogle);
+    if (choice === 'smtp') mail = smtpTransport(smtpOptionsFromEnv(env));
+    else if (choice === 'outbox') mail = outboxTransport(join(outDir, 'outbox'));
+    else {
+      const { gmailTransport } = await import('../google/gmail.js');
+      const g = await google();
+      mail = gmailTransport(await g.gmail(), { policy: g.policy, ...(model.settings.sender ? { account: model.settings.sender } : {}) });
+    }
+  }
+
+  // `--site DIR`, else the bucket in Hjemmeside-bucket, else (on the embedded default) `<out>/site`.
+  const bucket = model.settings.siteBucket;
+  const siteTarget = async (): Promise<SiteTarget | undefined> => {
+    if (opts.site) return folderTarget(resolve(opts.site));
+    if (bucket) {
+      const { bucketTarget } = await import('../google/storage.js');
+      return bucketTarget({ google: google(), bucket });
+    }
+    return onGoogle ? undefined : folderTarget(join(outDir, 'site'));
+  };
+
+  return { source, model, problems, raw, onGoogle, documents, state, mail, siteTarget };
+}
