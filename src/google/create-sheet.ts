@@ -24,19 +24,30 @@ function rowCount(rows: number): number {
   return Math.max(ROWS, rows + 200);
 }
 
+/** A tab's properties: its id (ours to choose), title, size and frozen header row. */
+export function tabProperties(tab: TabSpec, sheetId: number, dataRows = 0, index?: number): sheets_v4.Schema$SheetProperties {
+  return {
+    sheetId,
+    title: tab.name,
+    ...(index === undefined ? {} : { index }),
+    gridProperties: { rowCount: rowCount(dataRows), columnCount: Math.max(26, tab.columns.length), frozenRowCount: 1 },
+  };
+}
+
 /** The body of `spreadsheets.create`: the tabs in order, header rows frozen. */
 export function spreadsheetBody(title: string, example?: ReadonlyMap<string, RawGrid>): sheets_v4.Schema$Spreadsheet {
   return {
     properties: { title, locale: 'da_DK', timeZone: 'Europe/Copenhagen' },
-    sheets: TABS.map((tab, index) => ({
-      properties: {
-        sheetId: SHEET_IDS[tab.key],
-        title: tab.name,
-        index,
-        gridProperties: { rowCount: rowCount(example?.get(tab.name)?.rows.length ?? 0), columnCount: Math.max(26, tab.columns.length), frozenRowCount: 1 },
-      },
-    })),
+    sheets: TABS.map((tab, index) => ({ properties: tabProperties(tab, SHEET_IDS[tab.key], example?.get(tab.name)?.rows.length ?? 0, index) })),
   };
+}
+
+/**
+ * The requests that add one script-owned tab to an existing Sheet, laid out as `init-sheet` lays it
+ * out (the write-back creates Udsendelser and Validering this way when the secretary has none).
+ */
+export function addTabRequests(tab: TabSpec, sheetId: number): sheets_v4.Schema$Request[] {
+  return [{ addSheet: { properties: tabProperties(tab, sheetId) } }, ...tabLayoutRequests(tab, sheetId)];
 }
 
 function cellValue(v: RawValue | undefined): sheets_v4.Schema$ExtendedValue | undefined {
@@ -63,57 +74,64 @@ export function setupRequests(example?: ReadonlyMap<string, RawGrid>): sheets_v4
   const requests: sheets_v4.Schema$Request[] = [];
   for (const tab of TABS) {
     const sheetId = SHEET_IDS[tab.key];
-    const body = { sheetId, startRowIndex: 1 };
-    // Header row: text, bold, a note explaining the column.
-    requests.push({
-      updateCells: {
-        start: { sheetId, rowIndex: 0, columnIndex: 0 },
-        rows: [{ values: tab.columns.map((c) => ({ userEnteredValue: { stringValue: c.header }, note: c.note, userEnteredFormat: { textFormat: { bold: true }, backgroundColor: { red: 0.93, green: 0.93, blue: 0.93 } } })) }],
-        fields: 'userEnteredValue,note,userEnteredFormat.textFormat.bold,userEnteredFormat.backgroundColor',
-      },
-    });
-    tab.columns.forEach((col, c) => {
-      const column = { ...body, startColumnIndex: c, endColumnIndex: c + 1 };
-      const nf = NUMBER_FORMATS[col.kind];
-      if (nf) requests.push({ repeatCell: { range: column, cell: { userEnteredFormat: { numberFormat: nf } }, fields: 'userEnteredFormat.numberFormat' } });
-      if (LONG_TEXT.includes(col.kind)) {
-        requests.push({ repeatCell: { range: column, cell: { userEnteredFormat: { wrapStrategy: 'WRAP', verticalAlignment: 'TOP' } }, fields: 'userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment' } });
-      }
-      if (col.kind === 'choice' && col.choices) {
-        requests.push({ setDataValidation: { range: column, rule: { condition: { type: 'ONE_OF_LIST', values: col.choices.map((v) => ({ userEnteredValue: v })) }, strict: true, showCustomUi: true } } });
-      }
-      if (col.kind === 'boolean') {
-        // NOTE: a checkbox that writes Ja/Nej (what the validator and the example use). A column whose
-        // empty cell means Ja (Aktiv) gets a Ja/Nej dropdown instead: an empty, unticked box would
-        // look like "no" while it means "yes".
-        const rule: sheets_v4.Schema$DataValidationRule =
-          col.default === 'Ja'
-            ? { condition: { type: 'ONE_OF_LIST', values: [{ userEnteredValue: 'Ja' }, { userEnteredValue: 'Nej' }] }, strict: true, showCustomUi: true }
-            : { condition: { type: 'BOOLEAN', values: [{ userEnteredValue: 'Ja' }, { userEnteredValue: 'Nej' }] }, strict: true };
-        requests.push({ setDataValidation: { range: column, rule } });
-      }
-      if (col.kind === 'email') {
-        requests.push({ setDataValidation: { range: column, rule: { condition: { type: 'TEXT_IS_EMAIL' }, strict: false, inputMessage: col.note } } });
-      }
-      requests.push({
-        updateDimensionProperties: {
-          range: { sheetId, dimension: 'COLUMNS', startIndex: c, endIndex: c + 1 },
-          properties: { pixelSize: LONG_TEXT.includes(col.kind) ? 360 : Math.max(100, Math.min(220, col.header.length * 9 + 30)) },
-          fields: 'pixelSize',
-        },
-      });
-    });
-    // The script's own cells: a warning (not a lock) when someone edits them by hand.
-    if (tab.scriptOwned) {
-      requests.push({ addProtectedRange: { protectedRange: { range: { sheetId }, description: `${tab.name}: skrives af dagsorden. Ret ikke her.`, warningOnly: true } } });
-    } else {
-      const owned = tab.columns.flatMap((c, i) => (c.scriptOwned ? [i] : []));
-      for (const [start, end] of runs(owned)) {
-        requests.push({ addProtectedRange: { protectedRange: { range: { sheetId, startColumnIndex: start, endColumnIndex: end }, description: `${tab.name}: kolonnerne skrives af dagsorden. Ret ikke her.`, warningOnly: true } } });
-      }
-    }
+    requests.push(...tabLayoutRequests(tab, sheetId));
     const grid = example?.get(tab.name);
     if (grid && grid.rows.length > 1) requests.push(exampleRows(tab, sheetId, grid));
+  }
+  return requests;
+}
+
+/** One tab's layout: the header row with its notes, formats, dropdowns, checkboxes, widths, protection. */
+function tabLayoutRequests(tab: TabSpec, sheetId: number): sheets_v4.Schema$Request[] {
+  const requests: sheets_v4.Schema$Request[] = [];
+  const body = { sheetId, startRowIndex: 1 };
+  // Header row: text, bold, a note explaining the column.
+  requests.push({
+    updateCells: {
+      start: { sheetId, rowIndex: 0, columnIndex: 0 },
+      rows: [{ values: tab.columns.map((c) => ({ userEnteredValue: { stringValue: c.header }, note: c.note, userEnteredFormat: { textFormat: { bold: true }, backgroundColor: { red: 0.93, green: 0.93, blue: 0.93 } } })) }],
+      fields: 'userEnteredValue,note,userEnteredFormat.textFormat.bold,userEnteredFormat.backgroundColor',
+    },
+  });
+  tab.columns.forEach((col, c) => {
+    const column = { ...body, startColumnIndex: c, endColumnIndex: c + 1 };
+    const nf = NUMBER_FORMATS[col.kind];
+    if (nf) requests.push({ repeatCell: { range: column, cell: { userEnteredFormat: { numberFormat: nf } }, fields: 'userEnteredFormat.numberFormat' } });
+    if (LONG_TEXT.includes(col.kind)) {
+      requests.push({ repeatCell: { range: column, cell: { userEnteredFormat: { wrapStrategy: 'WRAP', verticalAlignment: 'TOP' } }, fields: 'userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment' } });
+    }
+    if (col.kind === 'choice' && col.choices) {
+      requests.push({ setDataValidation: { range: column, rule: { condition: { type: 'ONE_OF_LIST', values: col.choices.map((v) => ({ userEnteredValue: v })) }, strict: true, showCustomUi: true } } });
+    }
+    if (col.kind === 'boolean') {
+      // NOTE: a checkbox that writes Ja/Nej (what the validator and the example use). A column whose
+      // empty cell means Ja (Aktiv) gets a Ja/Nej dropdown instead: an empty, unticked box would
+      // look like "no" while it means "yes".
+      const rule: sheets_v4.Schema$DataValidationRule =
+        col.default === 'Ja'
+          ? { condition: { type: 'ONE_OF_LIST', values: [{ userEnteredValue: 'Ja' }, { userEnteredValue: 'Nej' }] }, strict: true, showCustomUi: true }
+          : { condition: { type: 'BOOLEAN', values: [{ userEnteredValue: 'Ja' }, { userEnteredValue: 'Nej' }] }, strict: true };
+      requests.push({ setDataValidation: { range: column, rule } });
+    }
+    if (col.kind === 'email') {
+      requests.push({ setDataValidation: { range: column, rule: { condition: { type: 'TEXT_IS_EMAIL' }, strict: false, inputMessage: col.note } } });
+    }
+    requests.push({
+      updateDimensionProperties: {
+        range: { sheetId, dimension: 'COLUMNS', startIndex: c, endIndex: c + 1 },
+        properties: { pixelSize: LONG_TEXT.includes(col.kind) ? 360 : Math.max(100, Math.min(220, col.header.length * 9 + 30)) },
+        fields: 'pixelSize',
+      },
+    });
+  });
+  // The script's own cells: a warning (not a lock) when someone edits them by hand.
+  if (tab.scriptOwned) {
+    requests.push({ addProtectedRange: { protectedRange: { range: { sheetId }, description: `${tab.name}: skrives af dagsorden. Ret ikke her.`, warningOnly: true } } });
+  } else {
+    const owned = tab.columns.flatMap((c, i) => (c.scriptOwned ? [i] : []));
+    for (const [start, end] of runs(owned)) {
+      requests.push({ addProtectedRange: { protectedRange: { range: { sheetId, startColumnIndex: start, endColumnIndex: end }, description: `${tab.name}: kolonnerne skrives af dagsorden. Ret ikke her.`, warningOnly: true } } });
+    }
   }
   return requests;
 }

@@ -10,6 +10,7 @@ import { tabRange } from './sheets-read.js';
 import { UserError } from '../errors.js';
 import type { LogAction, LogEntry, LogStatus, StateStore, WriteBack } from '../delivery/ports.js';
 import type { Google } from './client.js';
+import { addTabRequests } from './create-sheet.js';
 import { translateGoogleError } from './errors.js';
 import { withRetry } from './retry.js';
 
@@ -330,11 +331,7 @@ export class SheetsStateStore implements StateStore {
       ids.set(name, sheetId);
       added.push(name);
       this.gridSize.set(name, { rows: 1000, columns: Math.max(26, spec.columns.length) });
-      requests.push(
-        { addSheet: { properties: { sheetId, title: name, gridProperties: { rowCount: 1000, columnCount: Math.max(26, spec.columns.length), frozenRowCount: 1 } } } },
-        { repeatCell: { range: { sheetId, startRowIndex: 0, endRowIndex: 1 }, cell: { userEnteredFormat: { textFormat: { bold: true } } }, fields: 'userEnteredFormat.textFormat.bold' } },
-        { addProtectedRange: { protectedRange: { range: { sheetId }, description: `${name}: skrives af dagsorden`, warningOnly: true } } },
-      );
+      requests.push(...addTabRequests(spec, sheetId));
     }
     const missing = [...new Set(cells.map((c) => c.tab))].filter((t) => !ids.has(t));
     if (missing.length) throw new Error(`The tab(s) ${missing.join(', ')} do not exist in ${this.spreadsheetId}.`);
