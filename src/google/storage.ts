@@ -9,14 +9,11 @@
 
 import { Readable } from 'node:stream';
 import type { storage_v1 } from '@googleapis/storage';
-import { SCOPES, type Google } from './client.js';
+import type { Google } from './client.js';
 import { googleErrorFacts, RetriesExhausted, withRetry, type RetryPolicy } from './retry.js';
 import { UserError } from '../errors.js';
 import type { SiteFile } from '../portal/build.js';
 import { MANIFEST_NAME, type SiteManifest, type SiteTarget } from '../portal/target.js';
-
-/** The scope a service account or saved login needs for the bucket (read and write objects). */
-export const STORAGE_SCOPE = SCOPES.storage;
 
 export interface BucketTargetOptions {
   readonly google: Google | Promise<Google>;

@@ -14,11 +14,6 @@ export const oparlType = (name: string) => `${OPARL_VERSION}${name}`;
 
 type Json = Record<string, unknown>;
 
-export interface OparlFiles {
-  /** Site path → object (or list). */
-  readonly files: ReadonlyMap<string, Json>;
-}
-
 const MIME = { pdf: 'application/pdf', docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' } as const;
 
 export function buildOparl(input: PortalInput, fora: readonly string[], cases: ReadonlyMap<string, readonly CaseEntry[]>): Map<string, Json> {
