@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOG_TAB, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
+import { columnLetter, LOG_TAB, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
 import { BUNDLED_WORKBOOK } from '../../src/paths.js';
 import { readAndValidate } from '../../src/validate/index.js';
 import type { RawGrid, RawWorkbook } from '../../src/workbook/raw.js';
@@ -175,7 +175,7 @@ describe('googleSheetSource', () => {
     standin.calls.clear();
     const fromSheet = await readAndValidate(googleSheetSource(id, await google(standin)));
     expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.get': 1 });
-    const letter = String.fromCharCode(65 + col);
+    const letter = columnLetter(col);
     expect(fromSheet.problems.map((p) => [p.tab, p.cell, p.message])).toEqual([
       ['Punkter', `${letter}${closed.row + 1}`, `Cellen er flettet sammen med ${letter}${closed.row}, så dens værdi kan ikke læses sikkert. Ophæv fletningen, og skriv værdien i hver celle. Indtil da regnes punktet som lukket.`],
     ]);

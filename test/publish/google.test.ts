@@ -3,7 +3,7 @@
 // Drive files, and the Google calls each scenario costs.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ITEMS_TAB, MEETINGS_TAB } from '../../sheets-schema/schema.js';
+import { columnLetter, ITEMS_TAB, MEETINGS_TAB } from '../../sheets-schema/schema.js';
 import { runPublish } from '../../src/commands/publish.js';
 import { BUNDLED_WORKBOOK } from '../../src/paths.js';
 import { cellOf, loadXlsx, sentMessages, sheetOf, startStandin, valuesOf, type Standin } from '../standin/index.js';
@@ -62,7 +62,7 @@ describe('publish --sheet against the stand-in', () => {
     const moder = sheetOf(standin, SHEET, MEETINGS_TAB.name);
     const header = valuesOf(moder)[0]!.map(String);
     const row = valuesOf(moder).findIndex((r) => r[0] === 'CF-2022-03-24');
-    const link = cellOf(moder, `${String.fromCharCode(65 + header.indexOf('Dagsorden'))}${row + 1}`)?.value;
+    const link = cellOf(moder, `${columnLetter(header.indexOf('Dagsorden'))}${row + 1}`)?.value;
     expect(String(link)).toMatch(/^https?:\/\//);
     lines.push(`first publication of the example (6 files, 18 e-mails, folders and sharing set up): ${r.total} calls ${JSON.stringify(r.calls)}`);
   });
@@ -83,7 +83,7 @@ describe('publish --sheet against the stand-in', () => {
     const values = valuesOf(punkter);
     const header = values[0]!.map(String);
     const row = values.findIndex((r) => r[header.indexOf('Møde-id')] === 'CF-2022-03-24' && r[header.indexOf('Nr')] === 8);
-    const cell = cellOf(punkter, `${String.fromCharCode(65 + header.indexOf('Sagsfremstilling'))}${row + 1}`)!;
+    const cell = cellOf(punkter, `${columnLetter(header.indexOf('Sagsfremstilling'))}${row + 1}`)!;
     cell.value = `${String(cell.value)}\n\nTilføjet efter udsendelsen.`;
     const sentBefore = sentMessages(standin.state.gmail).length;
 
