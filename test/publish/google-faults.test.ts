@@ -42,7 +42,7 @@ afterAll(() => standin.close());
 
 async function runOnce(now: DateTime, rnd: () => number, killAt: number): Promise<boolean> {
   // Fast retries: a fake sleep, and a short timeout so a delayed answer is a timeout.
-  const google = await openGoogle(env(), { policy: { ...DEFAULT_RETRY_POLICY, attempts: 4, timeoutMs: 400, sleep: async () => {}, random: rnd } });
+  const google = await openGoogle(env(), { policy: { ...DEFAULT_RETRY_POLICY, attempts: 4, timeoutMs: 150, sleep: async () => {}, random: rnd } });
   const source = googleSheetSource(SHEET, google);
   const { model, problems, raw } = await readAndValidate(source);
   let step = 0;
@@ -92,7 +92,7 @@ it(`${RUNS} runs with Google faults and kills: one file per document, one e-mail
           for (let i = 0; i < 3; i++) {
             const timeout = rnd() < 0.25;
             const fault: Fault = timeout
-              ? { match: ROUTES[Math.floor(rnd() * ROUTES.length)]!, delayMs: 600 }
+              ? { match: ROUTES[Math.floor(rnd() * ROUTES.length)]!, delayMs: 250 }
               : { match: ROUTES[Math.floor(rnd() * ROUTES.length)]!, status: STATUSES[Math.floor(rnd() * STATUSES.length)]!, times: 1 + Math.floor(rnd() * 2), after: rnd() < 0.3 };
             standin.faults.push(fault);
             faultLog.push({ phase: phase.now, attempt, ...fault });
