@@ -11,12 +11,14 @@ import {
   TABS,
   columnLetter,
   parseA1,
+  type DefaultedSettingKey,
   type MeetingStatus,
+  type SettingKey,
   type TabSpec,
 } from '../../sheets-schema/schema.js';
 import type { Item, ItemRow, Meeting, MeetingRow, Member, Problem, ProblemScope, Settings, TimeSlot, Validated } from '../model.js';
 import type { RawGrid, RawWorkbook } from '../workbook/raw.js';
-import { clip, parseRows, type ParsedRow, type ProblemSink, type RawRow } from './cells.js';
+import { clip, parseRows, PARSERS, type ParsedRow, type ProblemSink, type RawRow } from './cells.js';
 import { hasControlCharacter, hasHiddenDifference, identityKey } from './guard.js';
 import { locateColumns, similar, suggestTab, type ColumnMap } from './headers.js';
 import * as v from './values.js';
@@ -284,6 +286,23 @@ function cellRank(cell: string): number {
   return at ? (at.row + 1) * 1000 + at.col + 1 : -1;
 }
 
+/** A setting's default from sheets-schema, read like a value the secretary typed; one that is refused is a bug. */
+function schemaDefault<T>(key: SettingKey, parse: (s: string) => v.Parsed<T>): T | undefined {
+  const declared = SETTINGS.find((s) => s.key === key)?.default;
+  if (!declared) return undefined;
+  const p = parse(declared);
+  if (!p.ok) throw new Error(`sheets-schema: the default of the setting ${key} is refused: ${p.message}`);
+  return p.value;
+}
+
+// NOTE: a setting's value stands in the Værdi column (text); what it means depends on its key, so it
+// is read again by the parser of the kind it holds.
+const [, VALUE_COLUMN] = SETTINGS_TAB.columns;
+const settingOf =
+  <K extends 'integer' | 'time' | 'email'>(kind: K) =>
+  (s: string) =>
+    PARSERS[kind](s, VALUE_COLUMN);
+
 function readSettings(tab: { grid: RawGrid; columns: ColumnMap } | undefined, problems: ProblemList): Settings {
   const values = new Map<string, { value: string; cell: string }>();
   /** Keys whose value was refused (already a problem at its cell). */
@@ -318,48 +337,49 @@ function readSettings(tab: { grid: RawGrid; columns: ColumnMap } | undefined, pr
       values.set(key, { value: r.value.value ?? '', cell });
     }
   }
-  const get = (key: string): { value: string; cell: string } => {
+  /** The setting's value, else its default; a value that is refused is a problem at its cell, and the default counts. */
+  const setting = <T>(key: SettingKey, parse: (s: string) => v.Parsed<T>): T | undefined => {
     const found = values.get(key);
-    if (found && found.value !== '') return found;
-    return { value: SETTINGS.find((s) => s.key === key)?.default ?? '', cell: found?.cell ?? '' };
+    if (found && found.value !== '') {
+      const p = parse(found.value);
+      if (p.ok) return p.value;
+      problems.add(SETTINGS_TAB.name, found.cell, `${key}: ${p.message}`, scope);
+    }
+    return schemaDefault(key, parse);
   };
-  const checked = <T>(key: string, parse: (s: string) => v.Parsed<T>, fallback: T): T => {
-    const { value, cell } = get(key);
-    if (value === '') return fallback;
-    const p = parse(value);
-    if (p.ok) return p.value;
-    problems.add(SETTINGS_TAB.name, cell, `${key}: ${p.message}`, scope);
-    return fallback;
+  const always = <T>(key: DefaultedSettingKey, parse: (s: string) => v.Parsed<T>): T => {
+    const value = setting(key, parse);
+    if (value === undefined) throw new Error(`sheets-schema: the setting ${key} has no default`);
+    return value;
   };
   // NOTE: without a sender no e-mail can go out; said here, at the tab, rather than by publish.
   const requiredSender = (): string | undefined => {
-    const { value, cell } = get('Afsender');
     if (!tab || rejected.has('Afsender')) return undefined; // already reported
-    if (value === '' && !values.has('Afsender')) {
+    const found = values.get('Afsender');
+    if (!found) {
       problems.add(SETTINGS_TAB.name, '', 'Indstillingen "Afsender" mangler, så der kan ikke sendes e-mails. Tilføj en række med Nøgle Afsender og Værdi fx Sekretariatet <chefforum@kommune.dk>.', scope);
       return undefined;
     }
-    if (value === '') {
-      problems.add(SETTINGS_TAB.name, cell, 'Afsender skal udfyldes, ellers kan der ikke sendes e-mails. Skriv fx Sekretariatet <chefforum@kommune.dk>.', scope);
+    if (found.value === '') {
+      problems.add(SETTINGS_TAB.name, found.cell, 'Afsender skal udfyldes, ellers kan der ikke sendes e-mails. Skriv fx Sekretariatet <chefforum@kommune.dk>.', scope);
       return undefined;
     }
-    return checked<string | undefined>('Afsender', parseSender, undefined);
+    return setting('Afsender', parseSender);
   };
-  const optionalEmail = (key: string): string | undefined => checked<string | undefined>(key, (s) => v.parseEmail(s), undefined);
   const extra: Record<string, string> = {};
   for (const [k, x] of values) if (!SETTINGS.some((s) => s.key === k)) extra[k] = x.value;
   return {
-    organisation: get('Organisation').value,
-    timeZone: checked('Tidszone', v.parseIanaZone, 'Europe/Copenhagen'),
+    organisation: always('Organisation', v.ok),
+    timeZone: always('Tidszone', v.parseIanaZone),
     sender: requiredSender(),
-    replyTo: optionalEmail('Svar til'),
-    daysBefore: checked('Dage før mødet', v.parseInteger, 7),
-    sendTime: checked('Udsendelsestidspunkt', v.parseTime, '12:00'),
-    driveFolderMembers: get('Drive-mappe medlemmer').value || undefined,
-    driveFolderPublic: get('Drive-mappe offentlig').value || undefined,
-    secretaryEmail: optionalEmail('Sekretær e-mail'),
-    siteAddress: checked<string | undefined>('Hjemmeside-adresse', parseSiteAddress, undefined),
-    siteBucket: checked<string | undefined>('Hjemmeside-bucket', parseBucketName, undefined),
+    replyTo: setting('Svar til', settingOf('email')),
+    daysBefore: always('Dage før mødet', settingOf('integer')),
+    sendTime: always('Udsendelsestidspunkt', settingOf('time')),
+    driveFolderMembers: setting('Drive-mappe medlemmer', v.ok),
+    driveFolderPublic: setting('Drive-mappe offentlig', v.ok),
+    secretaryEmail: setting('Sekretær e-mail', settingOf('email')),
+    siteAddress: setting('Hjemmeside-adresse', parseSiteAddress),
+    siteBucket: setting('Hjemmeside-bucket', parseBucketName),
     extra,
   };
 }
