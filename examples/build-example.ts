@@ -5,7 +5,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { ITEMS_TAB, MEETINGS_TAB, MEMBERS_TAB, SETTINGS_TAB } from '../sheets-schema/schema.js';
+import { ITEMS_TAB, MEETINGS_TAB, MEMBERS_TAB, SETTINGS_TAB, type ColumnSpec } from '../sheets-schema/schema.js';
 import { parseDate, parseDateTime, parseTime } from '../src/validate/values.js';
 import { wallClock, writeWorkbookFile, type WritableCell } from '../src/local/xlsx-write.js';
 
@@ -28,7 +28,7 @@ function typedCell(kind: string, value: unknown): WritableCell {
   return kind === 'time' ? wallClock('1899-12-30', s) : s.includes('T') ? wallClock(s.slice(0, 10), s.slice(11)) : wallClock(s);
 }
 
-function typedRow(columns: typeof MEETINGS_TAB.columns, row: Record<string, unknown>): Row {
+function typedRow(columns: readonly ColumnSpec[], row: Record<string, unknown>): Row {
   const out: Row = {};
   for (const [header, value] of Object.entries(row)) {
     const col = columns.find((c) => c.header === header);

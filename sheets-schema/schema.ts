@@ -1,23 +1,59 @@
-// The workbook's tabs and columns, declared once: validation, `init-sheet`, the example builder
-// and the README's column reference are all derived from this file.
+// The workbook's tabs and columns, declared once: validation, `init-sheet`, the example builder,
+// the README's column reference and the typed rows of the model (`RowOf`) are all derived from this file.
 
-/** How a cell's value is read. */
-export type ColumnKind =
-  | 'text'
-  | 'richtext' // Markdown, parsed into a syntax tree
-  | 'date'
-  | 'time'
-  | 'datetime'
-  | 'integer'
-  | 'boolean'
-  | 'choice'
-  | 'email'
-  | 'caseNumber' // KLE journal number
-  | 'timeSlot' // `9.00-9.20`
-  | 'recommendation' // Indstilling: lines `1. at ...`
-  | 'attachments' // Bilag: `Titel` or `Titel | https://...` per line
-  | 'list' // comma-separated
-  | 'link';
+import type { Root } from 'mdast';
+
+/** A rich-text cell: the text as typed and its Markdown syntax tree. */
+export interface RichText {
+  readonly source: string;
+  readonly tree: Root;
+}
+
+/** `HH:mm`, 24-hour. */
+export type ClockTime = string;
+/** `yyyy-MM-dd`. */
+export type IsoDate = string;
+
+export interface TimeSlot {
+  readonly start: ClockTime;
+  readonly end: ClockTime;
+  /** As printed in the documents: `9.00-9.20`. */
+  readonly label: string;
+}
+
+export interface Attachment {
+  readonly title: string;
+  readonly url?: string;
+}
+
+/** How a cell's value is read, and what it is read as: the model's field types come from here. */
+export interface KindValues {
+  readonly text: string;
+  /** Markdown, parsed into a syntax tree. */
+  readonly richtext: RichText;
+  readonly date: IsoDate;
+  readonly time: ClockTime;
+  /** Local wall-clock `yyyy-MM-ddTHH:mm` in the workbook's time zone. */
+  readonly datetime: string;
+  readonly integer: number;
+  readonly boolean: boolean;
+  /** One of the column's `choices` (`ValueOf` narrows it to the column's own list). */
+  readonly choice: string;
+  readonly email: string;
+  /** KLE journal number. */
+  readonly caseNumber: string;
+  /** `9.00-9.20`. */
+  readonly timeSlot: TimeSlot;
+  /** Indstilling: lines `1. at ...`, read as the `at ...` points without their numbers. */
+  readonly recommendation: readonly string[];
+  /** Bilag: `Titel` or `Titel | https://...` per line. */
+  readonly attachments: readonly Attachment[];
+  /** Comma-separated. */
+  readonly list: readonly string[];
+  readonly link: string;
+}
+
+export type ColumnKind = keyof KindValues;
 
 export interface ColumnSpec {
   /** Header text exactly as the secretary sees it. */
@@ -27,7 +63,7 @@ export interface ColumnSpec {
   readonly kind: ColumnKind;
   readonly required?: boolean;
   readonly choices?: readonly string[];
-  /** Value used when the cell is empty (as the secretary would type it). */
+  /** Value used when the cell is empty (as the secretary would type it); with one, the row always has the field. */
   readonly default?: string;
   /** Written by the script, never by the secretary. */
   readonly scriptOwned?: boolean;
@@ -64,134 +100,162 @@ export interface TabSpec {
   readonly optional?: boolean;
 }
 
+/** A column, its literal key, kind and flags kept for `RowOf`. */
+function column<const C extends ColumnSpec>(spec: C): ColumnSpec & C {
+  return spec;
+}
+
+/** A tab, its columns kept as a tuple for `RowOf`. */
+function tab<const T extends TabSpec>(spec: T): TabSpec & T {
+  return spec;
+}
+
 export const MEETING_STATUSES = ['Planlagt', 'Dagsorden klar', 'Afholdt', 'Referat klar', 'Aflyst'] as const;
 export type MeetingStatus = (typeof MEETING_STATUSES)[number];
 
-export const MEETINGS_TAB: TabSpec = {
+export const MEETINGS_TAB = tab({
   name: 'Møder',
   key: 'meetings',
   note: 'Én række pr. møde.',
   columns: [
-    { header: 'Møde-id', key: 'id', kind: 'text', required: true, example: 'CF-2022-03-24', note: 'Entydigt id for mødet, fx CF-2022-03-24. Bruges af Punkter til at pege på mødet.', confidentiality: true, singleLine: true, safeId: true },
-    { header: 'Forum', key: 'forum', kind: 'text', required: true, example: 'Chefforum', note: 'Forummets navn, fx Chefforum. Står i titlen og vælger modtagerne.', confidentiality: true, singleLine: true },
-    { header: 'Dato', key: 'date', kind: 'date', required: true, example: '24-03-2022', note: 'Mødets dato, fx 24-03-2022.' },
-    { header: 'Start', key: 'start', kind: 'time', required: true, example: '09:00', note: 'Starttidspunkt, fx 09:00.' },
-    { header: 'Slut', key: 'end', kind: 'time', example: '12:00', note: 'Sluttidspunkt (valgfrit), efter Start.' },
-    { header: 'Mødested', key: 'place', kind: 'text', required: true, example: 'Mødelokale 1', note: 'Hvor mødet holdes, fx Mødelokale 1 eller Teams.', singleLine: true },
-    { header: 'Status', key: 'status', kind: 'choice', required: true, choices: MEETING_STATUSES, example: 'Dagsorden klar', note: 'Planlagt, Dagsorden klar (dagsordenen må udsendes), Afholdt, Referat klar (referatet må udsendes) eller Aflyst.' },
-    { header: 'Udsend dagsorden', key: 'sendAgendaAt', kind: 'datetime', example: '17-03-2022 12:00', note: 'Tidligste tidspunkt dagsordenen må udsendes (valgfrit; ellers efter Indstillinger).' },
-    { header: 'Bemærkning', key: 'remark', kind: 'text', note: 'Fri bemærkning til sekretariatet. Offentliggøres aldrig.' },
-    { header: 'Dagsorden', key: 'agendaLink', kind: 'link', scriptOwned: true, note: 'Skrives af systemet: link til den udsendte dagsorden.' },
-    { header: 'Referat', key: 'minutesLink', kind: 'link', scriptOwned: true, note: 'Skrives af systemet: link til det udsendte referat.' },
-    { header: 'Senest udsendt', key: 'lastSent', kind: 'text', scriptOwned: true, note: 'Skrives af systemet: hvornår og hvad der senest blev udsendt.' },
-    {
+    column({ header: 'Møde-id', key: 'id', kind: 'text', required: true, example: 'CF-2022-03-24', note: 'Entydigt id for mødet, fx CF-2022-03-24. Bruges af Punkter til at pege på mødet.', confidentiality: true, singleLine: true, safeId: true }),
+    column({ header: 'Forum', key: 'forum', kind: 'text', required: true, example: 'Chefforum', note: 'Forummets navn, fx Chefforum. Står i titlen og vælger modtagerne.', confidentiality: true, singleLine: true }),
+    column({ header: 'Dato', key: 'date', kind: 'date', required: true, example: '24-03-2022', note: 'Mødets dato, fx 24-03-2022.' }),
+    column({ header: 'Start', key: 'start', kind: 'time', required: true, example: '09:00', note: 'Starttidspunkt, fx 09:00.' }),
+    column({ header: 'Slut', key: 'end', kind: 'time', example: '12:00', note: 'Sluttidspunkt (valgfrit), efter Start.' }),
+    column({ header: 'Mødested', key: 'place', kind: 'text', required: true, example: 'Mødelokale 1', note: 'Hvor mødet holdes, fx Mødelokale 1 eller Teams.', singleLine: true }),
+    column({ header: 'Status', key: 'status', kind: 'choice', required: true, choices: MEETING_STATUSES, example: 'Dagsorden klar', note: 'Planlagt, Dagsorden klar (dagsordenen må udsendes), Afholdt, Referat klar (referatet må udsendes) eller Aflyst.' }),
+    column({ header: 'Udsend dagsorden', key: 'sendAgendaAt', kind: 'datetime', example: '17-03-2022 12:00', note: 'Tidligste tidspunkt dagsordenen må udsendes (valgfrit; ellers efter Indstillinger).' }),
+    column({ header: 'Bemærkning', key: 'remark', kind: 'text', note: 'Fri bemærkning til sekretariatet. Offentliggøres aldrig.' }),
+    column({ header: 'Dagsorden', key: 'agendaLink', kind: 'link', scriptOwned: true, note: 'Skrives af systemet: link til den udsendte dagsorden.' }),
+    column({ header: 'Referat', key: 'minutesLink', kind: 'link', scriptOwned: true, note: 'Skrives af systemet: link til det udsendte referat.' }),
+    column({ header: 'Senest udsendt', key: 'lastSent', kind: 'text', scriptOwned: true, note: 'Skrives af systemet: hvornår og hvad der senest blev udsendt.' }),
+    column({
       header: 'Forhåndsvisning',
       key: 'preview',
       kind: 'link',
       scriptOwned: true,
       note: 'Skrives af systemet: link til kladden (begge udgaver, mærket KLADDE – ikke udsendt), før dagsordenen eller referatet udsendes. Kun sekretariatet kan åbne den.',
-    },
-    { header: 'Næste', key: 'next', kind: 'text', scriptOwned: true, note: 'Skrives af systemet: hvad der sker næste gang med mødet, og hvornår, eller hvad der holder det tilbage.' },
-    { header: 'Hjemmeside', key: 'sitePage', kind: 'link', scriptOwned: true, note: 'Skrives af systemet: mødets offentlige side på hjemmesiden.' },
+    }),
+    column({ header: 'Næste', key: 'next', kind: 'text', scriptOwned: true, note: 'Skrives af systemet: hvad der sker næste gang med mødet, og hvornår, eller hvad der holder det tilbage.' }),
+    column({ header: 'Hjemmeside', key: 'sitePage', kind: 'link', scriptOwned: true, note: 'Skrives af systemet: mødets offentlige side på hjemmesiden.' }),
   ],
-};
+});
 
-export const ITEMS_TAB: TabSpec = {
+export const ITEMS_TAB = tab({
   name: 'Punkter',
   key: 'items',
   note: 'Én række pr. dagsordenspunkt.',
   columns: [
-    { header: 'Møde-id', key: 'meetingId', kind: 'text', required: true, example: 'CF-2022-03-24', note: 'Møde-id fra fanen Møder.', confidentiality: true, singleLine: true, safeId: true },
-    { header: 'Nr', key: 'number', kind: 'integer', required: true, example: '1', note: 'Punktets nummer på dagsordenen (1, 2, 3 ...), entydigt inden for mødet.' },
-    { header: 'Præfiks', key: 'prefix', kind: 'text', default: 'CF', example: 'CF', note: 'Står foran titlen, fx CF eller DIF/CF. Tom: CF.', singleLine: true },
-    { header: 'Titel', key: 'title', kind: 'text', required: true, example: 'Budgetproces 2023', note: 'Punktets titel.', singleLine: true },
-    { header: 'Tidsrum', key: 'timeSlot', kind: 'timeSlot', example: '9.00-9.20', note: 'Valgfrit tidsrum, fx 9.00-9.20. Skal ligge inden for mødet og ikke overlappe andre punkter.' },
-    { header: 'Sagsnr.', key: 'caseNumber', kind: 'caseNumber', required: true, example: '00.01.00-A21-2-21', note: 'KLE-journalnummer, fx 00.01.00-A21-2-21.' },
-    { header: 'Lukket', key: 'closed', kind: 'boolean', default: 'Nej', note: 'Ja: lukket punkt. Indholdet ses kun af medlemmer, der må se lukkede punkter.', confidentiality: true, hidesRow: true, safeValue: 'Ja', safeNote: 'Indtil da regnes punktet som lukket.' },
-    { header: 'Indstilling først', key: 'recommendationFirst', kind: 'boolean', default: 'Nej', note: 'Ja: Indstilling vises før Sagsfremstilling.' },
-    { header: 'Anledning', key: 'occasion', kind: 'richtext', note: 'Baggrunden for punktet. Markdown: tom linje mellem afsnit, - punktopstilling, 1. nummerering, **fed**, ### underoverskrift, tabeller med |.' },
-    { header: 'Sagsfremstilling', key: 'presentation', kind: 'richtext', note: 'Selve sagen. Samme formatering som Anledning.' },
-    { header: 'Supplerende sagsfremstilling', key: 'supplement', kind: 'richtext', note: 'Supplerende oplysninger (valgfrit).' },
-    { header: 'Indstiller', key: 'recommender', kind: 'text', example: 'Kommunaldirektøren', note: 'Hvem der indstiller, fx Kommunaldirektøren. Skal udfyldes, når Indstilling er udfyldt.', singleLine: true },
-    { header: 'Indstilling', key: 'recommendation', kind: 'recommendation', example: '1. at punktet drøftes.', note: 'Én linje pr. punkt: 1. at ... (numrene er valgfrie).' },
-    { header: 'Historik', key: 'history', kind: 'richtext', note: 'Tidligere behandling, fx i et andet forum.' },
-    { header: 'Beslutning', key: 'decision', kind: 'richtext', note: 'Beslutningen. Vises kun i referatet. Skal udfyldes på alle åbne punkter, før mødet sættes til Referat klar.' },
-    { header: 'Bilag', key: 'attachments', kind: 'attachments', example: 'Økonomirapport | https://example.org/oer1.pdf', note: 'Ét bilag pr. linje: Titel eller Titel | https://link.' },
+    column({ header: 'Møde-id', key: 'meetingId', kind: 'text', required: true, example: 'CF-2022-03-24', note: 'Møde-id fra fanen Møder.', confidentiality: true, singleLine: true, safeId: true }),
+    column({ header: 'Nr', key: 'number', kind: 'integer', required: true, example: '1', note: 'Punktets nummer på dagsordenen (1, 2, 3 ...), entydigt inden for mødet.' }),
+    column({ header: 'Præfiks', key: 'prefix', kind: 'text', default: 'CF', example: 'CF', note: 'Står foran titlen, fx CF eller DIF/CF. Tom: CF.', singleLine: true }),
+    column({ header: 'Titel', key: 'title', kind: 'text', required: true, example: 'Budgetproces 2023', note: 'Punktets titel.', singleLine: true }),
+    column({ header: 'Tidsrum', key: 'timeSlot', kind: 'timeSlot', example: '9.00-9.20', note: 'Valgfrit tidsrum, fx 9.00-9.20. Skal ligge inden for mødet og ikke overlappe andre punkter.' }),
+    column({ header: 'Sagsnr.', key: 'caseNumber', kind: 'caseNumber', required: true, example: '00.01.00-A21-2-21', note: 'KLE-journalnummer, fx 00.01.00-A21-2-21.' }),
+    column({ header: 'Lukket', key: 'closed', kind: 'boolean', default: 'Nej', note: 'Ja: lukket punkt. Indholdet ses kun af medlemmer, der må se lukkede punkter.', confidentiality: true, hidesRow: true, safeValue: 'Ja', safeNote: 'Indtil da regnes punktet som lukket.' }),
+    column({ header: 'Indstilling først', key: 'recommendationFirst', kind: 'boolean', default: 'Nej', note: 'Ja: Indstilling vises før Sagsfremstilling.' }),
+    column({ header: 'Anledning', key: 'occasion', kind: 'richtext', note: 'Baggrunden for punktet. Markdown: tom linje mellem afsnit, - punktopstilling, 1. nummerering, **fed**, ### underoverskrift, tabeller med |.' }),
+    column({ header: 'Sagsfremstilling', key: 'presentation', kind: 'richtext', note: 'Selve sagen. Samme formatering som Anledning.' }),
+    column({ header: 'Supplerende sagsfremstilling', key: 'supplement', kind: 'richtext', note: 'Supplerende oplysninger (valgfrit).' }),
+    column({ header: 'Indstiller', key: 'recommender', kind: 'text', example: 'Kommunaldirektøren', note: 'Hvem der indstiller, fx Kommunaldirektøren. Skal udfyldes, når Indstilling er udfyldt.', singleLine: true }),
+    column({ header: 'Indstilling', key: 'recommendation', kind: 'recommendation', default: '', example: '1. at punktet drøftes.', note: 'Én linje pr. punkt: 1. at ... (numrene er valgfrie).' }),
+    column({ header: 'Historik', key: 'history', kind: 'richtext', note: 'Tidligere behandling, fx i et andet forum.' }),
+    column({ header: 'Beslutning', key: 'decision', kind: 'richtext', note: 'Beslutningen. Vises kun i referatet. Skal udfyldes på alle åbne punkter, før mødet sættes til Referat klar.' }),
+    column({ header: 'Bilag', key: 'attachments', kind: 'attachments', default: '', example: 'Økonomirapport | https://example.org/oer1.pdf', note: 'Ét bilag pr. linje: Titel eller Titel | https://link.' }),
   ],
-};
+});
 
-export const MEMBERS_TAB: TabSpec = {
+export const MEMBERS_TAB = tab({
   name: 'Medlemmer',
   key: 'members',
   note: 'Hvem modtager hvad.',
   columns: [
-    { header: 'Navn', key: 'name', kind: 'text', required: true, example: 'Anne Jensen', note: 'Medlemmets navn.', singleLine: true },
-    { header: 'Titel', key: 'title', kind: 'text', example: 'Chef for Økonomi & Stab', note: 'Stillingsbetegnelse (valgfri).', singleLine: true },
-    { header: 'E-mail', key: 'email', kind: 'email', required: true, example: 'anne.jensen@example.org', note: 'E-mailadresse; dagsorden og referat sendes hertil.', confidentiality: true, singleLine: true },
-    { header: 'Fora', key: 'fora', kind: 'list', default: 'Chefforum', example: 'Chefforum, DIF', note: 'De fora medlemmet deltager i, adskilt af komma. Tom: Chefforum.', confidentiality: true },
-    { header: 'Ser lukkede punkter', key: 'seesClosed', kind: 'boolean', default: 'Nej', note: 'Ja: modtager medlemsudgaven med lukkede punkter.', confidentiality: true, safeValue: 'Nej', safeNote: 'Indtil da ser medlemmet ikke lukkede punkter.' },
-    { header: 'Aktiv', key: 'active', kind: 'boolean', default: 'Ja', note: 'Nej: modtager intet. Tom: Ja.', confidentiality: true, safeValue: 'Nej', safeNote: 'Indtil da modtager medlemmet intet.' },
+    column({ header: 'Navn', key: 'name', kind: 'text', required: true, example: 'Anne Jensen', note: 'Medlemmets navn.', singleLine: true }),
+    column({ header: 'Titel', key: 'title', kind: 'text', example: 'Chef for Økonomi & Stab', note: 'Stillingsbetegnelse (valgfri).', singleLine: true }),
+    column({ header: 'E-mail', key: 'email', kind: 'email', required: true, example: 'anne.jensen@example.org', note: 'E-mailadresse; dagsorden og referat sendes hertil.', confidentiality: true, singleLine: true }),
+    column({ header: 'Fora', key: 'fora', kind: 'list', default: 'Chefforum', example: 'Chefforum, DIF', note: 'De fora medlemmet deltager i, adskilt af komma. Tom: Chefforum.', confidentiality: true }),
+    column({ header: 'Ser lukkede punkter', key: 'seesClosed', kind: 'boolean', default: 'Nej', note: 'Ja: modtager medlemsudgaven med lukkede punkter.', confidentiality: true, safeValue: 'Nej', safeNote: 'Indtil da ser medlemmet ikke lukkede punkter.' }),
+    column({ header: 'Aktiv', key: 'active', kind: 'boolean', default: 'Ja', note: 'Nej: modtager intet. Tom: Ja.', confidentiality: true, safeValue: 'Nej', safeNote: 'Indtil da modtager medlemmet intet.' }),
   ],
-};
+});
 
-export const SETTINGS_TAB: TabSpec = {
+export const SETTINGS_TAB = tab({
   name: 'Indstillinger',
   key: 'settings',
   note: 'Nøgle/værdi-par for opsætningen.',
   columns: [
-    { header: 'Nøgle', key: 'key', kind: 'text', required: true, note: 'Indstillingens navn (se listen i README).' },
-    { header: 'Værdi', key: 'value', kind: 'text', note: 'Indstillingens værdi.' },
+    column({ header: 'Nøgle', key: 'key', kind: 'text', required: true, note: 'Indstillingens navn (se listen i README).' }),
+    column({ header: 'Værdi', key: 'value', kind: 'text', note: 'Indstillingens værdi.' }),
   ],
-};
+});
 
-export const LOG_TAB: TabSpec = {
+export const LOG_TAB = tab({
   name: 'Udsendelser',
   key: 'log',
   scriptOwned: true,
   optional: true,
   note: 'Systemets log over udgivne dokumenter og sendte e-mails. Rediger ikke.',
   columns: [
-    { header: 'Tidspunkt', key: 'at', kind: 'text', scriptOwned: true, note: 'Hvornår (ISO 8601).' },
-    { header: 'Møde-id', key: 'meetingId', kind: 'text', scriptOwned: true, note: 'Mødet.' },
-    { header: 'Handling', key: 'action', kind: 'text', scriptOwned: true, note: 'upload, send, lease, notify eller kladde.' },
-    { header: 'Dokument', key: 'document', kind: 'text', scriptOwned: true, note: 'Dagsorden eller Referat.' },
-    { header: 'Udgave', key: 'edition', kind: 'text', scriptOwned: true, note: 'medlemmer eller offentlig.' },
-    { header: 'Format', key: 'format', kind: 'text', scriptOwned: true, note: 'pdf eller docx.' },
-    { header: 'Version', key: 'version', kind: 'text', scriptOwned: true, note: 'Versionsnummer.' },
-    { header: 'Indholdshash', key: 'hash', kind: 'text', scriptOwned: true, note: 'Hash af indholdet.' },
-    { header: 'Fil-id', key: 'fileId', kind: 'text', scriptOwned: true, note: 'Drive-filens id.' },
-    { header: 'Link', key: 'link', kind: 'text', scriptOwned: true, note: 'Link til filen.' },
-    { header: 'Modtager', key: 'recipient', kind: 'text', scriptOwned: true, note: 'Modtagerens e-mail.' },
-    { header: 'Besked-id', key: 'messageId', kind: 'text', scriptOwned: true, note: 'E-mailens Message-ID.' },
-    { header: 'Status', key: 'status', kind: 'text', scriptOwned: true, note: 'påbegyndt, udført, fejlet, ikke sendt eller fjernet.' },
-    { header: 'Detaljer', key: 'detail', kind: 'text', scriptOwned: true, note: 'Fejlbesked eller andet.' },
-    { header: 'Kalender', key: 'calendar', kind: 'text', scriptOwned: true, note: 'REQUEST eller CANCEL: hvad e-mailen gjorde ved modtagerens kalender.' },
-    { header: 'Sekvens', key: 'sequence', kind: 'text', scriptOwned: true, note: 'Kalenderens SEQUENCE for mødet.' },
-    { header: 'Tidsplan', key: 'schedule', kind: 'text', scriptOwned: true, note: 'Hash af mødets tid og sted, som kalenderen fik dem.' },
-    { header: 'Skabelon', key: 'template', kind: 'text', scriptOwned: true, note: 'Fingeraftryk af skabelonerne, dokumentet blev lavet med.' },
-    { header: 'Indholdsoversigt', key: 'contents', kind: 'text', scriptOwned: true, note: 'Punkternes numre og hashes (aldrig titler eller tekst), til listen over ændringer.' },
-    { header: 'Kladde-id', key: 'ticket', kind: 'text', scriptOwned: true, note: 'Gmail-kladdens id, før e-mailen sendes.' },
-    { header: 'Kørsel', key: 'run', kind: 'text', scriptOwned: true, note: 'Hvilken kørsel der holder låsen.' },
-    { header: 'Mappe', key: 'folder', kind: 'text', scriptOwned: true, note: 'Link til mappen med forhåndsvisningerne.' },
+    column({ header: 'Tidspunkt', key: 'at', kind: 'text', scriptOwned: true, note: 'Hvornår (ISO 8601).' }),
+    column({ header: 'Møde-id', key: 'meetingId', kind: 'text', scriptOwned: true, note: 'Mødet.' }),
+    column({ header: 'Handling', key: 'action', kind: 'text', scriptOwned: true, note: 'upload, send, lease, notify eller kladde.' }),
+    column({ header: 'Dokument', key: 'document', kind: 'text', scriptOwned: true, note: 'Dagsorden eller Referat.' }),
+    column({ header: 'Udgave', key: 'edition', kind: 'text', scriptOwned: true, note: 'medlemmer eller offentlig.' }),
+    column({ header: 'Format', key: 'format', kind: 'text', scriptOwned: true, note: 'pdf eller docx.' }),
+    column({ header: 'Version', key: 'version', kind: 'text', scriptOwned: true, note: 'Versionsnummer.' }),
+    column({ header: 'Indholdshash', key: 'hash', kind: 'text', scriptOwned: true, note: 'Hash af indholdet.' }),
+    column({ header: 'Fil-id', key: 'fileId', kind: 'text', scriptOwned: true, note: 'Drive-filens id.' }),
+    column({ header: 'Link', key: 'link', kind: 'text', scriptOwned: true, note: 'Link til filen.' }),
+    column({ header: 'Modtager', key: 'recipient', kind: 'text', scriptOwned: true, note: 'Modtagerens e-mail.' }),
+    column({ header: 'Besked-id', key: 'messageId', kind: 'text', scriptOwned: true, note: 'E-mailens Message-ID.' }),
+    column({ header: 'Status', key: 'status', kind: 'text', scriptOwned: true, note: 'påbegyndt, udført, fejlet, ikke sendt eller fjernet.' }),
+    column({ header: 'Detaljer', key: 'detail', kind: 'text', scriptOwned: true, note: 'Fejlbesked eller andet.' }),
+    column({ header: 'Kalender', key: 'calendar', kind: 'text', scriptOwned: true, note: 'REQUEST eller CANCEL: hvad e-mailen gjorde ved modtagerens kalender.' }),
+    column({ header: 'Sekvens', key: 'sequence', kind: 'text', scriptOwned: true, note: 'Kalenderens SEQUENCE for mødet.' }),
+    column({ header: 'Tidsplan', key: 'schedule', kind: 'text', scriptOwned: true, note: 'Hash af mødets tid og sted, som kalenderen fik dem.' }),
+    column({ header: 'Skabelon', key: 'template', kind: 'text', scriptOwned: true, note: 'Fingeraftryk af skabelonerne, dokumentet blev lavet med.' }),
+    column({ header: 'Indholdsoversigt', key: 'contents', kind: 'text', scriptOwned: true, note: 'Punkternes numre og hashes (aldrig titler eller tekst), til listen over ændringer.' }),
+    column({ header: 'Kladde-id', key: 'ticket', kind: 'text', scriptOwned: true, note: 'Gmail-kladdens id, før e-mailen sendes.' }),
+    column({ header: 'Kørsel', key: 'run', kind: 'text', scriptOwned: true, note: 'Hvilken kørsel der holder låsen.' }),
+    column({ header: 'Mappe', key: 'folder', kind: 'text', scriptOwned: true, note: 'Link til mappen med forhåndsvisningerne.' }),
   ],
-};
+});
 
-export const PROBLEMS_TAB: TabSpec = {
+export const PROBLEMS_TAB = tab({
   name: 'Validering',
   key: 'problems',
   scriptOwned: true,
   optional: true,
   note: 'Systemets liste over fejl i arket. Skrives om ved hver kørsel.',
   columns: [
-    { header: 'Fane', key: 'tab', kind: 'text', scriptOwned: true, note: 'Fanen med fejlen.' },
-    { header: 'Celle', key: 'cell', kind: 'text', scriptOwned: true, note: 'Cellen med fejlen (med link).' },
-    { header: 'Problem', key: 'message', kind: 'text', scriptOwned: true, note: 'Hvad der er galt, og hvad du skal gøre.' },
+    column({ header: 'Fane', key: 'tab', kind: 'text', scriptOwned: true, note: 'Fanen med fejlen.' }),
+    column({ header: 'Celle', key: 'cell', kind: 'text', scriptOwned: true, note: 'Cellen med fejlen (med link).' }),
+    column({ header: 'Problem', key: 'message', kind: 'text', scriptOwned: true, note: 'Hvad der er galt, og hvad du skal gøre.' }),
   ],
-};
+});
 
 export const TABS: readonly TabSpec[] = [MEETINGS_TAB, ITEMS_TAB, MEMBERS_TAB, SETTINGS_TAB, LOG_TAB, PROBLEMS_TAB];
 /** The tabs the secretary fills in: all must exist. */
 export const INPUT_TABS: readonly TabSpec[] = TABS.filter((t) => !t.optional);
+
+/** What a column's cell is read as: its kind's value, or one of its own choices. */
+export type ValueOf<C extends ColumnSpec> = C['kind'] extends 'choice' ? NonNullable<C['choices']>[number] : KindValues[C['kind']];
+
+/** The columns the secretary fills in: the script's own are no part of an input row. */
+type InputColumn<T extends TabSpec> = Exclude<T['columns'][number], { readonly scriptOwned: true }>;
+
+/** A required cell, or one with a default, always has a value in a row that was read whole. */
+type AlwaysThere<C extends ColumnSpec> = C extends { readonly required: true } | { readonly default: string } ? true : false;
+
+type Flat<T> = { [K in keyof T]: T[K] } & {};
+
+/** One row of a tab as validation reads it: a field per input column, keyed and typed by the schema. */
+export type RowOf<T extends TabSpec> = Flat<
+  { readonly [C in InputColumn<T> as AlwaysThere<C> extends true ? C['key'] : never]: ValueOf<C> } & {
+    readonly [C in InputColumn<T> as AlwaysThere<C> extends true ? never : C['key']]?: ValueOf<C>;
+  }
+>;
 
 /** Settings keys with their defaults; `null` means the deployment must supply it when it is used. */
 export interface SettingSpec {
@@ -200,7 +264,7 @@ export interface SettingSpec {
   readonly note: string;
 }
 
-export const SETTINGS: readonly SettingSpec[] = [
+export const SETTINGS = [
   { key: 'Organisation', default: 'Albertslund Kommune', note: 'Organisationens navn i dokumenter og e-mails.' },
   { key: 'Tidszone', default: 'Europe/Copenhagen', note: 'Tidszone for møder og udsendelse.' },
   { key: 'Afsender', default: null, note: 'Afsender af e-mails, fx Sekretariatet <chefforum@kommune.dk>.' },
@@ -212,7 +276,11 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'Sekretær e-mail', default: '', note: 'Sekretariatets e-mail: får besked om fejl i arket.' },
   { key: 'Hjemmeside-adresse', default: '', note: 'Den offentlige hjemmesides adresse, fx https://dagsordener.albertslund.dk/ (tom: http://localhost:8080/, til dagsorden serve).' },
   { key: 'Hjemmeside-bucket', default: '', note: 'Navnet på den Cloud Storage-bucket, hjemmesiden lægges i (tom: ingen; så skrives den til en lokal mappe).' },
-];
+] as const satisfies readonly SettingSpec[];
+
+export type SettingKey = (typeof SETTINGS)[number]['key'];
+/** The keys whose default is a value: the setting always has one. */
+export type DefaultedSettingKey = Exclude<(typeof SETTINGS)[number], { readonly default: '' | null }>['key'];
 
 /** Letters (æøå included), digits, `-`, `_`, `.`; no leading dot; at most 64 characters. */
 export const SAFE_ID = /^[A-Za-z0-9ÆØÅæøå_-][A-Za-z0-9ÆØÅæøå_.-]{0,63}$/;

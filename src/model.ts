@@ -1,76 +1,31 @@
 // The validated meeting model: what the documents, delivery and publishing steps work from.
 
-import type { Root } from 'mdast';
-import type { MeetingStatus } from '../sheets-schema/schema.js';
+import type { ClockTime, ITEMS_TAB, MEETINGS_TAB, MEMBERS_TAB, RowOf } from '../sheets-schema/schema.js';
 
-/** A rich-text cell: the text as typed and its Markdown syntax tree. */
-export interface RichText {
-  readonly source: string;
-  readonly tree: Root;
-}
+export type { Attachment, ClockTime, IsoDate, RichText, TimeSlot } from '../sheets-schema/schema.js';
 
-/** `HH:mm`, 24-hour. */
-export type ClockTime = string;
-/** `yyyy-MM-dd`. */
-export type IsoDate = string;
+// NOTE: a row's fields and their types are the schema's columns (sheets-schema/schema.ts, `RowOf`);
+// only what is not a cell is declared here.
 
-export interface TimeSlot {
-  readonly start: ClockTime;
-  readonly end: ClockTime;
-  /** As printed in the documents: `9.00-9.20`. */
-  readonly label: string;
-}
+/** One row of Punkter, as read. */
+export type ItemRow = RowOf<typeof ITEMS_TAB>;
+/** One row of Møder, as read (the script's own columns are no part of it). */
+export type MeetingRow = RowOf<typeof MEETINGS_TAB>;
+/** One row of Medlemmer, as read. */
+export type MemberRow = RowOf<typeof MEMBERS_TAB>;
 
-export interface Attachment {
-  readonly title: string;
-  readonly url?: string;
-}
-
-export interface Item {
-  readonly meetingId: string;
-  readonly number: number;
-  readonly prefix: string;
-  readonly title: string;
-  readonly timeSlot?: TimeSlot;
-  readonly caseNumber: string;
-  readonly closed: boolean;
-  readonly recommendationFirst: boolean;
-  readonly occasion?: RichText;
-  readonly presentation?: RichText;
-  readonly supplement?: RichText;
-  readonly recommender?: string;
-  /** The `at ...` points, without their numbers. */
-  readonly recommendation: readonly string[];
-  readonly history?: RichText;
-  readonly decision?: RichText;
-  readonly attachments: readonly Attachment[];
+export interface Item extends ItemRow {
   /** Spreadsheet row, for messages. */
   readonly row: number;
 }
 
-export interface Meeting {
-  readonly id: string;
-  readonly forum: string;
-  readonly date: IsoDate;
-  readonly start: ClockTime;
-  readonly end?: ClockTime;
-  readonly place: string;
-  readonly status: MeetingStatus;
-  /** Local wall-clock `yyyy-MM-ddTHH:mm` in the workbook's time zone. */
-  readonly sendAgendaAt?: string;
-  readonly remark?: string;
+export interface Meeting extends MeetingRow {
   /** Items sorted by number. */
   readonly items: readonly Item[];
   readonly row: number;
 }
 
-export interface Member {
-  readonly name: string;
-  readonly title?: string;
-  readonly email: string;
-  readonly fora: readonly string[];
-  readonly seesClosed: boolean;
-  readonly active: boolean;
+export interface Member extends MemberRow {
   readonly row: number;
 }
 

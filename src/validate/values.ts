@@ -7,8 +7,8 @@ import type { Attachment, ClockTime, IsoDate, TimeSlot } from '../model.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = (message: string): Parsed<never> => ({ ok: false, message });
+export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+export const fail = (message: string): Parsed<never> => ({ ok: false, message });
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 

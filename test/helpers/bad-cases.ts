@@ -1,5 +1,6 @@
 // The table of bad workbooks: each case changes the valid baseline in one place and names the exact
-// cell and Danish message validation must give. Used by the validation and the publish tests.
+// cell and Danish message validation must give. Used by the validation and the publish tests, which
+// read each case in memory; the few marked `throughXlsx` also go through a real .xlsx file.
 
 import { ITEMS_TAB, MEETINGS_TAB, MEMBERS_TAB } from '../../sheets-schema/schema.js';
 import type { ProblemScope, WorkbookModel } from '../../src/model.js';
@@ -16,6 +17,11 @@ export interface Case {
   model?: (m: WorkbookModel) => unknown;
   /** The value `model` must give. */
   modelValue?: unknown;
+  /**
+   * Also written to a real .xlsx and read back: what a file does to a value (date and time cells,
+   * merges, formulas with and without a value, error cells, line breaks) keeps the in-memory reading honest.
+   */
+  throughXlsx?: true;
 }
 
 export const item = (wb: TestWorkbook, n: number) => wb.items[n - 1]!;
@@ -105,6 +111,7 @@ export const failClosedCases: Case[] = [
     scopes: ['meeting'],
     model: closedOf(2),
     modelValue: true,
+    throughXlsx: true,
   },
   {
     name: 'Lukket formula without a stored value',
@@ -113,6 +120,7 @@ export const failClosedCases: Case[] = [
     scopes: ['meeting'],
     model: closedOf(2),
     modelValue: true,
+    throughXlsx: true,
   },
   {
     name: 'Lukket formula with an error',
@@ -210,6 +218,7 @@ export const failClosedCases: Case[] = [
     name: 'Mødested with a line break',
     change: (wb) => (meeting(wb).Mødested = 'Mødelokale 1\r\nBCC: alle@example.org'),
     expected: [['Møder!F2', 'Mødested indeholder et linjeskift eller et andet styretegn. Skriv Mødested på én linje uden linjeskift.']],
+    throughXlsx: true,
   },
   {
     name: 'item title with a line break',
@@ -345,6 +354,7 @@ export const failClosedCases: Case[] = [
     name: 'Start typed as a date and time cell',
     change: (wb) => (meeting(wb).Start = wallClock('2022-03-24', '09:00')),
     expected: [['Møder!D2', 'Cellen indeholder både dato og klokkeslæt (24-03-2022 09:00). Skriv kun klokkeslættet, fx 09:00.']],
+    throughXlsx: true,
   },
   {
     name: 'Slut typed as date and time text',
@@ -417,6 +427,7 @@ export const cases: Case[] = [
     name: 'formula error #N/A in a date',
     change: (wb) => (meeting(wb).Dato = { error: '#N/A' }),
     expected: [['Møder!C2', 'Cellen viser formelfejlen #N/A. Ret formlen, eller skriv værdien direkte i cellen.']],
+    throughXlsx: true,
   },
   {
     name: 'duplicate meeting id',

@@ -1,6 +1,7 @@
 // A workbook's content as the raw grid the readers return, without a file in between: for the
-// generated suites, which read thousands of workbooks. It follows what the .xlsx reader makes of the
-// same content (a handful of cases per suite still go through a real .xlsx to keep the two honest).
+// generated suites, which read thousands of workbooks, and the table of bad input. It follows what the
+// .xlsx reader makes of the same content (a handful of cases per suite still go through a real .xlsx
+// to keep the two honest; the one known difference: XML reads a CR LF in a cell as LF).
 
 import { parseA1, TABS } from '../../sheets-schema/schema.js';
 import { formulaWithoutValue, mergedCell, serialFromUtcDate, type RawGrid, type RawValue, type RawWorkbook } from '../../src/workbook/raw.js';
@@ -13,7 +14,6 @@ function rawValue(c: WritableCell): RawValue {
   if (typeof c === 'object' && 'formula' in c) return c.result === undefined || c.result === null ? formulaWithoutValue() : rawValue(c.result as WritableCell);
   return c;
 }
-
 
 export function rawWorkbook(content: WorkbookContent): RawWorkbook {
   const grids = new Map<string, RawGrid>();

@@ -1,9 +1,12 @@
-// Small workbooks for tests: a valid baseline that each case changes in one place.
+// Small workbooks for tests: a valid baseline that each case changes in one place, read in memory
+// (`rawTestWorkbook`) or written to a real .xlsx (`writeTestWorkbook`).
 
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { wallClock, writeWorkbookFile, type WritableCell } from '../../src/local/xlsx-write.js';
+import type { RawWorkbook } from '../../src/workbook/raw.js';
+import { wallClock, writeWorkbookFile, type WorkbookContent, type WritableCell } from '../../src/local/xlsx-write.js';
+import { rawWorkbook } from './raw-workbook.js';
 
 export type Row = Record<string, WritableCell>;
 
@@ -41,9 +44,8 @@ export function baseline(): TestWorkbook {
   };
 }
 
-export async function writeTestWorkbook(wb: TestWorkbook, dir?: string): Promise<string> {
-  const folder = dir ?? (await mkdtemp(join(tmpdir(), 'dagsorden-test-')));
-  const path = join(folder, 'test.xlsx');
+/** The tabs as the workbook holds them: renamed or dropped ones applied, with their own headers and merges. */
+export function testWorkbookContent(wb: TestWorkbook): WorkbookContent {
   const tabs: Record<string, Row[]> = { Møder: wb.meetings, Punkter: wb.items, Medlemmer: wb.members, Indstillinger: wb.settings };
   const renamed: Record<string, Row[]> = {};
   const headers: Record<string, string[]> = {};
@@ -53,6 +55,17 @@ export async function writeTestWorkbook(wb: TestWorkbook, dir?: string): Promise
     renamed[target] = rows;
     if (wb.headers?.[name]) headers[target] = wb.headers[name]!;
   }
-  await writeWorkbookFile(path, { tabs: renamed, headers, ...(wb.merges ? { merges: wb.merges } : {}) });
+  return { tabs: renamed, headers, ...(wb.merges ? { merges: wb.merges } : {}) };
+}
+
+/** The raw workbook the .xlsx reader would return for this workbook, without a file in between. */
+export function rawTestWorkbook(wb: TestWorkbook): RawWorkbook {
+  return rawWorkbook(testWorkbookContent(wb));
+}
+
+export async function writeTestWorkbook(wb: TestWorkbook, dir?: string): Promise<string> {
+  const folder = dir ?? (await mkdtemp(join(tmpdir(), 'dagsorden-test-')));
+  const path = join(folder, 'test.xlsx');
+  await writeWorkbookFile(path, testWorkbookContent(wb));
   return path;
 }

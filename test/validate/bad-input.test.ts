@@ -1,36 +1,61 @@
-// Table-driven bad input: each case is its own small workbook, and asserts the exact cell and Danish message.
+// Table-driven bad input: each case is its own small workbook, and asserts the exact cell and Danish
+// message. Read in memory; the cases marked `throughXlsx` also through a real .xlsx file.
 
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ITEMS_TAB } from '../../sheets-schema/schema.js';
-import { cases, failClosedCases, item, meeting } from '../helpers/bad-cases.js';
-import { problemLocation } from '../../src/model.js';
-import { readAndValidate } from '../../src/validate/index.js';
+import { cases, failClosedCases, item, meeting, type Case } from '../helpers/bad-cases.js';
+import { problemLocation, type Validated } from '../../src/model.js';
+import { readAndValidate, validateWorkbook } from '../../src/validate/index.js';
 import { wallClock } from '../../src/local/xlsx-write.js';
 import { xlsxSource } from '../../src/local/xlsx.js';
-import { baseline, time, writeTestWorkbook, type TestWorkbook } from '../helpers/workbook.js';
+import { baseline, rawTestWorkbook, time, writeTestWorkbook, type TestWorkbook } from '../helpers/workbook.js';
 
-async function problemsOf(wb: TestWorkbook): Promise<[string, string][]> {
-  const path = await writeTestWorkbook(wb);
-  const { problems } = await readAndValidate(xlsxSource(path));
-  return problems.map((p) => [problemLocation(p), p.message]);
+/** The workbook as validation sees it, built in memory. */
+const validated = (wb: TestWorkbook): Validated => validateWorkbook(rawTestWorkbook(wb));
+/** The same workbook written to an .xlsx file and read back. */
+const validatedThroughXlsx = async (wb: TestWorkbook): Promise<Validated> => readAndValidate(xlsxSource(await writeTestWorkbook(wb)));
+
+function problemsOf(wb: TestWorkbook): [string, string][] {
+  return validated(wb).problems.map((p) => [problemLocation(p), p.message]);
+}
+
+function expectCase(validated: Validated, { expected, scopes, model, modelValue }: Case): void {
+  expect(validated.problems.map((p) => [problemLocation(p), p.message])).toEqual(expected);
+  if (scopes) expect(validated.problems.map((p) => p.scope.kind)).toEqual(scopes);
+  if (model) expect(model(validated.model)).toBe(modelValue);
 }
 
 describe('bad input: one workbook per case, exact cell and Danish message', () => {
   it('has at least 30 cases', () => expect(cases.length).toBeGreaterThanOrEqual(30));
 
-  it('the baseline has no problems', async () => {
-    expect(await problemsOf(baseline())).toEqual([]);
+  it('the baseline has no problems', () => {
+    expect(problemsOf(baseline())).toEqual([]);
   });
 
-  it.each(cases)('$name', async ({ change, expected, scopes, model, modelValue }) => {
+  it.each(cases)('$name', (c) => {
     const wb = baseline();
-    change(wb);
-    const validated = await readAndValidate(xlsxSource(await writeTestWorkbook(wb)));
-    expect(validated.problems.map((p) => [problemLocation(p), p.message])).toEqual(expected);
-    if (scopes) expect(validated.problems.map((p) => p.scope.kind)).toEqual(scopes);
-    if (model) expect(model(validated.model)).toBe(modelValue);
+    c.change(wb);
+    expectCase(validated(wb), c);
+  });
+});
+
+describe('bad input through a real .xlsx file', () => {
+  const throughXlsx = cases.filter((c) => c.throughXlsx);
+
+  it('covers date and time cells, merges, formulas without a value, error cells and line breaks', () => {
+    expect(throughXlsx.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('the baseline has no problems', async () => {
+    expect((await validatedThroughXlsx(baseline())).problems).toEqual([]);
+  });
+
+  it.each(throughXlsx)('$name', async (c) => {
+    const wb = baseline();
+    c.change(wb);
+    expectCase(await validatedThroughXlsx(wb), c);
   });
 });
 
@@ -41,10 +66,10 @@ describe('fail closed (issue 9)', () => {
     for (const c of cases) for (const [, message] of c.expected) expect(message).toMatch(/(^|[\s:(])(ret|skriv|tilføj|slet|giv|vælg|opret|ophæv|kort|brug|nummerér|gør|mente du|omdøb)\s/i);
   });
 
-  it('a 10,000-deep cell is refused at its cell without reaching the Markdown parser', async () => {
+  it('a 10,000-deep cell is refused at its cell without reaching the Markdown parser', () => {
     const wb = baseline();
     item(wb, 2).Sagsfremstilling = '> '.repeat(10_000) + 'x';
-    const { problems, model } = await readAndValidate(xlsxSource(await writeTestWorkbook(wb)));
+    const { problems, model } = validated(wb);
     expect(problems.map((p) => problemLocation(p))).toEqual(['Punkter!J3']);
     // The item is left out, so no document builder ever parses the cell.
     expect(model.meetings[0]!.items.map((i) => i.number)).toEqual([1]);
@@ -67,18 +92,18 @@ describe('fail closed (issue 9)', () => {
 });
 
 describe('many problems at once', () => {
-  it('reports every problem in one run, sorted by tab and cell', async () => {
+  it('reports every problem in one run, sorted by tab and cell', () => {
     const wb = baseline();
     for (const c of [cases[0]!, cases[3]!, cases[17]!, cases[30]!, cases[8]!, cases[24]!]) c.change(wb);
-    const got = await problemsOf(wb);
+    const got = problemsOf(wb);
     expect(got.map(([loc]) => loc)).toEqual(['Møder!C2', 'Møder!G2', 'Punkter!F2', 'Punkter!E3', 'Punkter!G3', 'Medlemmer!C3']);
   });
 
-  it('holds back only the meeting a problem belongs to', async () => {
+  it('holds back only the meeting a problem belongs to', () => {
     const wb = baseline();
     wb.meetings.push({ 'Møde-id': 'CF-2022-04-07', Forum: 'Chefforum', Dato: wallClock('2022-04-07'), Start: time('09:00'), Mødested: 'Teams', Status: 'Planlagt' });
     wb.items.push({ 'Møde-id': 'CF-2022-04-07', Nr: 1, Titel: 'Eventuelt', 'Sagsnr.': 'forkert' });
-    const { model, problems } = await readAndValidate(xlsxSource(await writeTestWorkbook(wb)));
+    const { model, problems } = validated(wb);
     expect(problems.map((p) => p.scope)).toEqual([{ kind: 'meeting', meetingId: 'CF-2022-04-07' }]);
     expect(model.meetings.map((m) => m.id)).toEqual(['CF-2022-03-24', 'CF-2022-04-07']);
   });
@@ -91,10 +116,10 @@ describe('what is accepted', () => {
     ['24-03-2022', '24-03-2022'],
     ['24.03.2022', '24.03.2022'],
     ['2022-03-24', '2022-03-24'],
-  ])('dates as %s', async (_, value) => {
+  ])('dates as %s', (_, value) => {
     const wb = baseline();
     meeting(wb).Dato = value;
-    const { model, problems } = await readAndValidate(xlsxSource(await writeTestWorkbook(wb)));
+    const { model, problems } = validated(wb);
     expect(problems).toEqual([]);
     expect(model.meetings[0]!.date).toBe('2022-03-24');
   });
@@ -105,29 +130,29 @@ describe('what is accepted', () => {
     ['9.00', '9.00'],
     ['09:00', '09:00'],
     ['9:00', '9:00'],
-  ])('times as %s', async (_, value) => {
+  ])('times as %s', (_, value) => {
     const wb = baseline();
     meeting(wb).Start = value;
-    const { model, problems } = await readAndValidate(xlsxSource(await writeTestWorkbook(wb)));
+    const { model, problems } = validated(wb);
     expect(problems).toEqual([]);
     expect(model.meetings[0]!.start).toBe('09:00');
   });
 
-  it.each([['Ja', true], ['x', true], [true, true], ['TRUE', true], ['Nej', false], [false, false], ['FALSE', false], [null, false]])('Lukket %s', async (value, closed) => {
+  it.each([['Ja', true], ['x', true], [true, true], ['TRUE', true], ['Nej', false], [false, false], ['FALSE', false], [null, false]])('Lukket %s', (value, closed) => {
     const wb = baseline();
     item(wb, 2).Lukket = value;
-    const { model, problems } = await readAndValidate(xlsxSource(await writeTestWorkbook(wb)));
+    const { model, problems } = validated(wb);
     expect(problems).toEqual([]);
     expect(model.meetings[0]!.items[1]!.closed).toBe(closed);
   });
 
-  it('skips empty rows, ignores extra columns and finds reordered columns by header', async () => {
+  it('skips empty rows, ignores extra columns and finds reordered columns by header', () => {
     const wb = baseline();
     wb.items.splice(1, 0, {});
     wb.items[0]!['Min egen note'] = 'ignoreres';
     const reordered = [...ITEMS_TAB.columns.map((c) => c.header)].reverse();
     wb.headers = { Punkter: [...reordered, 'Min egen note'] };
-    const { model, problems } = await readAndValidate(xlsxSource(await writeTestWorkbook(wb)));
+    const { model, problems } = validated(wb);
     expect(problems).toEqual([]);
     expect(model.meetings[0]!.items.map((i) => [i.number, i.title, i.row])).toEqual([
       [1, 'Godkendelse af dagsorden', 2],
@@ -135,12 +160,12 @@ describe('what is accepted', () => {
     ]);
   });
 
-  it('parses rich text into a Markdown tree, and recommendations into points', async () => {
+  it('parses rich text into a Markdown tree, and recommendations into points', () => {
     const wb = baseline();
     item(wb, 2).Sagsfremstilling = '### Baggrund\n\nFørste linje\nanden linje\n\n- punkt a\n- punkt b\n\n| Opgave | Tid brugt |\n| --- | --- |\n| Møder | 2 t |';
     item(wb, 2).Indstiller = 'Kommunaldirektøren';
     item(wb, 2).Indstilling = '1. at budgettet drøftes.\n2) at tidsplanen godkendes.\nat der følges op.';
-    const { model } = await readAndValidate(xlsxSource(await writeTestWorkbook(wb)));
+    const { model } = validated(wb);
     const it2 = model.meetings[0]!.items[1]!;
     expect(it2.presentation!.tree.children.map((n) => n.type)).toEqual(['heading', 'paragraph', 'list', 'table']);
     expect(it2.recommendation).toEqual(['at budgettet drøftes.', 'at tidsplanen godkendes.', 'at der følges op.']);
