@@ -2,14 +2,13 @@
 // .docx again with the page numbers the PDF's layout gave (so Word shows them without updating).
 
 import { pathInside } from '../local/paths.js';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DocumentFormat } from '../delivery/ports.js';
 import type { Meeting, Settings } from '../model.js';
-import { buildDocx, documentNames, itemHeadingPrefix } from './docx.js';
+import { buildDocx, itemHeadingPrefix } from './docx.js';
 import type { DocumentKind, Edition } from './edition.js';
-import { renderingFingerprint } from './hash.js';
 import { convertToPdfFiles, readPdfLayout } from './pdf.js';
 import { bundledTemplateSync, fill, type Template } from './template.js';
 
@@ -107,44 +106,4 @@ export async function writeDocuments(
   } finally {
     if (scratch) await rm(scratch, { recursive: true, force: true });
   }
-}
-
-/** One edition of a document as bytes, for the publish step. */
-export interface RenderedDocument {
-  readonly files: ReadonlyMap<DocumentFormat, Uint8Array>;
-  /** `Dagsorden Chefforum 24-03-2022`: safe for every edition (never an item's title). */
-  readonly title: string;
-  /** File name without extension, e.g. for e-mail attachments. */
-  readonly fileStem: string;
-}
-
-/**
- * Renders documents to bytes in a temporary folder: all PDFs in one LibreOffice start. The shape
- * the publish runner asks of a renderer (`formats`, `renderAll`).
- */
-export function documentRenderer(template: Template, soffice: string | undefined) {
-  const formats: readonly DocumentFormat[] = soffice ? ['docx', 'pdf'] : ['docx'];
-  return {
-    formats,
-    templateFingerprint: renderingFingerprint(template),
-    async renderAll(requests: readonly { meeting: Meeting; document: DocumentKind; edition: Edition; draft?: boolean }[], settings: Settings): Promise<RenderedDocument[]> {
-      const dir = await mkdtemp(join(tmpdir(), 'dagsorden-render-'));
-      try {
-        const asked = requests.map((r) => ({ meeting: r.meeting, kind: r.document, edition: r.edition, draft: r.draft }));
-        await writeDocuments(asked, settings, template, dir, { formats: new Set(formats), soffice });
-        // NOTE: awaited here, inside try: the folder must outlive every read (returning the pending
-        // promise let `finally` remove it while reads were still running).
-        return await Promise.all(
-          asked.map(async (r) => {
-            const files = new Map<DocumentFormat, Uint8Array>();
-            for (const f of formats) files.set(f, await readFile(documentPath(dir, r, f)));
-            const { title } = documentNames(r.meeting, r.kind, template, r.edition);
-            return { files, title, fileStem: documentFileName(r.meeting, r.kind, r.edition, 'pdf', template).replace(/\.pdf$/, '') };
-          }),
-        );
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    },
-  };
 }
