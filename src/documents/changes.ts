@@ -9,13 +9,13 @@ import { isRedacted, type Edition, type MeetingView, type ViewItem } from './edi
 import { fill } from './template.js';
 
 /** Section of an item whose text is compared, by its Danish heading. */
-export type SectionName = 'Anledning' | 'Sagsfremstilling' | 'Supplerende sagsfremstilling' | 'Indstilling' | 'Historik' | 'Beslutning' | 'Bilag';
+type SectionName = 'Anledning' | 'Sagsfremstilling' | 'Supplerende sagsfremstilling' | 'Indstilling' | 'Historik' | 'Beslutning' | 'Bilag';
 
 /**
  * An item as one edition shows it: numbers and hashes only. `title` is present only in a snapshot
  * of the version being sent now (it names what changed); the stored overview never has it.
  */
-export type SnapshotItem =
+type SnapshotItem =
   | {
       readonly number: number;
       readonly caseNumber: string;

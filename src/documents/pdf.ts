@@ -61,7 +61,7 @@ export function findSoffice(env: NodeJS.ProcessEnv = process.env): string | unde
 }
 
 /** One .docx to convert, in memory. */
-export interface PdfJob {
+interface PdfJob {
   readonly docx: Uint8Array;
   /** What the document is, for a message about it: `Dagsorden Chefforum 2022-03-24 (offentlig)`. */
   readonly name: string;
