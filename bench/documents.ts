@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDocx, documentNames, itemHeading } from '../src/documents/docx.js';
 import { editionView, isRedacted } from '../src/documents/edition.js';
-import { writeDocuments } from '../src/documents/files.js';
-import { convertToPdfFiles, findSoffice } from '../src/documents/pdf.js';
+import { convertDocxToPdf, findSoffice } from '../src/documents/pdf.js';
+import { renderDocuments } from '../src/documents/render.js';
 import { fill, loadTemplate, type Template } from '../src/documents/template.js';
 import type { Item, Meeting, RichText, Settings } from '../src/model.js';
 import { BUNDLED_WORKBOOK } from '../src/paths.js';
@@ -101,21 +101,15 @@ export async function benchDocuments(): Promise<string[]> {
     const soffice = findSoffice();
     if (soffice) {
       const docs = [meeting, ...model.meetings];
-      const jobs = await Promise.all(
-        docs.map(async (m, i) => {
-          const docx = join(dir, `doc-${i}.docx`);
-          await writeFile(docx, await buildDocx(m, settings, 'referat', 'medlemmer', template));
-          return { docx, pdf: join(dir, `doc-${i}.pdf`) };
-        }),
-      );
+      const jobs = await Promise.all(docs.map(async (m, i) => ({ docx: await buildDocx(m, settings, 'referat', 'medlemmer', template), name: `doc-${i}` })));
       const together: number[] = [];
       const apart: number[] = [];
       for (let run = 0; run < 3; run++) {
         let t0 = performance.now();
-        await convertToPdfFiles(jobs, { soffice });
+        await convertDocxToPdf(jobs, { soffice });
         together.push(performance.now() - t0);
         t0 = performance.now();
-        for (const job of jobs) await convertToPdfFiles([job], { soffice });
+        for (const job of jobs) await convertDocxToPdf([job], { soffice });
         apart.push(performance.now() - t0);
       }
       const one = median(together);
@@ -130,9 +124,8 @@ export async function benchDocuments(): Promise<string[]> {
     // (d) one unbroken 50,000-character cell, the whole documents step, with and without LibreOffice
     const long: Meeting = { ...meeting, items: [{ ...meeting.items[0]!, presentation: parseRichText('x'.repeat(50_000)), number: 1 }, { ...meeting.items[1]!, number: 2 }] };
     const timeOnce = async (withPdf: boolean): Promise<number> => {
-      const out = await mkdtemp(join(dir, 'lang-'));
       const t0 = performance.now();
-      await writeDocuments([{ meeting: long, kind: 'referat', edition: 'medlemmer' }], settings, template, out, { formats: new Set(withPdf ? ['docx', 'pdf'] : ['docx']), soffice: withPdf ? soffice : undefined });
+      await renderDocuments([{ meeting: long, kind: 'referat', edition: 'medlemmer' }], settings, template, { formats: new Set(withPdf ? ['docx', 'pdf'] : ['docx']), soffice: withPdf ? soffice : undefined });
       return performance.now() - t0;
     };
     const without = median([await timeOnce(false), await timeOnce(false), await timeOnce(false)]);

@@ -5,11 +5,11 @@
 //   npm run screenshots
 
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { documentPath, writeDocuments } from '../src/documents/files.js';
 import { findSoffice } from '../src/documents/pdf.js';
+import { renderDocuments } from '../src/documents/render.js';
 import { loadTemplate } from '../src/documents/template.js';
 import { PACKAGE_ROOT } from '../src/paths.js';
 import { STRESS_MEETING, STRESS_SETTINGS } from '../test/documents/stress.js';
@@ -40,8 +40,10 @@ const work = await mkdtemp(join(tmpdir(), 'dagsorden-skærmbilleder-'));
 try {
   const template = await loadTemplate();
   const request = { meeting: STRESS_MEETING, kind: 'referat', edition: 'medlemmer' } as const;
-  await writeDocuments([request], STRESS_SETTINGS, template, work, { formats: new Set(['pdf']), soffice });
-  const pdf = documentPath(work, request, 'pdf');
+  const [rendered] = await renderDocuments([request], STRESS_SETTINGS, template, { formats: new Set(['pdf']), soffice });
+  // NOTE: poppler's tools read files, so the PDF goes into this script's work folder.
+  const pdf = join(work, 'referat-medlemmer.pdf');
+  await writeFile(pdf, rendered!.files.get('pdf')!);
   const pages = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' }).split('\f');
   const out = join(PACKAGE_ROOT, 'docs', 'screenshots');
   await mkdir(out, { recursive: true });

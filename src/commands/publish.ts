@@ -10,7 +10,7 @@ import { formatProblems } from '../report/problems.js';
 import { createComposer } from '../publish/compose.js';
 import { describeAction } from '../publish/plan.js';
 import { createReporter } from '../publish/progress.js';
-import { documentRenderer } from '../documents/files.js';
+import { documentRenderer } from '../documents/render.js';
 import { runPublish as carryOutPlan } from '../publish/run.js';
 import type { PublishOptions } from './options.js';
 import { wire } from './wiring.js';

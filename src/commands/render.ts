@@ -1,13 +1,17 @@
 // `dagsorden render`: writes one meeting's dagsorden or referat as .docx and .pdf, in one or both
 // editions, to DIR/<Møde-id>/<kind>-<edition>.<format>.
 
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { heldBackBy } from '../model.js';
 import type { DocumentFormat } from '../delivery/ports.js';
 import { EDITIONS, type Edition } from '../documents/edition.js';
-import { writeDocuments } from '../documents/files.js';
+import { documentPath } from '../documents/files.js';
 import { findSoffice, LIBREOFFICE_HINT } from '../documents/pdf.js';
+import { renderDocuments, type RenderedDocument, type RenderRequest } from '../documents/render.js';
 import { loadTemplate } from '../documents/template.js';
 import { EXIT_CODES, UserError } from '../errors.js';
+import { writeFileAtomically } from '../local/documents.js';
 import { formatProblems } from '../report/problems.js';
 import type { RenderOptions } from './options.js';
 import { wire } from './wiring.js';
@@ -38,6 +42,21 @@ export function parseFormats(list: string): Set<DocumentFormat> {
   return new Set(asked as DocumentFormat[]);
 }
 
+/**
+ * Writes each rendered document's files to `DIR/<Møde-id>/<kind>-<edition>.<format>` and returns
+ * their paths: every .docx, then every .pdf, each in request order.
+ */
+export async function writeRenderedDocuments(outDir: string, requests: readonly RenderRequest[], rendered: readonly RenderedDocument[]): Promise<string[]> {
+  const files = FORMATS.flatMap((format) => requests.flatMap((r, i) => (rendered[i]!.files.has(format) ? [{ path: documentPath(outDir, r, format), bytes: rendered[i]!.files.get(format)! }] : [])));
+  await Promise.all(
+    files.map(async (f) => {
+      await mkdir(dirname(f.path), { recursive: true });
+      await writeFileAtomically(f.path, f.bytes);
+    }),
+  );
+  return files.map((f) => f.path);
+}
+
 export async function runRender(opts: RenderOptions, io: RenderIo = defaultIo): Promise<number> {
   const formats = parseFormats(opts.format);
   const { source, model, problems } = await wire(opts, io.env);
@@ -61,14 +80,10 @@ export async function runRender(opts: RenderOptions, io: RenderIo = defaultIo): 
   const template = await loadTemplate(io.env.DAGSORDEN_TEMPLATES || undefined);
   const editions: readonly Edition[] = opts.edition ? [opts.edition] : EDITIONS;
   const soffice = formats.has('pdf') ? findSoffice(io.env) : undefined;
-  const written = await writeDocuments(
-    editions.map((edition) => ({ meeting, kind: opts.kind, edition })),
-    model.settings,
-    template,
-    opts.out,
-    { formats, soffice },
-  );
-  for (const file of written.files) io.out(`Skrev ${file}`);
-  if (written.pdfSkipped) io.err(LIBREOFFICE_HINT);
+  const requests = editions.map((edition) => ({ meeting, kind: opts.kind, edition }));
+  const rendered = await renderDocuments(requests, model.settings, template, { formats, soffice });
+  for (const file of await writeRenderedDocuments(opts.out, requests, rendered)) io.out(`Skrev ${file}`);
+  // PDFs were asked for but LibreOffice is missing: the .docx was made instead.
+  if (formats.has('pdf') && rendered.some((r) => !r.files.has('pdf'))) io.err(LIBREOFFICE_HINT);
   return EXIT_CODES.ok;
 }

@@ -35,7 +35,7 @@ import { editionView, isRedacted, type DocumentKind, type Edition, type MeetingV
 import { LandscapeTable, markdownToBlocks, type Block, type BlockContext, type ListLevel, type ListNumbering } from './markdown.js';
 import { fill, type Template } from './template.js';
 
-export interface BuildOptions {
+interface BuildOptions {
   /**
    * The page each item starts on, by item number, as a finished layout (the PDF) has them. They are
    * written as the page references' results, so Word shows them without updating fields. Without
@@ -62,7 +62,7 @@ const LABEL_TAB = 1700; // where Mødedato's and Mødested's values start (3 cm)
 const MONOSPACE_FONT = 'Courier New'; // NOTE: metric-compatible Liberation Mono stands in on Linux
 
 /** The bookmark of an item's heading. Only the number: a closed item's title must not reach the file. */
-export function itemBookmark(number: number): string {
+function itemBookmark(number: number): string {
   return `punkt_${number}`;
 }
 
@@ -80,7 +80,7 @@ export function itemHeading(item: ViewItem, template: Template): string {
   return fill(template.phrases.itemHeading, { nr: item.number, titel: itemTitle(item, template) });
 }
 
-export interface DocumentNames {
+interface DocumentNames {
   /** `DAGSORDEN Chefforum d. 24-03-2022`: the first line of the document. */
   readonly titleLine: string;
   /**

@@ -9,7 +9,7 @@ export type Edition = 'medlemmer' | 'offentlig';
 export const EDITIONS: readonly Edition[] = ['medlemmer', 'offentlig'];
 
 /** A closed item as the public sees it. */
-export interface RedactedItem {
+interface RedactedItem {
   readonly number: number;
   readonly caseNumber: string;
   readonly closed: true;

@@ -1,41 +1,14 @@
-// Writes a run's documents to disk: every .docx, then all PDFs in one LibreOffice start, then the
-// .docx again with the page numbers the PDF's layout gave (so Word shows them without updating).
+// The names a document's files get: the published name that says what the file is, and the render
+// command's `DIR/<Møde-id>/<kind>-<edition>.<format>`.
 
 import { pathInside } from '../local/paths.js';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DocumentFormat } from '../delivery/ports.js';
-import type { Meeting, Settings } from '../model.js';
-import { buildDocx, documentNames, itemHeadingPrefix } from './docx.js';
+import type { Meeting } from '../model.js';
 import type { DocumentKind, Edition } from './edition.js';
-import { renderingFingerprint } from './hash.js';
-import { convertToPdfFiles, readPdfLayout } from './pdf.js';
 import { bundledTemplateSync, fill, type Template } from './template.js';
 
-export interface DocumentRequest {
-  readonly meeting: Meeting;
-  readonly kind: DocumentKind;
-  readonly edition: Edition;
-  /** A preview: every page marked "KLADDE – ikke udsendt". */
-  readonly draft?: boolean;
-}
-
-export interface WriteDocumentsOptions {
-  readonly formats: ReadonlySet<DocumentFormat>;
-  /** The LibreOffice program; undefined when it is not installed (then only .docx is written). */
-  readonly soffice: string | undefined;
-}
-
-export interface WrittenDocuments {
-  /** Every file written, in request order, .docx before .pdf. */
-  readonly files: string[];
-  /** PDFs were asked for but LibreOffice is missing: .docx was written instead. */
-  readonly pdfSkipped: boolean;
-}
-
 /** A Møde-id as a folder name: characters no file system allows become `-`. */
-export function folderName(meetingId: string): string {
+function folderName(meetingId: string): string {
   // eslint-disable-next-line no-control-regex
   return meetingId.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '-').replace(/^\.+/, '-') || '-';
 }
@@ -56,95 +29,6 @@ export function documentFileName(meeting: Pick<Meeting, 'forum' | 'date'>, kind:
 }
 
 /** `DIR/<Møde-id>/<kind>-<edition>.<format>` */
-export function documentPath(outDir: string, request: Pick<DocumentRequest, 'kind' | 'edition'> & { meeting: Pick<Meeting, 'id'> }, format: DocumentFormat): string {
+export function documentPath(outDir: string, request: { readonly meeting: Pick<Meeting, 'id'>; readonly kind: DocumentKind; readonly edition: Edition }, format: DocumentFormat): string {
   return pathInside(outDir, folderName(request.meeting.id), `${request.kind}-${request.edition}.${format}`);
-}
-
-export async function writeDocuments(
-  requests: readonly DocumentRequest[],
-  settings: Settings,
-  template: Template,
-  outDir: string,
-  options: WriteDocumentsOptions,
-): Promise<WrittenDocuments> {
-  const wantPdf = options.formats.has('pdf');
-  const makePdf = wantPdf && options.soffice !== undefined;
-  // NOTE: without LibreOffice the .docx is the only document the user gets, so it is written even when
-  // only PDF was asked for.
-  const keepDocx = options.formats.has('docx') || !makePdf;
-  const scratch = keepDocx ? undefined : await mkdtemp(join(tmpdir(), 'dagsorden-docx-'));
-  try {
-    const docxPaths = requests.map((r, i) => (scratch ? join(scratch, `${i}.docx`) : documentPath(outDir, r, 'docx')));
-    await Promise.all(
-      requests.map(async (r, i) => {
-        // NOTE: without a PDF to read the pages from, Word gets the layout estimate's page numbers.
-        const bytes = await buildDocx(r.meeting, settings, r.kind, r.edition, template, { estimatePages: !makePdf, draft: r.draft });
-        if (!scratch) await mkdir(join(outDir, folderName(r.meeting.id)), { recursive: true });
-        await writeFile(docxPaths[i]!, bytes);
-      }),
-    );
-    const files = keepDocx ? [...docxPaths] : [];
-    if (makePdf) {
-      const pdfPaths = requests.map((r) => documentPath(outDir, r, 'pdf'));
-      await convertToPdfFiles(
-        requests.map((_, i) => ({ docx: docxPaths[i]!, pdf: pdfPaths[i]! })),
-        { soffice: options.soffice },
-      );
-      files.push(...pdfPaths);
-      if (keepDocx) {
-        const prefix = itemHeadingPrefix(template);
-        await Promise.all(
-          requests.map(async (r, i) => {
-            // Without pdftohtml to read the PDF's pages, the layout estimate's are the next best.
-            const layout = await readPdfLayout(pdfPaths[i]!, prefix);
-            const bytes = await buildDocx(r.meeting, settings, r.kind, r.edition, template, { ...(layout ?? { estimatePages: true }), draft: r.draft });
-            await writeFile(docxPaths[i]!, bytes);
-          }),
-        );
-      }
-    }
-    return { files, pdfSkipped: wantPdf && !makePdf };
-  } finally {
-    if (scratch) await rm(scratch, { recursive: true, force: true });
-  }
-}
-
-/** One edition of a document as bytes, for the publish step. */
-export interface RenderedDocument {
-  readonly files: ReadonlyMap<DocumentFormat, Uint8Array>;
-  /** `Dagsorden Chefforum 24-03-2022`: safe for every edition (never an item's title). */
-  readonly title: string;
-  /** File name without extension, e.g. for e-mail attachments. */
-  readonly fileStem: string;
-}
-
-/**
- * Renders documents to bytes in a temporary folder: all PDFs in one LibreOffice start. The shape
- * the publish runner asks of a renderer (`formats`, `renderAll`).
- */
-export function documentRenderer(template: Template, soffice: string | undefined) {
-  const formats: readonly DocumentFormat[] = soffice ? ['docx', 'pdf'] : ['docx'];
-  return {
-    formats,
-    templateFingerprint: renderingFingerprint(template),
-    async renderAll(requests: readonly { meeting: Meeting; document: DocumentKind; edition: Edition; draft?: boolean }[], settings: Settings): Promise<RenderedDocument[]> {
-      const dir = await mkdtemp(join(tmpdir(), 'dagsorden-render-'));
-      try {
-        const asked = requests.map((r) => ({ meeting: r.meeting, kind: r.document, edition: r.edition, draft: r.draft }));
-        await writeDocuments(asked, settings, template, dir, { formats: new Set(formats), soffice });
-        // NOTE: awaited here, inside try: the folder must outlive every read (returning the pending
-        // promise let `finally` remove it while reads were still running).
-        return await Promise.all(
-          asked.map(async (r) => {
-            const files = new Map<DocumentFormat, Uint8Array>();
-            for (const f of formats) files.set(f, await readFile(documentPath(dir, r, f)));
-            const { title } = documentNames(r.meeting, r.kind, template, r.edition);
-            return { files, title, fileStem: documentFileName(r.meeting, r.kind, r.edition, 'pdf', template).replace(/\.pdf$/, '') };
-          }),
-        );
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    },
-  };
 }

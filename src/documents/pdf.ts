@@ -1,11 +1,11 @@
-// Turns .docx files into tagged, accessible PDFs with LibreOffice, all of a run's files in one
-// LibreOffice start; and reads back where each item starts in a finished PDF.
+// Turns .docx bytes into tagged, accessible PDF bytes with LibreOffice, all of a run's documents in
+// one LibreOffice start; and reads back where each item starts in a finished PDF.
 
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, delimiter, dirname, extname, join, resolve } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { UserError } from '../errors.js';
@@ -60,18 +60,31 @@ export function findSoffice(env: NodeJS.ProcessEnv = process.env): string | unde
   return known.find(isFile);
 }
 
-export interface ConversionJob {
-  readonly docx: string;
-  readonly pdf: string;
+/** One .docx to convert, in memory. */
+interface PdfJob {
+  readonly docx: Uint8Array;
+  /** What the document is, for a message about it: `Dagsorden Chefforum 2022-03-24 (offentlig)`. */
+  readonly name: string;
 }
 
-export interface ConvertOptions {
+interface ConvertOptions {
   /** Default: `findSoffice()`. */
   readonly soffice?: string;
   /** Default: two minutes plus 15 seconds a file. */
   readonly timeoutMs?: number;
   /** Default true: put right what LibreOffice writes wrong (pdf-repair.ts). False shows LibreOffice's own output. */
   readonly repair?: boolean;
+  /**
+   * The item headings' text before the number (`itemHeadingPrefix`): given, each PDF's layout (where
+   * each item starts) is read as well, while the PDF is still on disk for pdftohtml.
+   */
+  readonly itemPrefix?: string;
+}
+
+export interface ConvertedPdf {
+  readonly pdf: Uint8Array;
+  /** Undefined without `itemPrefix`, without pdftohtml, or when the PDF has no item bookmarks. */
+  readonly layout: PdfLayout | undefined;
 }
 
 function runSoffice(soffice: string, args: string[], timeoutMs: number): Promise<{ code: number | null; output: string; timedOut: boolean }> {
@@ -101,21 +114,13 @@ function runSoffice(soffice: string, args: string[], timeoutMs: number): Promise
   });
 }
 
-async function moveFile(from: string, to: string): Promise<void> {
-  try {
-    await rename(from, to);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
-    await copyFile(from, to);
-    await unlink(from);
-  }
-}
-
 /**
- * Converts each job's .docx to its .pdf in a single LibreOffice start. Each call uses a LibreOffice
- * profile of its own, so runs at the same time do not get in each other's way.
+ * Converts every .docx to a PDF in a single LibreOffice start and returns the PDFs in job order.
+ * NOTE: LibreOffice reads and writes only files, so this is the one step with a temporary folder; it
+ * is its own, with a LibreOffice profile of its own (runs at the same time do not get in each
+ * other's way), and it is gone when this returns.
  */
-export async function convertToPdfFiles(jobs: readonly ConversionJob[], options: ConvertOptions = {}): Promise<string[]> {
+export async function convertDocxToPdf(jobs: readonly PdfJob[], options: ConvertOptions = {}): Promise<ConvertedPdf[]> {
   if (jobs.length === 0) return [];
   const soffice = options.soffice ?? findSoffice();
   if (!soffice) throw new UserError('config', LIBREOFFICE_HINT);
@@ -124,9 +129,9 @@ export async function convertToPdfFiles(jobs: readonly ConversionJob[], options:
     const inDir = join(work, 'ind');
     const outDir = join(work, 'ud');
     await Promise.all([mkdir(inDir), mkdir(outDir)]);
-    // NOTE: copies with numbered names: two meetings' dagsorden-medlemmer.docx must not overwrite each other.
-    const staged = jobs.map((job, i) => join(inDir, `${i}-${basename(job.docx, extname(job.docx))}.docx`));
-    await Promise.all(jobs.map((job, i) => copyFile(job.docx, staged[i]!)));
+    // NOTE: numbered names: two meetings' documents of the same kind and edition must not overwrite each other.
+    const staged = jobs.map((_, i) => join(inDir, `${i}.docx`));
+    await Promise.all(jobs.map((job, i) => writeFile(staged[i]!, job.docx)));
     const args = [
       '--headless',
       '--norestore',
@@ -147,25 +152,33 @@ export async function convertToPdfFiles(jobs: readonly ConversionJob[], options:
     } catch (e) {
       throw new UserError('service', `LibreOffice (${soffice}) kunne ikke startes: ${(e as Error).message}. Tjek installationen, eller angiv stien i DAGSORDEN_SOFFICE.`);
     }
-    const written: string[] = [];
+    const made = jobs.map((_, i) => join(outDir, `${i}.pdf`));
+    const pdfs: Uint8Array[] = [];
     for (const [i, job] of jobs.entries()) {
-      const made = join(outDir, `${basename(staged[i]!, '.docx')}.pdf`);
-      if (!existsSync(made)) {
+      if (!existsSync(made[i]!)) {
         const why = result.timedOut ? `LibreOffice blev stoppet efter ${Math.round(timeoutMs / 1000)} sekunder` : `LibreOffice sluttede med kode ${result.code}`;
-        throw new UserError('service', `PDF af ${job.docx} blev ikke lavet (${why}). Prøv igen; sker det igen, så åbn .docx-filen i LibreOffice og se, om den kan vises.\n${result.output.trim().slice(-800)}`);
+        throw new UserError(
+          'service',
+          `PDF af ${job.name} blev ikke lavet (${why}). Prøv igen; sker det igen, så lav .docx-filen med dagsorden render --format docx, og åbn den i LibreOffice for at se, om den kan vises.\n${result.output.trim().slice(-800)}`,
+        );
       }
-      if (options.repair !== false) await writeFile(made, await repairTaggedPdf(await readFile(made)));
-      await mkdir(dirname(resolve(job.pdf)), { recursive: true });
-      await moveFile(made, job.pdf);
-      written.push(job.pdf);
+      let pdf: Uint8Array = await readFile(made[i]!);
+      if (options.repair !== false) {
+        pdf = await repairTaggedPdf(pdf);
+        // The layout is read from the PDF as it is published: the repaired one.
+        if (options.itemPrefix !== undefined) await writeFile(made[i]!, pdf);
+      }
+      pdfs.push(pdf);
     }
-    return written;
+    const prefix = options.itemPrefix;
+    const layouts = prefix === undefined ? [] : await Promise.all(made.map((path) => readPdfLayout(path, prefix)));
+    return pdfs.map((pdf, i) => ({ pdf, layout: layouts[i] }));
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 }
 
-export interface PdfLayout {
+interface PdfLayout {
   /** Page each item starts on, by item number. */
   readonly itemPages: ReadonlyMap<number, number>;
   readonly pageCount: number;

@@ -88,10 +88,10 @@ const phrasesSchema = z.strictObject({
   }),
 });
 
-export type OrganisationTemplate = z.infer<typeof organisationSchema>;
-export type Phrases = z.infer<typeof phrasesSchema>;
+type OrganisationTemplate = z.infer<typeof organisationSchema>;
+type Phrases = z.infer<typeof phrasesSchema>;
 
-export interface Logo {
+interface Logo {
   readonly data: Uint8Array;
   readonly type: 'png' | 'jpg';
   readonly widthPx: number;

@@ -3,8 +3,8 @@
 
 import type { DateTime } from 'luxon';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { diffAgenda, snapshotAgenda, storedContents, type AgendaSnapshot } from '../documents/changes.js';
 import { editionView, type DocumentKind, type Edition } from '../documents/edition.js';
-import { diffAgenda, snapshotAgenda, storedContents, type AgendaSnapshot } from '../delivery/mail/changes.js';
 import { composeInvitation, messageIdFor, senderOf } from '../delivery/mail/compose.js';
 import type { MailTemplate } from '../delivery/mail/template.js';
 import type { OutgoingMail } from '../delivery/ports.js';

@@ -121,7 +121,7 @@ export async function carryOutPreviews(
   const { model, now } = input;
   const meetings = new Map(model.meetings.map((m) => [m.id, m]));
   const rendered = await services.renderer.renderAll(
-    targets.map((t) => ({ meeting: meetings.get(t.meetingId)!, document: t.document, edition: t.edition, draft: true })),
+    targets.map((t) => ({ meeting: meetings.get(t.meetingId)!, kind: t.document, edition: t.edition, draft: true })),
     model.settings,
   );
   for (const [i, t] of targets.entries()) {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DateTime } from 'luxon';
 import type { DocumentKind, Edition } from '../documents/edition.js';
+import type { RenderedDocument, RenderRequest } from '../documents/render.js';
 import { RecipientRejected } from '../delivery/mail/errors.js';
 import type { DocumentFile, DocumentFormat, DocumentStore, LogEntry, MailTransport, OutgoingMail, StateStore } from '../delivery/ports.js';
 import type { Meeting, Problem, WorkbookModel } from '../model.js';
@@ -13,30 +14,13 @@ import { DOCUMENT_LABEL, FORMATS, MeetingLog, settledRow, unsettledMessages } fr
 import { planPublish, type Action, type MessageKey, type NotifyAction, type Plan, type PublishAction, type SendAction } from './plan.js';
 import { finishRun } from './preview.js';
 
-/** One rendered edition of a document: the formats this run can make. */
-export interface RenderedEdition {
-  readonly files: ReadonlyMap<DocumentFormat, Uint8Array>;
-  /** Safe for the edition: never a closed item's title. */
-  readonly title: string;
-  /** `Dagsorden Chefforum 24-03-2022` → used for attachment names. */
-  readonly fileStem: string;
-}
-
-export interface RenderRequest {
-  readonly meeting: Meeting;
-  readonly document: DocumentKind;
-  readonly edition: Edition;
-  /** A preview for the secretariat (see preview.ts). */
-  readonly draft?: boolean;
-}
-
 export interface Renderer {
   /** The formats it can make (no LibreOffice: docx only). */
   readonly formats: readonly DocumentFormat[];
   /** The fingerprint of the templates it renders with: a change republishes the files in place. */
   readonly templateFingerprint?: string;
   /** Renders all requests at once (PDFs in one LibreOffice start). */
-  renderAll(requests: readonly RenderRequest[], settings: WorkbookModel['settings']): Promise<RenderedEdition[]>;
+  renderAll(requests: readonly RenderRequest[], settings: WorkbookModel['settings']): Promise<RenderedDocument[]>;
 }
 
 export interface ComposeRequest {
@@ -246,8 +230,8 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
   const requests = new Map<string, RenderRequest>();
   for (const a of [...publishes, ...messages]) {
     if (a.kind === 'notify' || (a.kind === 'send' && a.document === 'aflysning')) continue;
-    const document = a.document as DocumentKind;
-    requests.set(key(a.meetingId, document, a.edition), { meeting: meetings.get(a.meetingId)!, document, edition: a.edition });
+    const kind = a.document as DocumentKind;
+    requests.set(key(a.meetingId, kind, a.edition), { meeting: meetings.get(a.meetingId)!, kind, edition: a.edition });
   }
   const renderedList = await renderer.renderAll([...requests.values()], model.settings);
   const rendered = new Map([...requests.keys()].map((k, i) => [k, renderedList[i]!]));

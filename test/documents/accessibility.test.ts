@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentNames } from '../../src/documents/docx.js';
 import type { DocumentKind, Edition } from '../../src/documents/edition.js';
-import { documentPath, writeDocuments } from '../../src/documents/files.js';
-import { convertToPdfFiles, findSoffice } from '../../src/documents/pdf.js';
+import { writeRenderedDocuments } from '../../src/commands/render.js';
+import { documentPath } from '../../src/documents/files.js';
+import { convertDocxToPdf, findSoffice } from '../../src/documents/pdf.js';
+import { renderDocuments } from '../../src/documents/render.js';
 import { loadTemplate, ORGANISATION_FILE, PHRASES_FILE, type Template } from '../../src/documents/template.js';
 import { TEMPLATES_DIR } from '../../src/paths.js';
 import { auditPdf, type Expectation } from './accessibility.js';
@@ -45,7 +47,7 @@ describe.skipIf(!canRun)('accessibility of the stress meeting', () => {
     template = await loadTemplate();
     outDir = await mkdtemp(join(tmpdir(), 'dagsorden-tilgaengelighed-'));
     const requests = CASES.map((c) => ({ meeting: STRESS_MEETING, ...c }));
-    await writeDocuments(requests, STRESS_SETTINGS, template, outDir, { formats: new Set(['docx', 'pdf'] as const), soffice });
+    await writeRenderedDocuments(outDir, requests, await renderDocuments(requests, STRESS_SETTINGS, template, { formats: new Set(['docx', 'pdf'] as const), soffice }));
   });
 
   afterAll(async () => {
@@ -77,7 +79,7 @@ describe.skipIf(!canRun)('accessibility of the stress meeting', () => {
     const withLogo = await loadTemplate(dir);
     const out = join(outDir, 'med-logo');
     const request = { meeting: STRESS_MEETING, kind: 'dagsorden', edition: 'offentlig' } as const;
-    await writeDocuments([request], STRESS_SETTINGS, withLogo, out, { formats: new Set(['pdf'] as const), soffice });
+    await writeRenderedDocuments(out, [request], await renderDocuments([request], STRESS_SETTINGS, withLogo, { formats: new Set(['pdf'] as const), soffice }));
     const { failures } = await auditPdf(documentPath(out, request, 'pdf'), expectation('dagsorden', 'offentlig'));
     expect(failures).toEqual([]);
   });
@@ -92,7 +94,8 @@ describe.skipIf(!canRun)('accessibility of the stress meeting', () => {
   it('the check fails on LibreOffice\'s own output, which the repair step puts right', async () => {
     const raw = join(outDir, 'uden-reparation.pdf');
     const docx = documentPath(outDir, { meeting: STRESS_MEETING, kind: 'referat', edition: 'medlemmer' }, 'docx');
-    await convertToPdfFiles([{ docx, pdf: raw }], { soffice, repair: false });
+    const [unrepaired] = await convertDocxToPdf([{ docx: await readFile(docx), name: 'referat-medlemmer' }], { soffice, repair: false });
+    await writeFile(raw, unrepaired!.pdf);
     const { failures } = await auditPdf(raw, expectation('referat', 'medlemmer'));
     const rules = new Set(failures.map((f) => f.rule));
     expect(rules).toContain('links'); // /Tabs as a string, contents entries without annotation

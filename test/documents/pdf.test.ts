@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentNames, itemHeadingPrefix } from '../../src/documents/docx.js';
 import type { DocumentKind, Edition } from '../../src/documents/edition.js';
-import { documentPath, writeDocuments } from '../../src/documents/files.js';
+import { writeRenderedDocuments } from '../../src/commands/render.js';
+import { documentPath } from '../../src/documents/files.js';
 import { findSoffice, readPdfLayout } from '../../src/documents/pdf.js';
+import { renderDocuments } from '../../src/documents/render.js';
 import { loadTemplate, type Template } from '../../src/documents/template.js';
 import type { Meeting, WorkbookModel } from '../../src/model.js';
 import { auditPdf } from './accessibility.js';
@@ -82,7 +84,7 @@ describe.skipIf(!canRun)('PDF documents of the example', () => {
     outDir = await mkdtemp(join(tmpdir(), 'dagsorden-pdf-test-'));
     const requests = CASES.map((c) => ({ meeting: meeting(c.meetingId), kind: c.kind, edition: c.edition }));
     // One LibreOffice start for all five PDFs.
-    await writeDocuments(requests, model.settings, template, outDir, { formats: new Set(['docx', 'pdf'] as const), soffice });
+    await writeRenderedDocuments(outDir, requests, await renderDocuments(requests, model.settings, template, { formats: new Set(['docx', 'pdf'] as const), soffice }));
   });
 
   afterAll(async () => {

@@ -2,7 +2,8 @@
 // makes a new file on every create, and a mail transport that records every delivery.
 
 import type { DocumentFile, DocumentKey, DocumentStore, MailTransport, OutgoingMail, PublishedFile } from '../../src/delivery/ports.js';
-import type { RenderedEdition, Renderer, RenderRequest } from '../../src/publish/run.js';
+import type { RenderedDocument, RenderRequest } from '../../src/documents/render.js';
+import type { Renderer } from '../../src/publish/run.js';
 
 // NOTE: a preview is another file than the published one of the same meeting, kind and edition.
 export const keyOf = (k: DocumentKey): string => `${k.meetingId}|${k.kind}|${k.edition}|${k.format}${k.draft ? '|kladde' : ''}`;
@@ -79,14 +80,14 @@ export function recordingTransport(canTell: boolean | 'drafts'): MailTransport &
 export function instantRenderer(): Renderer {
   return {
     formats: ['docx', 'pdf'],
-    async renderAll(requests: readonly RenderRequest[]): Promise<RenderedEdition[]> {
+    async renderAll(requests: readonly RenderRequest[]): Promise<RenderedDocument[]> {
       return requests.map((r) => ({
         files: new Map([
-          ['docx', new TextEncoder().encode(`docx ${r.meeting.id} ${r.document} ${r.edition}`)],
-          ['pdf', new TextEncoder().encode(`%PDF ${r.meeting.id} ${r.document} ${r.edition}`)],
+          ['docx', new TextEncoder().encode(`docx ${r.meeting.id} ${r.kind} ${r.edition}`)],
+          ['pdf', new TextEncoder().encode(`%PDF ${r.meeting.id} ${r.kind} ${r.edition}`)],
         ]),
-        title: `${r.document} ${r.meeting.id}`,
-        fileStem: `${r.document}-${r.meeting.id}`,
+        title: `${r.kind} ${r.meeting.id}`,
+        fileStem: `${r.kind}-${r.meeting.id}`,
       }));
     },
   };

@@ -4,8 +4,8 @@
 import type { ParsedMail } from 'mailparser';
 import ical from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffAgenda, snapshotAgenda } from '../../src/documents/changes.js';
 import { editionView } from '../../src/documents/edition.js';
-import { diffAgenda, snapshotAgenda } from '../../src/delivery/mail/changes.js';
 import { composeInvitation, editionFor, type InvitationInput } from '../../src/delivery/mail/compose.js';
 import { smtpTransport } from '../../src/delivery/mail/smtp.js';
 import { loadMailTemplate, type MailTemplate } from '../../src/delivery/mail/template.js';

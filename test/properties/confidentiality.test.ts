@@ -21,7 +21,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentFile, DocumentKey, DocumentStore, OutgoingMail, PublishedFile } from '../../src/delivery/ports.js';
 import { loadMailTemplate, type MailTemplate } from '../../src/delivery/mail/template.js';
 import { buildDocx, documentNames } from '../../src/documents/docx.js';
-import { documentFileName, documentRenderer } from '../../src/documents/files.js';
+import { documentFileName } from '../../src/documents/files.js';
+import { documentRenderer } from '../../src/documents/render.js';
 import { findSoffice } from '../../src/documents/pdf.js';
 import { loadTemplate, type Template } from '../../src/documents/template.js';
 import { createComposer } from '../../src/publish/compose.js';
@@ -107,8 +108,8 @@ function docxRenderer(template: Template): Renderer {
     async renderAll(requests, settings) {
       return Promise.all(
         requests.map(async (r) => {
-          const stem = documentFileName(r.meeting, r.document, r.edition, 'docx', template).replace(/\.docx$/, '');
-          return { files: new Map([['docx', await buildDocx(r.meeting, settings, r.document, r.edition, template)]]), title: documentNames(r.meeting, r.document, template, r.edition).title, fileStem: stem };
+          const stem = documentFileName(r.meeting, r.kind, r.edition, 'docx', template).replace(/\.docx$/, '');
+          return { files: new Map([['docx', await buildDocx(r.meeting, settings, r.kind, r.edition, template)]]), title: documentNames(r.meeting, r.kind, template, r.edition).title, fileStem: stem };
         }),
       );
     },

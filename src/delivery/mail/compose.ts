@@ -5,13 +5,13 @@
 import { createHash } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { describeChanges, type AgendaChange } from '../../documents/changes.js';
 import { editionFor, editionView, isRedacted, type DocumentKind, type Edition, type MeetingView } from '../../documents/edition.js';
 import { UserError } from '../../errors.js';
 import type { Meeting, Member, Settings } from '../../model.js';
 import { meetingDateInline, meetingDateLine } from '../../text/danish.js';
 import type { OutgoingMail } from '../ports.js';
 import { buildCalendarInvite, calendarUid, type CalendarPerson } from './calendar.js';
-import { describeChanges, type AgendaChange } from './changes.js';
 import { escapeHtml, fillPhrase, fillSkeleton, type MailPhrases, type MailTemplate, type MailVariant } from './template.js';
 
 /** Where the member can open the documents of their edition (Drive links, when published there). */

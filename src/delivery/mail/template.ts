@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { zodMessage } from '../../documents/template.js';
 import { UserError } from '../../errors.js';
 import { TEMPLATES_DIR } from '../../paths.js';
+import type { ChangePhrases } from '../../documents/changes.js';
 import type { DocumentKind } from '../../documents/edition.js';
-import type { ChangePhrases } from './changes.js';
 
 export const MAIL_TEMPLATE_DIR = join(TEMPLATES_DIR, 'mail');
 

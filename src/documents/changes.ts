@@ -2,20 +2,20 @@
 // difference as data, and that difference in Danish sentences for the amended invitation.
 
 import { createHash } from 'node:crypto';
-import { ITEMS_TAB } from '../../../sheets-schema/schema.js';
-import { isRedacted, type Edition, type MeetingView, type ViewItem } from '../../documents/edition.js';
-import type { ClockTime, IsoDate, RichText } from '../../model.js';
-import { meetingDateInline } from '../../text/danish.js';
-import { fillPhrase as fill } from './template.js';
+import { ITEMS_TAB } from '../../sheets-schema/schema.js';
+import type { ClockTime, IsoDate, RichText } from '../model.js';
+import { meetingDateInline } from '../text/danish.js';
+import { isRedacted, type Edition, type MeetingView, type ViewItem } from './edition.js';
+import { fill } from './template.js';
 
 /** Section of an item whose text is compared, by its Danish heading. */
-export type SectionName = 'Anledning' | 'Sagsfremstilling' | 'Supplerende sagsfremstilling' | 'Indstilling' | 'Historik' | 'Beslutning' | 'Bilag';
+type SectionName = 'Anledning' | 'Sagsfremstilling' | 'Supplerende sagsfremstilling' | 'Indstilling' | 'Historik' | 'Beslutning' | 'Bilag';
 
 /**
  * An item as one edition shows it: numbers and hashes only. `title` is present only in a snapshot
  * of the version being sent now (it names what changed); the stored overview never has it.
  */
-export type SnapshotItem =
+type SnapshotItem =
   | {
       readonly number: number;
       readonly caseNumber: string;
