@@ -11,7 +11,7 @@ import { convertDocxToPdf, findSoffice } from '../src/documents/pdf.js';
 import { renderDocuments } from '../src/documents/render.js';
 import { fill, loadTemplate, type Template } from '../src/documents/template.js';
 import type { Item, Meeting, RichText, Settings } from '../src/model.js';
-import { BUNDLED_WORKBOOK } from '../src/paths.js';
+import { BUNDLED_WORKBOOK } from '../src/package-paths.js';
 import { meetingDateLine } from '../src/text/danish.js';
 import { readAndValidate } from '../src/validate/index.js';
 import { parseRichText } from '../src/validate/richtext.js';

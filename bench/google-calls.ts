@@ -5,7 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPublish } from '../src/commands/publish.js';
-import { BUNDLED_WORKBOOK } from '../src/paths.js';
+import { BUNDLED_WORKBOOK } from '../src/package-paths.js';
 import { ITEMS_TAB } from '../sheets-schema/schema.js';
 import { cellOf, loadXlsx, sheetOf, startStandin, valuesOf, type Standin } from '../test/standin/index.js';
 import { writeYearWorkbook } from './year.js';

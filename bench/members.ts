@@ -6,7 +6,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../src/paths.js';
+import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../src/package-paths.js';
 
 const MEMBERS = 2000;
 const line = (what: string, value: string, goal: string): string => `${what.padEnd(62)} ${value.padStart(12)}   (goal ${goal})`;

@@ -4,7 +4,7 @@
 
 import { ITEMS_TAB, columnLetter } from '../sheets-schema/schema.js';
 import { findSoffice } from '../src/documents/pdf.js';
-import { BUNDLED_WORKBOOK } from '../src/paths.js';
+import { BUNDLED_WORKBOOK } from '../src/package-paths.js';
 import { cellOf, loadXlsx, sheetOf, startStandin, valuesOf, type Standin } from '../test/standin/index.js';
 import { counted as countedRun, short } from './google-calls.js';
 

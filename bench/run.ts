@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../src/paths.js';
+import { PACKAGE_ROOT } from '../src/package-paths.js';
 import { TABS_TO_READ, validateWorkbook } from '../src/validate/index.js';
 import { xlsxSource } from '../src/local/xlsx.js';
 import { writeYearWorkbook } from './year.js';

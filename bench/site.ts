@@ -9,7 +9,7 @@ import type { LogEntry } from '../src/delivery/ports.js';
 import { bundledTemplateSync } from '../src/documents/template.js';
 import type { WorkbookModel } from '../src/model.js';
 import { selectPortalInput } from '../src/portal/input.js';
-import { publishSite } from '../src/portal/publish.js';
+import { publishSite } from '../src/portal/site-sync.js';
 import { folderTarget } from '../src/portal/target.js';
 import { TABS_TO_READ, validateWorkbook } from '../src/validate/index.js';
 import { parseRichText } from '../src/validate/richtext.js';

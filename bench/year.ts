@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { PACKAGE_ROOT } from '../src/paths.js';
+import { PACKAGE_ROOT } from '../src/package-paths.js';
 import { wallClock, writeWorkbookFile, type WritableCell } from '../src/local/xlsx-write.js';
 
 type Row = Record<string, WritableCell>;

@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SETTINGS, TABS } from '../sheets-schema/schema.js';
-import { PACKAGE_ROOT } from '../src/paths.js';
+import { PACKAGE_ROOT } from '../src/package-paths.js';
 
 const KIND_NAMES: Record<string, string> = {
   text: 'text', richtext: 'rich text (Markdown)', date: 'date', time: 'time', datetime: 'date-time', integer: 'whole number',

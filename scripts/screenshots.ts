@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { findSoffice } from '../src/documents/pdf.js';
 import { renderDocuments } from '../src/documents/render.js';
 import { loadTemplate } from '../src/documents/template.js';
-import { PACKAGE_ROOT } from '../src/paths.js';
+import { PACKAGE_ROOT } from '../src/package-paths.js';
 import { STRESS_MEETING, STRESS_SETTINGS } from '../test/documents/stress.js';
 
 const DPI = 80;

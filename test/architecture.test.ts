@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../src/paths.js';
+import { PACKAGE_ROOT } from '../src/package-paths.js';
 
 const SRC = join(PACKAGE_ROOT, 'src');
 
@@ -88,4 +88,13 @@ it('the environment is read by the commands (the wiring) only; the adapters are 
   // environment as an argument; every other adapter takes the session.
   const takesEnv = files.filter((f) => (inFolder(f, 'google') || inFolder(f, 'local')) && /ProcessEnv/.test(readFileSync(f, 'utf8'))).map(rel);
   expect(takesEnv.sort()).toEqual(['src/google/client.ts', 'src/google/retry.ts', 'src/google/signin.ts']);
+});
+
+it('no two source files share a name (src/commands/ is named after the commands themselves)', () => {
+  const byName = new Map<string, string[]>();
+  for (const f of sources(SRC).filter((f) => !inFolder(f, 'commands'))) {
+    const name = f.split('/').pop()!;
+    byName.set(name, [...(byName.get(name) ?? []), rel(f)]);
+  }
+  expect([...byName.values()].filter((paths) => paths.length > 1)).toEqual([]);
 });

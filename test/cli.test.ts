@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../src/paths.js';
+import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../src/package-paths.js';
 import { cases } from './helpers/bad-cases.js';
 import { baseline, writeTestWorkbook } from './helpers/workbook.js';
 

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { relative, resolve } from 'node:path';
 import { EXIT_CODES } from '../errors.js';
-import { PACKAGE_ROOT } from '../paths.js';
+import { PACKAGE_ROOT } from '../package-paths.js';
 import type { AuthOptions } from './options.js';
 
 export interface AuthIo {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { INPUT_TABS } from '../../sheets-schema/schema.js';
 import type { Google } from '../google/client.js';
 import { EXIT_CODES, UserError } from '../errors.js';
-import { BUNDLED_WORKBOOK } from '../paths.js';
+import { BUNDLED_WORKBOOK } from '../package-paths.js';
 import type { RawGrid } from '../workbook/raw.js';
 import type { InitSheetOptions } from './options.js';
 

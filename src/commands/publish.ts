@@ -4,10 +4,10 @@
 import { DateTime } from 'luxon';
 import { findSoffice, LIBREOFFICE_HINT } from '../documents/pdf.js';
 import { loadTemplate } from '../documents/template.js';
-import { loadMailTemplate } from '../delivery/mail/template.js';
+import { loadMailTemplate } from '../delivery/mail/mail-template.js';
 import { EXIT_CODES, UserError } from '../errors.js';
 import { formatProblems } from '../report/problems.js';
-import { createComposer } from '../publish/compose.js';
+import { createComposer } from '../publish/composer.js';
 import { describeAction } from '../publish/plan.js';
 import { createReporter } from '../publish/progress.js';
 import { documentRenderer } from '../documents/render.js';
@@ -69,7 +69,7 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
   );
   if (!opts.dryRun) {
     // The public site, from the public edition and the log the run just wrote (src/portal/).
-    const { publishPortal, describeSiteResult } = await import('../portal/run.js');
+    const { publishPortal, describeSiteResult } = await import('../portal/site-step.js');
     const { fullWriteBack } = await import('../publish/preview.js');
     const site = await publishPortal({
       model,

@@ -13,7 +13,7 @@ import { outboxTransport } from '../local/outbox.js';
 import { localStateStore } from '../local/state.js';
 import { xlsxSource } from '../local/xlsx.js';
 import type { Problem, WorkbookModel } from '../model.js';
-import { BUNDLED_WORKBOOK } from '../paths.js';
+import { BUNDLED_WORKBOOK } from '../package-paths.js';
 import { folderTarget, type SiteTarget } from '../portal/target.js';
 import { readAndValidate } from '../validate/index.js';
 import type { RawWorkbook, WorkbookSource } from '../workbook/raw.js';

@@ -1,7 +1,7 @@
 // The names a document's files get: the published name that says what the file is, and the render
 // command's `DIR/<Møde-id>/<kind>-<edition>.<format>`.
 
-import { pathInside } from '../local/paths.js';
+import { pathInside } from '../local/safe-path.js';
 import type { DocumentFormat } from '../delivery/ports.js';
 import type { Meeting } from '../model.js';
 import type { DocumentKind, Edition } from './edition.js';

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { TEMPLATES_DIR } from '../paths.js';
+import { TEMPLATES_DIR } from '../package-paths.js';
 
 export const ORGANISATION_FILE = 'organisation.json';
 export const PHRASES_FILE = 'phrases.da.json';

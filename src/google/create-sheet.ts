@@ -6,7 +6,7 @@ import type { sheets_v4 } from '@googleapis/sheets';
 import { TABS, type ColumnSpec, type TabSpec } from '../../sheets-schema/schema.js';
 import { isCellError, type RawGrid, type RawValue } from '../workbook/raw.js';
 import type { Google } from './client.js';
-import { translateGoogleError } from './errors.js';
+import { translateGoogleError } from './translate-error.js';
 import { isRateLimit, withRetry } from './retry.js';
 
 /** Sheet ids are ours to choose, so the one batchUpdate can address every tab without a read. */

@@ -9,7 +9,7 @@ import type { drive_v3 } from '@googleapis/drive';
 import type { Edition } from '../documents/edition.js';
 import type { DocumentFile, DocumentKey, DocumentStore, PublishedFile } from '../delivery/ports.js';
 import type { Google } from './client.js';
-import { translateGoogleError, type GoogleTarget } from './errors.js';
+import { translateGoogleError, type GoogleTarget } from './translate-error.js';
 import { googleErrorFacts, withRetry } from './retry.js';
 
 export const FOLDER_MIME = 'application/vnd.google-apps.folder';

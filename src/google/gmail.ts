@@ -4,10 +4,10 @@
 
 import { Readable } from 'node:stream';
 import type { gmail_v1 } from '@googleapis/gmail';
-import { translateGoogleError } from './errors.js';
+import { translateGoogleError } from './translate-error.js';
 import { DEFAULT_RETRY_POLICY, googleErrorFacts, withRetry, type RetryPolicy } from './retry.js';
 import type { MailTransport, OutgoingMail, SentMessageRef } from '../delivery/ports.js';
-import { RecipientRejected } from '../delivery/mail/errors.js';
+import { RecipientRejected } from '../delivery/mail/recipient-rejected.js';
 
 export interface GmailTransportOptions {
   /** The mailbox that sends; `me` is the signed-in user (or the service account's `subject`). */

@@ -8,7 +8,7 @@
 import { cellA1, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
 import type { sheets_v4 } from '@googleapis/sheets';
 import type { Google } from './client.js';
-import { translateGoogleError } from './errors.js';
+import { translateGoogleError } from './translate-error.js';
 import { googleErrorFacts, withRetry } from './retry.js';
 import { UserError } from '../errors.js';
 import { FORMULA_ERRORS, mergedCell, type RawGrid, type RawValue, type RawWorkbook, type WorkbookSource } from '../workbook/raw.js';

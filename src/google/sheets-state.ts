@@ -11,7 +11,7 @@ import { UserError } from '../errors.js';
 import type { LogAction, LogEntry, LogStatus, StateStore, WriteBack } from '../delivery/ports.js';
 import type { Google } from './client.js';
 import { addTabRequests } from './create-sheet.js';
-import { translateGoogleError } from './errors.js';
+import { translateGoogleError } from './translate-error.js';
 import { withRetry } from './retry.js';
 
 const LOG_ACTIONS: readonly LogAction[] = ['lease', 'upload', 'send', 'notify', 'kladde'];

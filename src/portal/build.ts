@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { isRedacted } from '../documents/edition.js';
 import { fileOf, paths } from './addresses.js';
-import { forumCalendar } from './calendar.js';
+import { forumCalendar } from './ics-feed.js';
 import { caseFeed, forumFeed } from './feeds.js';
 import { casePage, casesPage, foraPage, forumPage, isUpcoming, itemPage, meetingPage, searchPage, stylesheet, type CaseEntry } from './html.js';
 import type { PortalInput, PortalMeeting } from './input.js';

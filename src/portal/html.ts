@@ -9,7 +9,7 @@ import { meetingDateLine, shortDate } from '../text/danish.js';
 import { fill } from '../documents/template.js';
 import { paths, relative } from './addresses.js';
 import type { PortalInput, PortalMeeting } from './input.js';
-import { richTextHtml } from './richtext.js';
+import { richTextHtml } from './markdown-html.js';
 
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

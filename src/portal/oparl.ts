@@ -4,7 +4,7 @@
 
 import { isRedacted } from '../documents/edition.js';
 import { itemTitle } from '../documents/docx.js';
-import { meetingInterval } from '../delivery/mail/calendar.js';
+import { meetingInterval } from '../delivery/mail/invitation-ics.js';
 import { absolute, paths, slug } from './addresses.js';
 import { meetingTitle, type CaseEntry } from './html.js';
 import type { PortalDocument, PortalInput, PortalMeeting } from './input.js';

@@ -1,5 +1,5 @@
 // Where the built site goes, behind one narrow interface: a local folder (out/site/ or --site DIR) or
-// a Cloud Storage bucket (storage.ts). The writer (publish.ts) only ever compares, puts and removes.
+// a Cloud Storage bucket (storage.ts). The writer (site-sync.ts) only ever compares, puts and removes.
 
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rmdir, unlink } from 'node:fs/promises';

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import type { DateTime } from 'luxon';
 import type { DocumentKind, Edition } from '../documents/edition.js';
 import type { RenderedDocument, RenderRequest } from '../documents/render.js';
-import { RecipientRejected } from '../delivery/mail/errors.js';
+import { RecipientRejected } from '../delivery/mail/recipient-rejected.js';
 import type { DocumentFile, DocumentFormat, DocumentStore, LogEntry, MailTransport, OutgoingMail, StateStore } from '../delivery/ports.js';
 import type { Meeting, Problem, WorkbookModel } from '../model.js';
 import { DOCUMENT_LABEL, FORMATS, MeetingLog, settledRow, unsettledMessages } from './log.js';

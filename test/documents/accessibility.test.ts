@@ -13,7 +13,7 @@ import { documentPath } from '../../src/documents/files.js';
 import { convertDocxToPdf, findSoffice } from '../../src/documents/pdf.js';
 import { renderDocuments } from '../../src/documents/render.js';
 import { loadTemplate, ORGANISATION_FILE, PHRASES_FILE, type Template } from '../../src/documents/template.js';
-import { TEMPLATES_DIR } from '../../src/paths.js';
+import { TEMPLATES_DIR } from '../../src/package-paths.js';
 import { auditPdf, type Expectation } from './accessibility.js';
 import { run } from './helpers.js';
 import { STRESS_MEETING, STRESS_SETTINGS, WIDE_TABLE_TOKENS } from './stress.js';

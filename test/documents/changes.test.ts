@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { editionView, type Edition } from '../../src/documents/edition.js';
 import { DANISH_CHANGE_PHRASES, describeChanges, diffAgenda, snapshotAgenda, storedContents, type AgendaSnapshot } from '../../src/documents/changes.js';
-import { MAIL_TEMPLATE_DIR } from '../../src/delivery/mail/template.js';
+import { MAIL_TEMPLATE_DIR } from '../../src/delivery/mail/mail-template.js';
 import type { Item, Meeting } from '../../src/model.js';
 import { parseRichText } from '../../src/validate/richtext.js';
 import { CANARY, canaryItem, item, meeting, slot } from '../mail/fixtures.js';

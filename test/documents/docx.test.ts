@@ -12,7 +12,7 @@ import { contentHash } from '../../src/documents/hash.js';
 import { imageSize, loadTemplate, ORGANISATION_FILE, PHRASES_FILE, type Template } from '../../src/documents/template.js';
 import { UserError } from '../../src/errors.js';
 import type { Item, Meeting, Settings } from '../../src/model.js';
-import { TEMPLATES_DIR } from '../../src/paths.js';
+import { TEMPLATES_DIR } from '../../src/package-paths.js';
 import { parseRichText } from '../../src/validate/richtext.js';
 
 const settings: Settings = { organisation: 'Albertslund Kommune', timeZone: 'Europe/Copenhagen', daysBefore: 7, sendTime: '12:00', extra: {} };

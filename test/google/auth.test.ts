@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runAuth } from '../../src/commands/auth.js';
 import { GOOGLE_SCOPES, openGoogle } from '../../src/google/client.js';
 import { UserError } from '../../src/errors.js';
-import { BUNDLED_WORKBOOK } from '../../src/paths.js';
+import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
 import { googleSheetSource } from '../../src/google/sheets-read.js';
 import { loadXlsx, startStandin, type Standin } from '../standin/index.js';
 import { fakeClock } from './helpers.js';

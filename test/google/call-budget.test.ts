@@ -7,7 +7,7 @@ import { LOG_TAB, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
 import { driveDocumentStore } from '../../src/google/drive.js';
 import { sheetsStateStore } from '../../src/google/sheets-state.js';
 import type { DocumentFile, LogEntry, PublishedFile, WriteBack } from '../../src/delivery/ports.js';
-import { BUNDLED_WORKBOOK } from '../../src/paths.js';
+import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
 import { readAndValidate } from '../../src/validate/index.js';
 import { googleSheetSource } from '../../src/google/sheets-read.js';
 import { addTabs, loadXlsx, startStandin, type Standin } from '../standin/index.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LOG_TAB, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
-import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../../src/paths.js';
+import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../../src/package-paths.js';
 import { addTabs, loadXlsx, startStandin, type Standin } from '../standin/index.js';
 import { standinEnv } from './helpers.js';
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MEETING_STATUSES, TABS } from '../../sheets-schema/schema.js';
 import { runInitSheet } from '../../src/commands/init-sheet.js';
-import { BUNDLED_WORKBOOK } from '../../src/paths.js';
+import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
 import { readAndValidate } from '../../src/validate/index.js';
 import { googleSheetSource } from '../../src/google/sheets-read.js';
 import { xlsxSource } from '../../src/local/xlsx.js';

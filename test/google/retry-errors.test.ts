@@ -2,10 +2,10 @@
 // through the real Sheets client against the stand-in (the library's own retry must be off).
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { translateGoogleError } from '../../src/google/errors.js';
+import { translateGoogleError } from '../../src/google/translate-error.js';
 import { backoffMs, DEFAULT_RETRY_POLICY, isRetryable, retryAfterMs, withRetry, type GoogleErrorFacts } from '../../src/google/retry.js';
 import { UserError } from '../../src/errors.js';
-import { BUNDLED_WORKBOOK } from '../../src/paths.js';
+import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
 import { googleSheetSource } from '../../src/google/sheets-read.js';
 import { addTabs, loadXlsx, startStandin, type Standin } from '../standin/index.js';
 import { PROBLEMS_TAB } from '../../sheets-schema/schema.js';

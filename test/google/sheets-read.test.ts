@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { columnLetter, LOG_TAB, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
-import { BUNDLED_WORKBOOK } from '../../src/paths.js';
+import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
 import { readAndValidate } from '../../src/validate/index.js';
 import type { RawGrid, RawWorkbook } from '../../src/workbook/raw.js';
 import { googleSheetSource } from '../../src/google/sheets-read.js';

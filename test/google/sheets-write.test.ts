@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { columnLetter, LOG_TAB, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
 import type { LogEntry, WriteBack } from '../../src/delivery/ports.js';
 import { parseLogRows, sheetsStateStore } from '../../src/google/sheets-state.js';
-import { BUNDLED_WORKBOOK } from '../../src/paths.js';
+import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
 import { readAndValidate } from '../../src/validate/index.js';
 import { googleSheetSource } from '../../src/google/sheets-read.js';
 import { addTabs, cellOf, loadXlsx, sheetOf, spreadsheetOf, startStandin, valuesOf, type Standin } from '../standin/index.js';

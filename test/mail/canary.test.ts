@@ -8,7 +8,7 @@ import { diffAgenda, snapshotAgenda } from '../../src/documents/changes.js';
 import { editionView } from '../../src/documents/edition.js';
 import { composeInvitation, editionFor, type InvitationInput } from '../../src/delivery/mail/compose.js';
 import { smtpTransport } from '../../src/delivery/mail/smtp.js';
-import { loadMailTemplate, type MailTemplate } from '../../src/delivery/mail/template.js';
+import { loadMailTemplate, type MailTemplate } from '../../src/delivery/mail/mail-template.js';
 import type { Meeting, Member } from '../../src/model.js';
 import { parseRichText } from '../../src/validate/richtext.js';
 import { CANARY, decodedTexts, meeting, members, settings, startSmtpServer, type TestSmtpServer } from './fixtures.js';

@@ -4,7 +4,7 @@
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { composeInvitation, messageIdFor, type InvitationInput } from '../../src/delivery/mail/compose.js';
-import { loadMailTemplate, type MailTemplate } from '../../src/delivery/mail/template.js';
+import { loadMailTemplate, type MailTemplate } from '../../src/delivery/mail/mail-template.js';
 import { UserError } from '../../src/errors.js';
 import type { Member } from '../../src/model.js';
 import { anne, item, karina, meeting, members, settings, slot } from './fixtures.js';

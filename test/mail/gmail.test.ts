@@ -4,12 +4,12 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { composeInvitation } from '../../src/delivery/mail/compose.js';
-import { RecipientRejected } from '../../src/delivery/mail/errors.js';
+import { RecipientRejected } from '../../src/delivery/mail/recipient-rejected.js';
 import { openGoogle } from '../../src/google/client.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src/google/retry.js';
 import { gmailTransport } from '../../src/google/gmail.js';
 import { UserError } from '../../src/errors.js';
-import { loadMailTemplate, type MailTemplate } from '../../src/delivery/mail/template.js';
+import { loadMailTemplate, type MailTemplate } from '../../src/delivery/mail/mail-template.js';
 import type { MailTransport, OutgoingMail } from '../../src/delivery/ports.js';
 import { sentMessages, type GmailState } from '../standin/gmail.js';
 import { startStandin, type Standin } from '../standin/server.js';

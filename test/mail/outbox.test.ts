@@ -5,7 +5,7 @@ import { simpleParser } from 'mailparser';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { composeInvitation } from '../../src/delivery/mail/compose.js';
 import { outboxFileName, outboxTransport } from '../../src/local/outbox.js';
-import { loadMailTemplate, type MailTemplate } from '../../src/delivery/mail/template.js';
+import { loadMailTemplate, type MailTemplate } from '../../src/delivery/mail/mail-template.js';
 import { karina, meeting, members, settings, tempDir } from './fixtures.js';
 
 let template: MailTemplate;

@@ -6,9 +6,9 @@ import { simpleParser } from 'mailparser';
 import ical from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeInvitation, type InvitationInput } from '../../src/delivery/mail/compose.js';
-import { RecipientRejected } from '../../src/delivery/mail/errors.js';
+import { RecipientRejected } from '../../src/delivery/mail/recipient-rejected.js';
 import { smtpOptionsFromEnv, smtpTransport } from '../../src/delivery/mail/smtp.js';
-import { loadMailTemplate, type MailTemplate } from '../../src/delivery/mail/template.js';
+import { loadMailTemplate, type MailTemplate } from '../../src/delivery/mail/mail-template.js';
 import type { Meeting, Member } from '../../src/model.js';
 import { anne, karina, mads, meeting, members, settings, soeren, startSmtpServer, type TestSmtpServer } from './fixtures.js';
 

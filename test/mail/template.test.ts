@@ -5,7 +5,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { loadMailTemplate, MAIL_TEMPLATE_DIR } from '../../src/delivery/mail/template.js';
+import { loadMailTemplate, MAIL_TEMPLATE_DIR } from '../../src/delivery/mail/mail-template.js';
 
 it('the bundled mail templates load', async () => {
   const t = await loadMailTemplate();

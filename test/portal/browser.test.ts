@@ -14,7 +14,7 @@ import ical from 'node-ical';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSiteServer } from '../../src/portal/server.js';
-import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../../src/paths.js';
+import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../../src/package-paths.js';
 import { publish } from './helpers.js';
 
 const require = createRequire(import.meta.url);

@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../../src/paths.js';
+import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../../src/package-paths.js';
 import { publish } from './helpers.js';
 
 const CLI = join(PACKAGE_ROOT, 'dist', 'src', 'cli.js');

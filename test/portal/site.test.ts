@@ -6,7 +6,7 @@
 import { documentFileName } from '../../src/documents/files.js';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
-import { richTextHtml } from '../../src/portal/richtext.js';
+import { richTextHtml } from '../../src/portal/markdown-html.js';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

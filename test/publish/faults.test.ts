@@ -5,11 +5,11 @@
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryState } from '../helpers/memory-state.js';
-import { loadMailTemplate } from '../../src/delivery/mail/template.js';
+import { loadMailTemplate } from '../../src/delivery/mail/mail-template.js';
 import type { DocumentStore, MailTransport, StateStore } from '../../src/delivery/ports.js';
 import type { Meeting, WorkbookModel } from '../../src/model.js';
-import { BUNDLED_WORKBOOK } from '../../src/paths.js';
-import { createComposer } from '../../src/publish/compose.js';
+import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
+import { createComposer } from '../../src/publish/composer.js';
 import { runPublish, type Services } from '../../src/publish/run.js';
 import { readAndValidate } from '../../src/validate/index.js';
 import { parseRichText } from '../../src/validate/richtext.js';

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { columnLetter, ITEMS_TAB, LOG_TAB, PROBLEMS_TAB, SETTINGS_TAB } from '../../sheets-schema/schema.js';
 import { runPublish } from '../../src/commands/publish.js';
-import { BUNDLED_WORKBOOK } from '../../src/paths.js';
+import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
 import { cellOf, loadXlsx, sentMessages, sheetOf, startStandin, valuesOf, type Standin } from '../standin/index.js';
 
 let standin: Standin;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../../src/paths.js';
+import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../../src/package-paths.js';
 
 const received: { messageId: string; to: string; subject: string }[] = [];
 let server: SMTPServer;

@@ -6,7 +6,7 @@ import { appendFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../../src/paths.js';
+import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../../src/package-paths.js';
 
 let dir: string;
 beforeAll(async () => {

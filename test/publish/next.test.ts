@@ -4,12 +4,12 @@
 
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMailTemplate } from '../../src/delivery/mail/template.js';
+import { loadMailTemplate } from '../../src/delivery/mail/mail-template.js';
 import type { LogEntry, StateStore, WriteBack } from '../../src/delivery/ports.js';
 import type { MeetingStatus } from '../../sheets-schema/schema.js';
 import type { Meeting, Problem, WorkbookModel } from '../../src/model.js';
-import { BUNDLED_WORKBOOK } from '../../src/paths.js';
-import { createComposer } from '../../src/publish/compose.js';
+import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
+import { createComposer } from '../../src/publish/composer.js';
 import { nextStep, nextSteps } from '../../src/publish/next.js';
 import { planPublish, type SendAction } from '../../src/publish/plan.js';
 import { runPublish, type Composer } from '../../src/publish/run.js';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ITEMS_TAB, MEETINGS_TAB, columnLetter } from '../../sheets-schema/schema.js';
 import { runPublish } from '../../src/commands/publish.js';
 import { DRAFT_MARK } from '../../src/documents/docx.js';
-import { BUNDLED_WORKBOOK } from '../../src/paths.js';
+import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
 import { cellOf, effectivePermissions, loadXlsx, sentMessages, sheetOf, startStandin, valuesOf, FOLDER_MIME, type DriveFile, type SheetData, type Standin } from '../standin/index.js';
 
 let standin: Standin;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DRAFT_MARK } from '../../src/documents/docx.js';
-import { PACKAGE_ROOT } from '../../src/paths.js';
+import { PACKAGE_ROOT } from '../../src/package-paths.js';
 import { pdfPages } from '../documents/helpers.js';
 
 let out: string;

@@ -4,9 +4,9 @@
 
 import { DateTime } from 'luxon';
 import { expect, it } from 'vitest';
-import { loadMailTemplate } from '../../src/delivery/mail/template.js';
+import { loadMailTemplate } from '../../src/delivery/mail/mail-template.js';
 import type { Meeting, WorkbookModel } from '../../src/model.js';
-import { createComposer } from '../../src/publish/compose.js';
+import { createComposer } from '../../src/publish/composer.js';
 import { runPublish, type Renderer } from '../../src/publish/run.js';
 import { parseRichText } from '../../src/validate/richtext.js';
 import { driveLikeStore, instantRenderer, recordingTransport } from '../helpers/fakes.js';

@@ -11,8 +11,8 @@ import { UserError } from '../../errors.js';
 import type { Meeting, Member, Settings } from '../../model.js';
 import { meetingDateInline, meetingDateLine } from '../../text/danish.js';
 import type { OutgoingMail } from '../ports.js';
-import { buildCalendarInvite, calendarUid, type CalendarPerson } from './calendar.js';
-import { escapeHtml, fillPhrase, fillSkeleton, type MailPhrases, type MailTemplate, type MailVariant } from './template.js';
+import { buildCalendarInvite, calendarUid, type CalendarPerson } from './invitation-ics.js';
+import { escapeHtml, fillPhrase, fillSkeleton, type MailPhrases, type MailTemplate, type MailVariant } from './mail-template.js';
 
 /** Where the member can open the documents of their edition (Drive links, when published there). */
 export interface DocumentLinks {

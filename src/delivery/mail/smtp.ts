@@ -6,7 +6,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import { UserError } from '../../errors.js';
 import type { MailTransport, OutgoingMail } from '../ports.js';
-import { RecipientRejected } from './errors.js';
+import { RecipientRejected } from './recipient-rejected.js';
 
 export const SMTP_URL_ENV = 'DAGSORDEN_SMTP_URL';
 

@@ -9,7 +9,7 @@ import type { Template } from '../documents/template.js';
 import { heldBackBy, type Problem, type WorkbookModel } from '../model.js';
 import { absolute, fileOf, paths } from './addresses.js';
 import { selectPortalInput, type PortalDocument, type PortalInput } from './input.js';
-import { publishSite, type SitePublishResult } from './publish.js';
+import { publishSite, type SitePublishResult } from './site-sync.js';
 import type { SiteTarget } from './target.js';
 
 /** The Møder column that holds each meeting's public page (script-owned, declared in sheets-schema). */

@@ -4,7 +4,7 @@
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
-import { meetingInterval } from '../delivery/mail/calendar.js';
+import { meetingInterval } from '../delivery/mail/invitation-ics.js';
 import { absolute, paths } from './addresses.js';
 import { meetingState } from './html.js';
 import type { PortalInput, PortalMeeting } from './input.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { zodMessage } from '../../documents/template.js';
 import { UserError } from '../../errors.js';
-import { TEMPLATES_DIR } from '../../paths.js';
+import { TEMPLATES_DIR } from '../../package-paths.js';
 import type { ChangePhrases } from '../../documents/changes.js';
 import type { DocumentKind } from '../../documents/edition.js';
 
