@@ -38,7 +38,8 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-// Each test gets an empty temporary folder of its own (this file runs in a process of its own).
+// Each test gets an empty temporary folder of its own. TMPDIR is put back after each test: a worker
+// runs its files one after another and shares its process between them (vitest.config.ts).
 beforeEach(async () => {
   tmp = await mkdtemp(join(scratch, 'tmp-'));
   process.env.TMPDIR = tmp;
