@@ -257,30 +257,59 @@ export type RowOf<T extends TabSpec> = Flat<
   }
 >;
 
-/** Settings keys with their defaults; `null` means the deployment must supply it when it is used. */
+/** How a setting's value (the Værdi cell, text) is read, and what it is read as: `Settings` comes from here. */
+export interface SettingKindValues {
+  readonly text: string;
+  readonly integer: number;
+  readonly time: ClockTime;
+  readonly email: string;
+  /** An IANA time zone that iCalendar can describe, e.g. Europe/Copenhagen. */
+  readonly timeZone: string;
+  /** `Navn <adresse>` or a bare address. */
+  readonly sender: string;
+  /** An absolute http(s) address, ending in `/`. */
+  readonly siteAddress: string;
+  /** A Cloud Storage bucket's name. */
+  readonly bucket: string;
+}
+export type SettingKind = keyof SettingKindValues;
+
+/** One key of Indstillinger. `default: null`: the deployment must supply it when it is used; `''`: none. */
 export interface SettingSpec {
   readonly key: string;
+  /** Property name in the typed model (`Settings`). */
+  readonly property: string;
+  readonly kind: SettingKind;
   readonly default: string | null;
   readonly note: string;
 }
 
 export const SETTINGS = [
-  { key: 'Organisation', default: 'Albertslund Kommune', note: 'Organisationens navn i dokumenter og e-mails.' },
-  { key: 'Tidszone', default: 'Europe/Copenhagen', note: 'Tidszone for møder og udsendelse.' },
-  { key: 'Afsender', default: null, note: 'Afsender af e-mails, fx Sekretariatet <chefforum@kommune.dk>.' },
-  { key: 'Svar til', default: '', note: 'Svar-til-adresse (valgfri).' },
-  { key: 'Dage før mødet', default: '7', note: 'Hvor mange dage før mødet dagsordenen udsendes, når Udsend dagsorden er tom.' },
-  { key: 'Udsendelsestidspunkt', default: '12:00', note: 'Klokkeslæt for udsendelse af dagsordenen.' },
-  { key: 'Drive-mappe medlemmer', default: '', note: 'Id på Drive-mappen til medlemsudgaven (tom: oprettes).' },
-  { key: 'Drive-mappe offentlig', default: '', note: 'Id på Drive-mappen til den offentlige udgave (tom: oprettes).' },
-  { key: 'Sekretær e-mail', default: '', note: 'Sekretariatets e-mail: får besked om fejl i arket.' },
-  { key: 'Hjemmeside-adresse', default: '', note: 'Den offentlige hjemmesides adresse, fx https://dagsordener.albertslund.dk/ (tom: http://localhost:8080/, til dagsorden serve).' },
-  { key: 'Hjemmeside-bucket', default: '', note: 'Navnet på den Cloud Storage-bucket, hjemmesiden lægges i (tom: ingen; så skrives den til en lokal mappe).' },
+  { key: 'Organisation', property: 'organisation', kind: 'text', default: 'Albertslund Kommune', note: 'Organisationens navn i dokumenter og e-mails.' },
+  { key: 'Tidszone', property: 'timeZone', kind: 'timeZone', default: 'Europe/Copenhagen', note: 'Tidszone for møder og udsendelse.' },
+  { key: 'Afsender', property: 'sender', kind: 'sender', default: null, note: 'Afsender af e-mails, fx Sekretariatet <chefforum@kommune.dk>.' },
+  { key: 'Svar til', property: 'replyTo', kind: 'email', default: '', note: 'Svar-til-adresse (valgfri).' },
+  { key: 'Dage før mødet', property: 'daysBefore', kind: 'integer', default: '7', note: 'Hvor mange dage før mødet dagsordenen udsendes, når Udsend dagsorden er tom.' },
+  { key: 'Udsendelsestidspunkt', property: 'sendTime', kind: 'time', default: '12:00', note: 'Klokkeslæt for udsendelse af dagsordenen.' },
+  { key: 'Drive-mappe medlemmer', property: 'driveFolderMembers', kind: 'text', default: '', note: 'Id på Drive-mappen til medlemsudgaven (tom: oprettes).' },
+  { key: 'Drive-mappe offentlig', property: 'driveFolderPublic', kind: 'text', default: '', note: 'Id på Drive-mappen til den offentlige udgave (tom: oprettes).' },
+  { key: 'Sekretær e-mail', property: 'secretaryEmail', kind: 'email', default: '', note: 'Sekretariatets e-mail: får besked om fejl i arket.' },
+  { key: 'Hjemmeside-adresse', property: 'siteAddress', kind: 'siteAddress', default: '', note: 'Den offentlige hjemmesides adresse, fx https://dagsordener.albertslund.dk/ (tom: http://localhost:8080/, til dagsorden serve).' },
+  { key: 'Hjemmeside-bucket', property: 'siteBucket', kind: 'bucket', default: '', note: 'Navnet på den Cloud Storage-bucket, hjemmesiden lægges i (tom: ingen; så skrives den til en lokal mappe).' },
 ] as const satisfies readonly SettingSpec[];
 
-export type SettingKey = (typeof SETTINGS)[number]['key'];
-/** The keys whose default is a value: the setting always has one. */
-export type DefaultedSettingKey = Exclude<(typeof SETTINGS)[number], { readonly default: '' | null }>['key'];
+type Setting = (typeof SETTINGS)[number];
+export type SettingKey = Setting['key'];
+
+/**
+ * The known settings as the model holds them: a setting with a default always has a value; one
+ * without (or that must be supplied) may be absent.
+ */
+export type SettingsOf = {
+  readonly [S in Setting as S['default'] extends '' | null ? never : S['property']]: SettingKindValues[S['kind']];
+} & {
+  readonly [S in Setting as S['default'] extends '' | null ? S['property'] : never]?: SettingKindValues[S['kind']];
+};
 
 /** Letters (æøå included), digits, `-`, `_`, `.`; no leading dot; at most 64 characters. */
 export const SAFE_ID = /^[A-Za-z0-9ÆØÅæøå_-][A-Za-z0-9ÆØÅæøå_.-]{0,63}$/;

@@ -1,6 +1,6 @@
 // The validated meeting model: what the documents, delivery and publishing steps work from.
 
-import type { ClockTime, ITEMS_TAB, MEETINGS_TAB, MEMBERS_TAB, RowOf } from '../sheets-schema/schema.js';
+import type { ITEMS_TAB, MEETINGS_TAB, MEMBERS_TAB, RowOf, SettingsOf } from '../sheets-schema/schema.js';
 
 export type { Attachment, ClockTime, IsoDate, RichText, TimeSlot } from '../sheets-schema/schema.js';
 
@@ -29,20 +29,8 @@ export interface Member extends MemberRow {
   readonly row: number;
 }
 
-export interface Settings {
-  readonly organisation: string;
-  readonly timeZone: string;
-  readonly sender?: string;
-  readonly replyTo?: string;
-  readonly daysBefore: number;
-  readonly sendTime: ClockTime;
-  readonly driveFolderMembers?: string;
-  readonly driveFolderPublic?: string;
-  readonly secretaryEmail?: string;
-  /** `Hjemmeside-adresse`: the public site's absolute base address, ending in `/`. */
-  readonly siteAddress?: string;
-  /** `Hjemmeside-bucket`: the Cloud Storage bucket the site is uploaded to. */
-  readonly siteBucket?: string;
+/** The known settings (keys, kinds and defaults declared in sheets-schema's SETTINGS), and the rest. */
+export interface Settings extends SettingsOf {
   /** Keys the program does not know, kept for deployments that need more. */
   readonly extra: Readonly<Record<string, string>>;
 }

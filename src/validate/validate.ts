@@ -11,9 +11,11 @@ import {
   TABS,
   columnLetter,
   parseA1,
-  type DefaultedSettingKey,
   type MeetingStatus,
   type SettingKey,
+  type SettingKind,
+  type SettingKindValues,
+  type SettingsOf,
   type TabSpec,
 } from '../../sheets-schema/schema.js';
 import type { Item, ItemRow, Meeting, MeetingRow, Member, Problem, ProblemScope, Settings, TimeSlot, Validated } from '../model.js';
@@ -347,11 +349,6 @@ function readSettings(tab: { grid: RawGrid; columns: ColumnMap } | undefined, pr
     }
     return schemaDefault(key, parse);
   };
-  const always = <T>(key: DefaultedSettingKey, parse: (s: string) => v.Parsed<T>): T => {
-    const value = setting(key, parse);
-    if (value === undefined) throw new Error(`sheets-schema: the setting ${key} has no default`);
-    return value;
-  };
   // NOTE: without a sender no e-mail can go out; said here, at the tab, rather than by publish.
   const requiredSender = (): string | undefined => {
     if (!tab || rejected.has('Afsender')) return undefined; // already reported
@@ -368,20 +365,12 @@ function readSettings(tab: { grid: RawGrid; columns: ColumnMap } | undefined, pr
   };
   const extra: Record<string, string> = {};
   for (const [k, x] of values) if (!SETTINGS.some((s) => s.key === k)) extra[k] = x.value;
-  return {
-    organisation: always('Organisation', v.ok),
-    timeZone: always('Tidszone', v.parseIanaZone),
-    sender: requiredSender(),
-    replyTo: setting('Svar til', settingOf('email')),
-    daysBefore: always('Dage før mødet', settingOf('integer')),
-    sendTime: always('Udsendelsestidspunkt', settingOf('time')),
-    driveFolderMembers: setting('Drive-mappe medlemmer', v.ok),
-    driveFolderPublic: setting('Drive-mappe offentlig', v.ok),
-    secretaryEmail: setting('Sekretær e-mail', settingOf('email')),
-    siteAddress: setting('Hjemmeside-adresse', parseSiteAddress),
-    siteBucket: setting('Hjemmeside-bucket', parseBucketName),
-    extra,
-  };
+  const known: Record<string, unknown> = {};
+  const parserOf = (kind: SettingKind): ((s: string) => v.Parsed<unknown>) => SETTING_PARSERS[kind];
+  for (const spec of SETTINGS) known[spec.property] = spec.key === 'Afsender' ? requiredSender() : setting(spec.key, parserOf(spec.kind));
+  // NOTE: the one cast: a loop over SETTINGS builds the object SettingsOf describes key by key, which
+  // the compiler cannot follow; each value comes from its kind's parser, a defaulted one always set.
+  return { ...(known as SettingsOf), extra };
 }
 
 /** An absolute http(s) address; a trailing `/` is added so pages resolve beneath it. */
@@ -410,3 +399,15 @@ function parseSender(s: string): v.Parsed<string> {
   const address = v.parseEmail(m ? m[1]! : s);
   return address.ok ? { ok: true, value: s.trim() } : address;
 }
+
+/** One parser per setting kind; each one's output is the kind's value type in sheets-schema (`SettingKindValues`). */
+const SETTING_PARSERS: { readonly [K in SettingKind]: (s: string) => v.Parsed<SettingKindValues[K]> } = {
+  text: v.ok,
+  integer: settingOf('integer'),
+  time: settingOf('time'),
+  email: settingOf('email'),
+  timeZone: v.parseIanaZone,
+  sender: parseSender,
+  siteAddress: parseSiteAddress,
+  bucket: parseBucketName,
+};
