@@ -11,6 +11,7 @@ import type { DocumentKind, Edition } from '../../src/documents/edition.js';
 import { contentHash } from '../../src/documents/hash.js';
 import { imageSize, loadTemplate, ORGANISATION_FILE, PHRASES_FILE, type Template } from '../../src/documents/template.js';
 import { UserError } from '../../src/errors.js';
+import { testItem } from '../helpers/items.js';
 import type { Item, Meeting, Settings } from '../../src/model.js';
 import { TEMPLATES_DIR } from '../../src/package-paths.js';
 import { parseRichText } from '../../src/validate/richtext.js';
@@ -21,24 +22,14 @@ function item(number: number, fields: Partial<Omit<Item, 'occasion' | 'presentat
   const { occasion, presentation, supplement, history, decision, ...rest } = fields;
   const rich = (s: string | undefined) => (s === undefined ? {} : { tree: parseRichText(s).tree, source: s });
   const text = (key: string, s: string | undefined) => (s === undefined ? {} : { [key]: rich(s) });
-  return {
-    meetingId: 'CF-2030-01-10',
-    number,
-    prefix: 'CF',
-    title: `Punkt nummer ${number}`,
-    caseNumber: '00.01.00-A21-2-21',
-    closed: false,
-    recommendationFirst: false,
-    recommendation: [],
-    attachments: [],
-    row: number + 1,
+  return testItem('CF-2030-01-10', number, {
     ...text('occasion', occasion),
     ...text('presentation', presentation),
     ...text('supplement', supplement),
     ...text('history', history),
     ...text('decision', decision),
     ...rest,
-  } as Item;
+  });
 }
 
 const MARKDOWN = [

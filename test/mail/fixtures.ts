@@ -10,6 +10,7 @@ import { SMTPServer } from 'smtp-server';
 import type { Item, Meeting, Member, Settings } from '../../src/model.js';
 import { parseRichText } from '../../src/validate/richtext.js';
 import { parseTimeSlot } from '../../src/validate/values.js';
+import { testItem } from '../helpers/items.js';
 
 export const CANARY = 'FORTROLIGT-KANARIE-7Q';
 
@@ -20,19 +21,7 @@ export function slot(label: string): NonNullable<Item['timeSlot']> {
 }
 
 export function item(number: number, title: string, extra: Partial<Item> = {}): Item {
-  return {
-    meetingId: 'CF-2022-03-24',
-    number,
-    prefix: 'CF',
-    title,
-    caseNumber: `00.01.00-A21-${number}-22`,
-    closed: false,
-    recommendationFirst: false,
-    recommendation: [],
-    attachments: [],
-    row: number + 1,
-    ...extra,
-  };
+  return testItem('CF-2022-03-24', number, { title, caseNumber: `00.01.00-A21-${number}-22`, ...extra });
 }
 
 /** A closed item with the canary in every cell a closed item has. */
