@@ -1,9 +1,9 @@
 // No closed item may leak, whatever the secretary does to the sheet (issue 9). Generated: random
 // workbooks whose closed items carry a unique marker in every cell go through random sequences of
 // sheet edits (columns renamed, deleted, moved and merged; formulas with and without a stored value;
-// entitlement and activity changes; items closed or opened after publication; LibreOffice present
-// or missing; kills) and `publish` runs. After every run no marker of an item that is closed may
-// appear in any public artefact: every part of every public .docx, PDF text and metadata, every
+// entitlement and activity changes; items closed or opened after publication; unreadable cells in
+// items; LibreOffice present or missing; kills) and `publish` runs. After every run no marker of an
+// item that is closed may appear in any public artefact: every part of every public .docx, PDF text and metadata, every
 // e-mail to a recipient not entitled (headers and calendar included), the calendar of anyone, the
 // status, the log, file names and titles, and Validering.
 // CONFIDENTIALITY_RUNS=10000 npx vitest run test/properties/confidentiality.test.ts for a long run;
@@ -58,7 +58,12 @@ type Edit =
   | { e: 'open'; item: number }
   | { e: 'referat' }
   | { e: 'libreoffice'; present: boolean }
+  | { e: 'badCell'; item: number; column: BadColumn }
   | { e: 'fix' };
+
+/** Cells of an item made unreadable with the item's own text in them: its problem must not quote a closed item. */
+const BAD_COLUMNS = ['Tidsrum', 'Sagsnr.', 'Nr', 'Anledning'] as const;
+type BadColumn = (typeof BAD_COLUMNS)[number];
 
 const editArb: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ e: fc.constant('renameLukket' as const), to: fc.constantFrom('Lukket punkt', 'Fortroligt', 'lukket', 'Lukket ') }),
@@ -74,6 +79,7 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ e: fc.constant('open' as const), item: fc.nat(3) }),
   fc.record({ e: fc.constant('referat' as const) }),
   fc.record({ e: fc.constant('libreoffice' as const), present: fc.nat(20).map((n) => n === 0) }),
+  fc.record({ e: fc.constant('badCell' as const), item: fc.nat(3), column: fc.constantFrom(...BAD_COLUMNS) }),
   fc.record({ e: fc.constant('fix' as const) }),
 );
 
@@ -181,6 +187,7 @@ async function scenario(s: { closed: boolean[]; members: { seesClosed: boolean; 
   let merge = false;
   let formula: { withValue: boolean } | null = null;
   let soffice: string | undefined;
+  const bad = new Map<number, BadColumn>();
   let now = DateTime.fromISO('2022-03-20T12:00', { zone: 'Europe/Copenhagen' });
 
   const path = join(dir, `case-${index}.xlsx`);
@@ -202,6 +209,12 @@ async function scenario(s: { closed: boolean[]; members: { seesClosed: boolean; 
         Beslutning: cell(n, 'Godkendt'),
         Bilag: `${cell(n, 'Bilag')} | https://example.org/${closed[n] ? marker(n) : 'bilag'}`,
       };
+      // NOTE: each bad value carries the item's text (and so a closed item's marker) into the cell's problem.
+      const broken = bad.get(n);
+      if (broken === 'Tidsrum') row.Tidsrum = cell(n, 'kl. ni');
+      if (broken === 'Sagsnr.') row['Sagsnr.'] = cell(n, 'sag');
+      if (broken === 'Nr') row.Nr = cell(n, 'første');
+      if (broken === 'Anledning') row.Anledning = `[se her](javascript:${closed[n] ? marker(n) : 'x'})`;
       if (!lukketDeleted) row[lukketHeader] = formula && closed[n] ? { formula: 'IF(1=1,"Ja","Nej")', ...(formula.withValue ? { result: 'Ja' } : {}) } : closed[n] ? 'Ja' : 'Nej';
       return row;
     });
@@ -302,8 +315,13 @@ async function scenario(s: { closed: boolean[]; members: { seesClosed: boolean; 
       case 'libreoffice':
         soffice = step.present ? SOFFICE : undefined;
         break;
+      case 'badCell':
+        if (step.item < closed.length) bad.set(step.item, step.column);
+        break;
       case 'fix':
-        // The secretary repairs the sheet's structure (content and entitlements stay as they are).
+        // The secretary repairs the sheet's structure and the cells she was told of (content and
+        // entitlements stay as they are).
+        bad.clear();
         lukketHeader = 'Lukket';
         aktivHeader = 'Aktiv';
         seesHeader = 'Ser lukkede punkter';
