@@ -1,5 +1,5 @@
 // `dagsorden publish`: the scheduled job. Takes the adapters from the wiring (wiring.ts), hands them
-// to the runner, then brings the public site up to date; `--dry-run` prints the plan in Danish and does nothing.
+// to the runner (the public site is one of its steps); `--dry-run` prints the plan in Danish and does nothing.
 
 import { DateTime } from 'luxon';
 import { findSoffice, LIBREOFFICE_HINT } from '../documents/pdf.js';
@@ -59,31 +59,18 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
   const report = createReporter(io.out, io.isTTY);
   if (problems.length) io.err(formatProblems(problems));
 
-  // One step counter for the run and the site after it, so DAGSORDEN_CRASH_AT reaches into both.
+  // One step counter for the whole run, previews and site included, so DAGSORDEN_CRASH_AT reaches every step.
   const checkpoint = crashHook(env.DAGSORDEN_CRASH_AT);
   const renderer = documentRenderer(template, soffice);
   const composer = createComposer(model.settings, await loadMailTemplate(env.DAGSORDEN_MAIL_TEMPLATES || undefined));
+  // The public site, from the public edition and the run's log (src/portal/), under the run's lease.
+  const { portalSiteStep, describeSiteResult } = await import('../portal/site-step.js');
+  const site = opts.dryRun ? undefined : portalSiteStep({ model, problems, template, now, target: siteTarget });
   const result = await carryOutPlan(
     { model, problems, now, dryRun: opts.dryRun },
-    { documents, state, mail, renderer, composer, progress: report, checkpoint },
+    { documents, state, mail, renderer, composer, progress: report, site, ...(checkpoint ? { checkpoint } : {}) },
   );
-  if (!opts.dryRun) {
-    // The public site, from the public edition and the log the run just wrote (src/portal/).
-    const { publishPortal, describeSiteResult } = await import('../portal/site-step.js');
-    const { fullWriteBack } = await import('../publish/preview.js');
-    const site = await publishPortal({
-      model,
-      problems,
-      state,
-      template,
-      now,
-      target: siteTarget,
-      // NOTE: the whole write-back (Næste and previews included): the local store replaces status.json whole.
-      writeBack: (log) => fullWriteBack({ model, problems, log, now, formats: renderer.formats, messageId: composer.messageId }),
-      ...(checkpoint ? { checkpoint } : {}),
-    });
-    io.out(describeSiteResult(site, io.isTTY));
-  }
+  if (!opts.dryRun && !result.busy) io.out(describeSiteResult(result.site, io.isTTY));
   if (opts.dryRun) {
     io.out(result.plan.actions.length ? 'Plan (--dry-run: intet er gjort):' : 'Plan (--dry-run): intet at gøre.');
     for (const a of result.plan.actions) io.out(`  - ${describeAction(a)}`);

@@ -78,11 +78,16 @@ export interface MailTransport {
   wasSent?(mail: SentMessageRef, ticket?: string): Promise<boolean | undefined>;
 }
 
-/** `kladde`: a preview was made or updated (its hash, file and folder), so an unchanged one is left alone. */
-export type LogAction = 'lease' | 'upload' | 'send' | 'notify' | 'kladde';
+/**
+ * `kladde`: a preview was made, updated or removed (its hash, file and folder), so an unchanged one is
+ * left alone; `skyldig`: one person the minutes of a meeting are owed to, decided once when the first
+ * minutes were planned (docs/lifecycle.md), so later runs complete that set whatever happened between.
+ */
+export type LogAction = 'lease' | 'upload' | 'send' | 'notify' | 'kladde' | 'skyldig';
 /**
  * `ikke sendt`: an intent a later run found was never carried out (the transport said so);
- * `fjernet`: a published file withdrawn because its newer version could not be made in that format.
+ * `fjernet`: a published file withdrawn because its newer version could not be made in that format,
+ * or a preview removed because the document it previewed has gone out.
  */
 export type LogStatus = 'påbegyndt' | 'udført' | 'fejlet' | 'sluppet' | 'ikke sendt' | 'fjernet';
 

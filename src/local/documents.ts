@@ -3,7 +3,7 @@
 // them in `<dir>/kladder/<Møde-id>/`, a folder nothing is ever sent from. Every path is made by
 // `pathInside`, so no Møde-id or name can lead a write out of the folder.
 
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { documentFileName } from '../documents/files.js';
@@ -65,6 +65,8 @@ export function localDocumentStore(dir: string): DocumentStore {
     async withdrawDocument(key: DocumentKey, file: PublishedFile): Promise<void> {
       const path = inside(file.fileId);
       if (path && dirname(path) === localFolder(root, key)) await rm(path, { force: true });
+      // A meeting's drafts folder goes with its last draft, so nothing is left after sending.
+      if (key.draft) await rmdir(localFolder(root, key)).catch(() => undefined);
     },
   };
 }

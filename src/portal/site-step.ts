@@ -1,24 +1,24 @@
-// The public site as a step of the scheduled job: after the run has published and sent, read the log,
-// build the site from the public edition, bring the target (folder or bucket) in line, and write each
-// meeting's page address back to its row. Called from `dagsorden publish` only; its own I/O lives here.
+// The public site as a step of the scheduled job, run under the run's lease: from the log (with what
+// the run just published), build the site from the public edition, bring the target (folder or bucket)
+// in line, and give each meeting's page address for its row. The runner asks it first, read only,
+// whether anything is to be written (`probe`), so a run with nothing to do takes no lease.
 
 import { readFile } from 'node:fs/promises';
 import type { DateTime } from 'luxon';
-import type { StateStore, WriteBack } from '../delivery/ports.js';
+import type { LogEntry } from '../delivery/ports.js';
 import type { Template } from '../documents/template.js';
 import { heldBackBy, type Problem, type WorkbookModel } from '../model.js';
+import type { SiteProbe, SiteStep } from '../publish/services.js';
 import { absolute, fileOf, paths } from './addresses.js';
 import { selectPortalInput, type PortalDocument, type PortalInput } from './input.js';
-import { publishSite, type SitePublishResult } from './site-sync.js';
+import { currentSite, publishSite, type SitePublishResult } from './site-sync.js';
 import type { SiteTarget } from './target.js';
 
-/** The Møder column that holds each meeting's public page (script-owned, declared in sheets-schema). */
-export const SITE_PAGE_COLUMN = 'Hjemmeside';
+export { SITE_PAGE_COLUMN } from '../publish/finish.js';
 
 export interface PortalRunOptions {
   readonly model: WorkbookModel;
   readonly problems: readonly Problem[];
-  readonly state: StateStore;
   readonly template: Template;
   readonly now: DateTime;
   /**
@@ -26,9 +26,6 @@ export interface PortalRunOptions {
    * when there is nowhere public. Asked only when the site is not held back.
    */
   readonly target: () => Promise<SiteTarget | undefined>;
-  /** The write-back the run made: the page addresses are added to it, so no column is lost. */
-  readonly writeBack: (log: Awaited<ReturnType<StateStore['readLog']>>) => WriteBack;
-  readonly checkpoint?: (label: string) => void;
 }
 
 export interface PortalRunResult extends SitePublishResult {
@@ -68,30 +65,45 @@ export function siteHeldBack(problems: readonly Problem[]): boolean {
   return heldBackBy(problems).site;
 }
 
-export async function publishPortal(opts: PortalRunOptions): Promise<PortalRunResult | 'held back' | undefined> {
-  if (siteHeldBack(opts.problems)) return 'held back';
-  const target = await opts.target();
-  if (!target) return undefined;
-  const log = await opts.state.readLog();
-  const { input: selected, heldBack } = selectPortalInput({ model: opts.model, log, problems: opts.problems, template: opts.template });
-  const input = await withLocalBytes(selected);
-  const result = await publishSite({
-    input,
-    today: opts.now.setZone(input.timeZone).toISODate()!,
-    target,
-    heldBack: heldBack.map((m) => m.id),
-    ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}),
-  });
-  // Each meeting with a page (a held-back meeting's kept page too) gets its address in its row,
-  // merged into the run's own write-back so no other column is lost.
-  const base = opts.writeBack(log);
-  const meetings = new Map(base.meetings);
-  for (const m of opts.model.meetings) {
-    if (!result.files.has(fileOf(paths.meeting(m.id)))) continue;
-    meetings.set(m.id, { ...(meetings.get(m.id) ?? {}), [SITE_PAGE_COLUMN]: absolute(input.siteAddress, paths.meeting(m.id)) });
-  }
-  await opts.state.writeBack({ meetings, problems: base.problems });
-  return { ...result, target: target.description };
+export type PortalOutcome = PortalRunResult | 'held back' | undefined;
+
+/** The site step the runner carries out under its lease. */
+export function portalSiteStep(opts: PortalRunOptions): SiteStep<PortalOutcome> {
+  let target: Promise<SiteTarget | undefined> | undefined;
+  const targetOnce = (): Promise<SiteTarget | undefined> => (target ??= opts.target());
+  const none = (outcome: PortalOutcome): SiteProbe<PortalOutcome> => ({ due: false, pages: new Map(), outcome });
+
+  const prepare = async (log: readonly LogEntry[], to: SiteTarget) => {
+    const { input: selected, heldBack } = selectPortalInput({ model: opts.model, log, problems: opts.problems, template: opts.template });
+    const input = await withLocalBytes(selected);
+    return { input, today: opts.now.setZone(input.timeZone).toISODate()!, target: to, heldBack: heldBack.map((m) => m.id) };
+  };
+  // Each meeting with a page (a held-back meeting's kept page too) gets its address in its row.
+  const pagesOf = (input: PortalInput, result: SitePublishResult): Map<string, string> => {
+    const pages = new Map<string, string>();
+    for (const m of opts.model.meetings) if (result.files.has(fileOf(paths.meeting(m.id)))) pages.set(m.id, absolute(input.siteAddress, paths.meeting(m.id)));
+    return pages;
+  };
+
+  return {
+    async probe(log) {
+      if (siteHeldBack(opts.problems)) return none('held back');
+      const to = await targetOnce();
+      if (!to) return none(undefined);
+      const prepared = await prepare(log, to);
+      const current = await currentSite(prepared);
+      if (!current) return { due: true, pages: new Map(), outcome: undefined };
+      return { due: false, pages: pagesOf(prepared.input, current), outcome: { ...current, target: to.description } };
+    },
+    async publish(log, checkpoint) {
+      if (siteHeldBack(opts.problems)) return none('held back');
+      const to = await targetOnce();
+      if (!to) return none(undefined);
+      const prepared = await prepare(log, to);
+      const result = await publishSite({ ...prepared, checkpoint });
+      return { pages: pagesOf(prepared.input, result), outcome: { ...result, target: to.description } };
+    },
+  };
 }
 
 /** One line for the run's output: Danish on a terminal, a JSON object for logs. */

@@ -52,12 +52,23 @@ export async function buildFullSite(input: PortalInput, today: string): Promise<
   return files;
 }
 
+/** What the last complete run wrote, when it was built from this same input: nothing to do. Reads only. */
+export async function currentSite(opts: Omit<SitePublishOptions, 'checkpoint'>): Promise<SitePublishResult | undefined> {
+  const manifest = await opts.target.readManifest();
+  if (manifest?.fingerprint !== siteFingerprint(opts)) return undefined;
+  return { unchanged: true, written: [], removed: [], total: Object.keys(manifest.files).length, files: new Set(Object.keys(manifest.files)) };
+}
+
+function siteFingerprint(opts: Pick<SitePublishOptions, 'input' | 'today' | 'heldBack'>): string {
+  return `${inputFingerprint(opts.input, opts.today)}:${[...(opts.heldBack ?? [])].sort().join(',')}`;
+}
+
 export async function publishSite(opts: SitePublishOptions): Promise<SitePublishResult> {
   const { input, today, target } = opts;
   const heldBack = [...(opts.heldBack ?? [])].sort();
-  const fingerprint = `${inputFingerprint(input, today)}:${heldBack.join(',')}`;
-  const manifest = await target.readManifest();
-  if (manifest?.fingerprint === fingerprint) return { unchanged: true, written: [], removed: [], total: Object.keys(manifest.files).length, files: new Set(Object.keys(manifest.files)) };
+  const fingerprint = siteFingerprint(opts);
+  const current = await currentSite(opts);
+  if (current) return current;
 
   const files = await buildFullSite(input, today);
   const wanted = new Map<string, { file: SiteFile; hash: string }>();

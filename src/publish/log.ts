@@ -114,6 +114,17 @@ export class MeetingLog {
     return this.sends(recipient).some((e) => e.document === DOCUMENT_LABEL[document] && went(e));
   }
 
+  /**
+   * The people this document's messages are owed to, as decided when its first sending was planned
+   * (lower-cased addresses); undefined before that. A log from before the decision was recorded,
+   * where the minutes already went to someone, counts as decided for those who had them.
+   */
+  owed(document: 'referat'): string[] | undefined {
+    const rows = this.entries.filter((e) => e.action === 'skyldig' && e.document === DOCUMENT_LABEL[document] && e.recipient);
+    if (rows.length) return [...new Set(rows.map((e) => e.recipient!.trim().toLowerCase()))];
+    return this.sentToAnyone(document) ? [] : undefined;
+  }
+
   /** Did anyone get this document yet? */
   sentToAnyone(document: DocumentKind): boolean {
     return this.entries.some((e) => e.action === 'send' && e.document === DOCUMENT_LABEL[document] && went(e));

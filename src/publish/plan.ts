@@ -69,7 +69,20 @@ export interface NotifyAction {
   readonly recover: boolean;
 }
 
-export type Action = PublishAction | SendAction | NotifyAction;
+/**
+ * The set of people a document's messages are owed to, decided once: recorded with the run's intents
+ * when the first minutes of a meeting are planned, so that later runs complete that set whatever
+ * happened in between (a crash mid-sending, a second run). See docs/lifecycle.md.
+ */
+export interface OweAction {
+  readonly kind: 'owe';
+  readonly meetingId: string;
+  readonly document: 'referat';
+  /** The addresses, as written in Medlemmer. */
+  readonly recipients: readonly string[];
+}
+
+export type Action = PublishAction | SendAction | NotifyAction | OweAction;
 
 export interface HeldBack {
   readonly meetingId: string;
@@ -263,18 +276,32 @@ export function planPublish(input: PlanInput): Plan {
       }
     }
 
-    // 3. Minutes: to the forum's members who had the agenda; to everyone the first time they go out.
-    //    A member who joins later finds old minutes in Drive, not in her inbox (docs/lifecycle.md).
+    // 3. Minutes: to the invited members they are owed to (decided once, when the first minutes are
+    //    planned: everyone invited then) and to invited members who had the agenda. Like the agenda,
+    //    what she must hold is the newest version of her current edition. A member who joins later
+    //    finds old minutes in Drive, not in her inbox (docs/lifecycle.md).
     if (due.includes('referat')) {
-      const firstSending = !log.sentToAnyone('referat');
+      const decided = log.owed('referat');
+      const owed = new Set((decided ?? recipients.map((m) => m.email)).map(sameText));
+      if (!decided && recipients.length > 0) actions.push({ kind: 'owe', meetingId: meeting.id, document: 'referat', recipients: recipients.map((m) => m.email) });
       for (const member of recipients) {
         const email = sameText(member.email);
-        if (!firstSending && !log.everReceived('dagsorden', email) && !log.everReceived('referat', email)) continue;
+        if (!owed.has(email) && !log.everReceived('dagsorden', email)) continue;
         const edition = editionFor(member);
         const version = versions.get(`referat ${edition}`)!;
+        const holds = log.lastReceived('referat', email);
+        if (holds?.edition === edition && holds.version >= version) continue;
         const previous = log.received('referat', email, edition);
-        if (previous !== undefined && previous >= version) continue;
-        send({ document: 'referat', purpose: 'referat', edition, version, recipient: member.email, recipientName: member.name, ...(previous !== undefined ? { previousVersion: previous } : {}) });
+        send({
+          document: 'referat',
+          // NOTE: an edition switch of the minutes is a plain minutes message of her new edition.
+          purpose: 'referat',
+          edition,
+          version,
+          recipient: member.email,
+          recipientName: member.name,
+          ...(previous !== undefined && holds?.edition === edition ? { previousVersion: previous } : {}),
+        });
       }
     }
   }
@@ -309,6 +336,8 @@ export function describeAction(a: Action): string {
       return `${a.refresh ? 'Opdater' : 'Udgiv'} ${DOCUMENT_LABEL[a.document].toLowerCase()} for ${a.meetingId}, ${a.edition === 'medlemmer' ? 'medlemsudgaven' : 'den offentlige udgave'}, version ${a.version}${a.refresh ? ' (nye skabeloner; ingen e-mail)' : ''}${a.recover ? ' (genoptaget efter afbrudt kørsel)' : ''}`;
     case 'send':
       return `Send ${PURPOSE_TEXT[a.purpose]} (version ${a.version}) for ${a.meetingId} til ${a.recipientName} <${a.recipient}>${a.recover ? ' (kontrolleres først: kørslen blev afbrudt)' : ''}`;
+    case 'owe':
+      return `Referatet for ${a.meetingId} skal til ${a.recipients.length} ${a.recipients.length === 1 ? 'modtager' : 'modtagere'}: fastlagt nu, så en afbrudt udsendelse gøres færdig til dem alle`;
     case 'notify':
       return `Send besked til sekretariatet (${a.to}) om ${a.problemCount} ${a.problemCount === 1 ? 'problem' : 'problemer'} i regnearket`;
   }

@@ -1,15 +1,15 @@
 // Previews: drafts of both editions, marked "KLADDE – ikke udsendt" on every page, for every meeting
 // whose agenda or minutes have not gone out yet, where only the secretariat can open them (Drive's
-// `Kladder` folder, or `out/kladder/`). Planning is pure (planPreviews, previewLinks); carryOutPreviews
-// does the I/O; finishRun is the runner's last step: previews, `Næste`, and the one write-back.
+// `Kladder` folder, or `out/kladder/`), and removed once the document they preview has gone out.
+// Planning is pure (planPreviewWork, previewLinks); carryOutPreviews does the I/O.
 
 import type { DateTime } from 'luxon';
 import { EDITIONS, type DocumentKind, type Edition } from '../documents/edition.js';
-import type { DocumentFormat, DocumentStore, LogEntry, PublishedFile, StateStore, WriteBack } from '../delivery/ports.js';
-import { heldBackBy, type Meeting, type Problem, type WorkbookModel } from '../model.js';
+import type { DocumentFormat, DocumentStore, LogEntry, PublishedFile, WriteBack } from '../delivery/ports.js';
+import { heldBackBy, type Meeting, type WorkbookModel } from '../model.js';
 import { nextSteps } from './next.js';
 import { DOCUMENT_LABEL, FORMATS, agendaSendTime, documentHash, meetingStart, type PlanInput } from './plan.js';
-import type { Composer, Renderer } from './run.js';
+import type { Renderer } from './services.js';
 import { writeBackFor } from './writeback.js';
 
 export interface PreviewTarget {
@@ -21,14 +21,16 @@ export interface PreviewTarget {
 
 /**
  * The documents of a meeting that are previewed now: the agenda while it is `Planlagt` (before the
- * meeting) or `Dagsorden klar` before its sending time; the minutes while `Afholdt`, or `Referat klar`
- * before the meeting has begun (the planner's own moments: agendaSendTime, meetingStart).
+ * meeting) or `Dagsorden klar` before its sending time; the minutes from the moment the agenda has
+ * gone out (its preview goes, the minutes' comes), while `Afholdt`, and while `Referat klar` before
+ * the meeting has begun (the planner's own moments: agendaSendTime, meetingStart).
  */
 export function previewDocuments(meeting: Meeting, model: WorkbookModel, now: DateTime): DocumentKind[] {
   const start = meetingStart(meeting, model.settings.timeZone);
+  const agendaOut = now >= agendaSendTime(meeting, model);
   const out: DocumentKind[] = [];
-  if ((meeting.status === 'Planlagt' && now < start) || (meeting.status === 'Dagsorden klar' && now < agendaSendTime(meeting, model))) out.push('dagsorden');
-  if (meeting.status === 'Afholdt' || (meeting.status === 'Referat klar' && now < start)) out.push('referat');
+  if ((meeting.status === 'Planlagt' && now < start) || (meeting.status === 'Dagsorden klar' && !agendaOut)) out.push('dagsorden');
+  if ((meeting.status === 'Dagsorden klar' && agendaOut) || meeting.status === 'Afholdt' || (meeting.status === 'Referat klar' && now < start)) out.push('referat');
   return out;
 }
 
@@ -36,19 +38,19 @@ export function previewDocuments(meeting: Meeting, model: WorkbookModel, now: Da
 class PreviewLog {
   private readonly rows: LogEntry[];
   constructor(log: readonly LogEntry[], meetingId: string) {
-    this.rows = log.filter((e) => e.action === 'kladde' && e.status === 'udført' && e.meetingId === meetingId);
+    this.rows = log.filter((e) => e.action === 'kladde' && (e.status === 'udført' || e.status === 'fjernet') && e.meetingId === meetingId);
   }
 
   private of(document: DocumentKind, edition: Edition): LogEntry[] {
     return this.rows.filter((e) => e.document === DOCUMENT_LABEL[document] && e.edition === edition);
   }
 
-  /** The newest preview file of one format. */
+  /** The newest preview file of one format, unless it was removed since. */
   file(document: DocumentKind, edition: Edition, format: DocumentFormat): (PublishedFile & { hash: string }) | undefined {
     const row = this.of(document, edition)
       .filter((e) => e.format === format && e.fileId)
       .at(-1);
-    return row ? { fileId: row.fileId!, link: row.link ?? '', hash: row.hash ?? '', ...(row.folder ? { folderLink: row.folder } : {}) } : undefined;
+    return row && row.status === 'udført' ? { fileId: row.fileId!, link: row.link ?? '', hash: row.hash ?? '', ...(row.folder ? { folderLink: row.folder } : {}) } : undefined;
   }
 
   /** Every format's newest preview shows this content. */
@@ -58,8 +60,37 @@ class PreviewLog {
 
   /** Where the meeting's previews open: the folder of the newest one. */
   folderLink(): string | undefined {
-    return this.rows.filter((e) => e.folder).at(-1)?.folder;
+    return this.rows.filter((e) => e.folder && e.status === 'udført').at(-1)?.folder;
   }
+
+  /** Every preview file that is there now (made and not removed since). */
+  live(): PreviewFile[] {
+    const out: PreviewFile[] = [];
+    for (const document of ['dagsorden', 'referat'] as const)
+      for (const edition of EDITIONS)
+        for (const format of FORMATS) {
+          const file = this.file(document, edition, format);
+          if (file) out.push({ document, edition, format, file });
+        }
+    return out;
+  }
+}
+
+export interface PreviewFile {
+  readonly document: DocumentKind;
+  readonly edition: Edition;
+  readonly format: DocumentFormat;
+  readonly file: PublishedFile;
+}
+
+export interface PreviewRemoval extends PreviewFile {
+  readonly meetingId: string;
+}
+
+/** What the run does with previews: make or update these, and remove those. */
+export interface PreviewWork {
+  readonly make: readonly PreviewTarget[];
+  readonly remove: readonly PreviewRemoval[];
 }
 
 /** Everything the run writes back to the script's own cells: links, status, `Næste` and previews. */
@@ -72,26 +103,38 @@ export function fullWriteBack(input: PreviewInput & Pick<PlanInput, 'messageId'>
 export type PreviewInput = Pick<PlanInput, 'model' | 'problems' | 'log' | 'now' | 'formats'>;
 
 /**
- * The previews to make or update now: those whose content changed since the last preview. A meeting
+ * The previews to make or update now (those whose content changed since the last preview), and the
+ * preview files to remove: those of a document that is no longer previewed because it has gone out
+ * (or the meeting was cancelled, or has begun), and those of a meeting gone from the sheet. A meeting
  * held back by its own problems (or a broken workbook) keeps its last preview: its rows are
  * incomplete, and an item left out for a bad `Lukket` cell must not look like a finished agenda.
  */
-export function planPreviews(input: PreviewInput): PreviewTarget[] {
+export function planPreviewWork(input: PreviewInput): PreviewWork {
   const { model, problems, now } = input;
   const formats = input.formats ?? FORMATS;
   const held = heldBackBy(problems);
-  const out: PreviewTarget[] = [];
+  const make: PreviewTarget[] = [];
+  const remove: PreviewRemoval[] = [];
   for (const meeting of model.meetings) {
     if (held.meeting(meeting.id)) continue;
     const previews = new PreviewLog(input.log, meeting.id);
-    for (const document of previewDocuments(meeting, model, now)) {
+    const documents = previewDocuments(meeting, model, now);
+    for (const document of documents) {
       for (const edition of EDITIONS) {
         const hash = documentHash(meeting, document, edition, model.settings);
-        if (!previews.upToDate(document, edition, hash, formats)) out.push({ meetingId: meeting.id, document, edition, hash });
+        if (!previews.upToDate(document, edition, hash, formats)) make.push({ meetingId: meeting.id, document, edition, hash });
       }
     }
+    for (const p of previews.live()) if (!documents.includes(p.document)) remove.push({ meetingId: meeting.id, ...p });
   }
-  return out;
+  // NOTE: a meeting gone from a sheet without problems leaves no draft behind; with problems, a
+  // meeting may only look gone (an unreadable Møde-id), so its drafts wait.
+  if (problems.length === 0) {
+    const known = new Set(model.meetings.map((m) => m.id));
+    const gone = new Set(input.log.filter((e) => e.action === 'kladde' && !known.has(e.meetingId)).map((e) => e.meetingId));
+    for (const meetingId of gone) for (const p of new PreviewLog(input.log, meetingId).live()) remove.push({ meetingId, ...p });
+  }
+  return { make, remove };
 }
 
 /** `Forhåndsvisning` per meeting: the preview folder while a preview applies, otherwise empty. */
@@ -112,13 +155,23 @@ const MIME: Record<DocumentFormat, string> = { pdf: 'application/pdf', docx: 'ap
  * is never made twice. Each row is pushed to `done` as it lands, so a failure keeps what was done.
  */
 export async function carryOutPreviews(
-  targets: readonly PreviewTarget[],
+  work: PreviewWork,
   input: Pick<PreviewInput, 'model' | 'log' | 'now'>,
-  services: { readonly documents: DocumentStore; readonly renderer: Renderer },
+  services: { readonly documents: DocumentStore; readonly renderer: Renderer; readonly checkpoint?: ((label: string) => void) | undefined },
   done: LogEntry[],
 ): Promise<void> {
+  const checkpoint = services.checkpoint ?? (() => {});
+  const { now } = input;
+  // Removed first: a draft of what has gone out must not linger next to the real thing. A file
+  // already gone (a run died after removing it) is fine, so a removal is done exactly once in effect.
+  for (const r of work.remove) {
+    await services.documents.withdrawDocument({ meetingId: r.meetingId, kind: r.document, edition: r.edition, format: r.format, draft: true }, r.file);
+    done.push({ at: now.toISO()!, meetingId: r.meetingId, action: 'kladde', document: DOCUMENT_LABEL[r.document], edition: r.edition, format: r.format, fileId: r.file.fileId, status: 'fjernet', detail: 'kladden er fjernet: dokumentet er udsendt' });
+    checkpoint(`remove preview ${r.meetingId} ${r.document} ${r.edition} ${r.format}`);
+  }
+  const targets = work.make;
   if (targets.length === 0) return;
-  const { model, now } = input;
+  const { model } = input;
   const meetings = new Map(model.meetings.map((m) => [m.id, m]));
   const rendered = await services.renderer.renderAll(
     targets.map((t) => ({ meeting: meetings.get(t.meetingId)!, kind: t.document, edition: t.edition, draft: true })),
@@ -156,40 +209,7 @@ export async function carryOutPreviews(
         status: 'udført',
         ...(folderLink ? { folder: folderLink } : {}),
       });
+      checkpoint(`preview ${t.meetingId} ${t.document} ${t.edition} ${format}`);
     }
   }
-}
-
-export interface FinishInput {
-  readonly model: WorkbookModel;
-  readonly problems: readonly Problem[];
-  readonly now: DateTime;
-  /** The log including what this run did. */
-  readonly log: readonly LogEntry[];
-}
-
-/**
- * The runner's last step: previews of what has not gone out, then ONE write-back with the run's rows,
- * the previews' rows, the links, `Forhåndsvisning` and `Næste`. Previews send no e-mail. A failed
- * preview does not lose the run's results: they are written first, then the failure is raised.
- */
-export async function finishRun(
-  input: FinishInput,
-  services: { readonly documents: DocumentStore; readonly renderer: Renderer; readonly state: StateStore; readonly composer: Pick<Composer, 'messageId'> },
-  pending: readonly LogEntry[],
-): Promise<{ previews: number }> {
-  const { model, problems, now } = input;
-  const formats = services.renderer.formats;
-  const targets = planPreviews({ model, problems, log: input.log, now, formats });
-  const done: LogEntry[] = [];
-  let failure: unknown;
-  try {
-    await carryOutPreviews(targets, { model, log: input.log, now }, services, done);
-  } catch (e) {
-    failure = e;
-  }
-  const log = [...input.log, ...done];
-  await services.state.writeBack(fullWriteBack({ model, problems, log, now, formats, messageId: services.composer.messageId }), [...pending, ...done]);
-  if (failure !== undefined) throw failure;
-  return { previews: done.length };
 }

@@ -5,67 +5,18 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DateTime } from 'luxon';
-import type { DocumentKind, Edition } from '../documents/edition.js';
-import type { RenderedDocument, RenderRequest } from '../documents/render.js';
+import type { DocumentKind } from '../documents/edition.js';
+import type { RenderRequest } from '../documents/render.js';
 import { RecipientRejected } from '../delivery/mail/recipient-rejected.js';
-import type { DocumentFile, DocumentFormat, DocumentStore, LogEntry, MailTransport, OutgoingMail, StateStore } from '../delivery/ports.js';
-import type { Meeting, Problem, WorkbookModel } from '../model.js';
+import type { DocumentFile, DocumentFormat, LogEntry, MailTransport, OutgoingMail, StateStore } from '../delivery/ports.js';
+import type { Problem, WorkbookModel } from '../model.js';
 import { DOCUMENT_LABEL, FORMATS, MeetingLog, settledRow, unsettledMessages } from './log.js';
-import { planPublish, type Action, type MessageKey, type NotifyAction, type Plan, type PublishAction, type SendAction } from './plan.js';
-import { finishRun } from './preview.js';
+import { planPublish, type Action, type NotifyAction, type OweAction, type Plan, type PublishAction, type SendAction } from './plan.js';
+import { finishRun } from './finish.js';
+import { planPreviewWork } from './preview.js';
+import type { Services } from './services.js';
 
-export interface Renderer {
-  /** The formats it can make (no LibreOffice: docx only). */
-  readonly formats: readonly DocumentFormat[];
-  /** The fingerprint of the templates it renders with: a change republishes the files in place. */
-  readonly templateFingerprint?: string;
-  /** Renders all requests at once (PDFs in one LibreOffice start). */
-  renderAll(requests: readonly RenderRequest[], settings: WorkbookModel['settings']): Promise<RenderedDocument[]>;
-}
-
-export interface ComposeRequest {
-  readonly action: SendAction;
-  readonly meeting: Meeting;
-  readonly model: WorkbookModel;
-  /** The PDF of the recipient's edition, when there is one. */
-  readonly pdf?: { fileName: string; bytes: Uint8Array };
-  /** Links to the recipient's edition. */
-  readonly links: { pdf?: string; docx?: string };
-  /** The item overview of the version the recipient had (amended agenda), as logged. */
-  readonly previousContents?: string;
-  readonly now: DateTime;
-}
-
-export interface Composer {
-  messageId(key: MessageKey): string;
-  /** The item overview of what an edition shows (numbers and hashes), stored with the upload. */
-  contents(meeting: Meeting, document: DocumentKind, edition: Edition): string;
-  compose(request: ComposeRequest): Promise<OutgoingMail>;
-  composeProblemReport(action: NotifyAction, problems: readonly Problem[], model: WorkbookModel, now: DateTime): Promise<OutgoingMail>;
-}
-
-export type ProgressEvent =
-  | { event: 'plan'; actions: number; heldBack: Plan['heldBack'] }
-  | { event: 'busy'; detail: string }
-  | { event: 'done'; action: Action; detail?: string }
-  | { event: 'failed'; action: Action; detail: string }
-  | { event: 'finished'; published: number; sent: number; failed: number };
-
-export interface Services {
-  readonly documents: DocumentStore;
-  readonly mail: MailTransport;
-  readonly state: StateStore;
-  readonly renderer: Renderer;
-  readonly composer: Composer;
-  readonly progress?: (e: ProgressEvent) => void;
-  /**
-   * Called between steps. Tests make it throw to kill the run at that instant; the next run must
-   * pick up where this one stopped.
-   */
-  readonly checkpoint?: (label: string) => void;
-  /** The pause before writing a result again; tests pass one that does not wait. */
-  readonly retryDelay?: (attempt: number) => Promise<void>;
-}
+export type { ComposeRequest, Composer, ProgressEvent, Renderer, Services, SiteStep } from './services.js';
 
 export interface RunInput {
   readonly model: WorkbookModel;
@@ -74,14 +25,19 @@ export interface RunInput {
   readonly dryRun?: boolean;
 }
 
-export interface RunResult {
+export interface RunResult<SiteOutcome = unknown> {
   readonly plan: Plan;
   readonly published: number;
   readonly sent: number;
   readonly failed: { action: Action; detail: string }[];
-  /** Another run holds the lease: this one did nothing. */
+  /** Another run holds the lease: this one did nothing at all (no file, no mail, no site). */
   readonly busy?: boolean;
+  /** What the site step did (none: no site, or the run stood back). */
+  readonly site?: SiteOutcome;
 }
+
+/** Said when another run holds the lease. */
+export const BUSY_MESSAGE = 'En anden kørsel er i gang; denne kørsel gør intet. Den næste planlagte kørsel fortsætter.';
 
 /** How long a run's lease holds if the run dies without releasing it. */
 export const LEASE_MINUTES = 15;
@@ -106,6 +62,11 @@ function sendRow(a: SendAction, at: string, status: LogEntry['status'], extra: P
     status,
     ...extra,
   };
+}
+
+/** One row per person the document is owed to: the decision, recorded with the run's intents. */
+function oweRows(a: OweAction, at: string, run: string): LogEntry[] {
+  return a.recipients.map((recipient) => ({ at, meetingId: a.meetingId, action: 'skyldig' as const, document: DOCUMENT_LABEL[a.document], recipient, run, status: 'udført' as const }));
 }
 
 function notifyRow(a: NotifyAction, at: string, status: LogEntry['status'], extra: Partial<LogEntry> = {}): LogEntry {
@@ -158,7 +119,7 @@ interface Outgoing {
 const rowFor = (a: SendAction | NotifyAction, at: string, status: LogEntry['status'], extra: Partial<LogEntry> = {}): LogEntry =>
   a.kind === 'send' ? sendRow(a, at, status, extra) : notifyRow(a, at, status, extra);
 
-export async function runPublish(input: RunInput, services: Services): Promise<RunResult> {
+export async function runPublish<SiteOutcome = unknown>(input: RunInput, services: Services<SiteOutcome>): Promise<RunResult<SiteOutcome>> {
   const { model, problems, now } = input;
   const { state, documents, mail, renderer, composer } = services;
   const progress = services.progress ?? (() => {});
@@ -173,11 +134,12 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
     progress({ event: 'plan', actions: plan.actions.length, heldBack: plan.heldBack });
     return { plan, published: 0, sent: 0, failed: [] };
   }
-  if (leaseHolder(log, now)) {
-    const plan = plan0(log);
-    progress({ event: 'busy', detail: 'En anden kørsel er i gang; denne kørsel gør intet.' });
+  const standBack = (plan: Plan): RunResult<SiteOutcome> => {
+    progress({ event: 'busy', detail: BUSY_MESSAGE });
     return { plan, published: 0, sent: 0, failed: [], busy: true };
-  }
+  };
+  // NOTE: a run that finds the lease held does nothing at all: no settling, no preview, no site, no write-back.
+  if (leaseHolder(log, now)) return standBack({ actions: [], heldBack: [] });
   // NOTE: settle first what an earlier run began and did not finish: the plan must know whether
   // those messages went, or a member could get an invitation twice after an edit in between.
   const settled = await settleUnfinished(log, mail, stamp());
@@ -187,24 +149,27 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
   }
   const plan = plan0(log);
   progress({ event: 'plan', actions: plan.actions.length, heldBack: plan.heldBack });
-  const result: RunResult = { plan, published: 0, sent: 0, failed: [] };
-  if (plan.actions.length === 0) {
-    await finishRun({ model, problems, now, log }, services, []);
-    return result;
+  const result: RunResult<SiteOutcome> = { plan, published: 0, sent: 0, failed: [] };
+  const previewWork = planPreviewWork({ model, problems, log, now, formats: renderer.formats });
+  const otherWork = plan.actions.length > 0 || previewWork.make.length > 0 || previewWork.remove.length > 0;
+  // The site is asked (read only) whether it has anything to write only when nothing else is due.
+  const probe = otherWork ? undefined : await services.site?.probe(log);
+  if (!otherWork && !probe?.due) {
+    // Nothing to do: the write-back alone (on a Sheet it writes nothing when nothing changed).
+    await finishRun({ model, problems, now, log }, { ...services, site: undefined }, [], { pages: probe?.pages });
+    return { ...result, ...(probe ? { site: probe.outcome } : {}) };
   }
 
-  // Lease: record ours, read the log again, and go on only if ours is the earliest live one.
+  // Lease: record ours with the intents, read the log again, and go on only if ours is the earliest live one.
   const runId = leaseHolderId(randomUUID());
-  const standBack = (): RunResult => {
-    progress({ event: 'busy', detail: 'En anden kørsel er i gang; denne kørsel gør intet.' });
-    return { ...result, busy: true };
-  };
   const publishes = plan.actions.filter((a): a is PublishAction => a.kind === 'publish');
   const messages = plan.actions.filter((a): a is SendAction | NotifyAction => a.kind === 'send' || a.kind === 'notify');
+  const owes = plan.actions.filter((a): a is OweAction => a.kind === 'owe');
   const batchedSends = Boolean(mail.prepare || mail.wasSent);
-  // Intents: the lease, every upload, and (for transports that can tell afterwards) every message.
+  // Intents: the lease, who the minutes are owed to, every upload, and (for transports that can tell afterwards) every message.
   await state.appendLog([
     { at: stamp(), meetingId: '', action: 'lease', status: 'påbegyndt', run: runId },
+    ...owes.flatMap((a) => oweRows(a, stamp(), runId)),
     ...publishes.filter((a) => !a.recover).flatMap((a) => renderer.formats.map((f) => uploadRow(a, f, stamp(), 'påbegyndt'))),
     ...(batchedSends ? messages.filter((a) => !a.recover).map((a) => rowFor(a, stamp(), 'påbegyndt')) : []),
   ]);
@@ -212,7 +177,7 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
   const holder = leaseHolder(log, now);
   if (holder !== runId) {
     await state.appendLog([{ at: stamp(), meetingId: '', action: 'lease', status: 'udført', run: runId }]);
-    return standBack();
+    return standBack(plan);
   }
   checkpoint('lease');
 
@@ -350,10 +315,12 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
     }
   }
 
-  record({ at: stamp(), meetingId: '', action: 'lease', status: 'udført', run: runId });
-  await finishRun({ model, problems, now, log }, services, pending.splice(0));
+  // Previews, the site and the one write-back, still under the lease; the lease is released in that write.
+  const finished = await finishRun({ model, problems, now, log }, services, pending.splice(0), {
+    release: { at: stamp(), meetingId: '', action: 'lease', status: 'udført', run: runId },
+  });
   progress({ event: 'finished', published, sent, failed: failed.length });
-  return { plan, published, sent, failed };
+  return { plan, published, sent, failed, ...(finished.site ? { site: finished.site.outcome } : {}) };
 }
 
 /**

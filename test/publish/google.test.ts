@@ -98,8 +98,9 @@ describe('publish --sheet against the stand-in', () => {
     const amended = sentMessages(standin.state.gmail).slice(sentBefore);
     expect(amended).toHaveLength(9);
     expect(amended.every((m) => m.raw.toString('utf8').includes('Subject: =?UTF-8?') || m.raw.toString('utf8').includes('Ændret'))).toBe(true);
-    // 2 uploads (one per edition; .docx), 9 recipients × (draft + send), and the run's writes.
-    expect(r.calls['drive.files.update'] ?? 0).toBe(2);
+    // 2 uploads (one per edition; .docx), the minutes' 2 previews (they show the item too, and appear
+    // once the agenda is out), 9 recipients × (draft + send), and the run's writes.
+    expect(r.calls['drive.files.update'] ?? 0).toBe(4);
     expect(r.calls['drive.files.create'] ?? 0).toBe(0);
     expect(r.calls['gmail.users.drafts.send']).toBe(9);
     lines.push(`one meeting's agenda changed (2 files, 9 recipients): ${r.total} calls ${JSON.stringify(r.calls)}`);

@@ -44,6 +44,7 @@ const editionOf = (recipient: string): 'medlemmer' | 'offentlig' => (members.fin
 function show(a: Action): string {
   if (a.kind === 'publish') return `publish ${a.meetingId} ${a.document} ${a.edition} v${a.version}${a.recover ? ' recover' : ''}`;
   if (a.kind === 'notify') return `notify ${a.to} ${a.problemCount}`;
+  if (a.kind === 'owe') return `owe ${a.meetingId} ${a.document} ${a.recipients.join(',')}`;
   return `send ${a.meetingId} ${a.purpose} ${a.edition} v${a.version} ${a.recipient} seq${a.calendar?.sequence ?? "-"}${a.previousVersion ? ` prev${a.previousVersion}` : ''}${a.recover ? ' recover' : ''}`;
 }
 
@@ -141,6 +142,7 @@ const cases: Case[] = [
     expected: [
       'publish CF-2022-03-31 referat medlemmer v1',
       'publish CF-2022-03-31 referat offentlig v1',
+      'owe CF-2022-03-31 referat anne@example.org,bo@example.org',
       'send CF-2022-03-31 referat medlemmer v1 anne@example.org seq-',
       'send CF-2022-03-31 referat offentlig v1 bo@example.org seq-',
     ],
@@ -222,6 +224,7 @@ const cases: Case[] = [
     expected: [
       'publish CF-2022-01-13 dagsorden medlemmer v1', 'publish CF-2022-01-13 dagsorden offentlig v1',
       'publish CF-2022-01-13 referat medlemmer v1', 'publish CF-2022-01-13 referat offentlig v1',
+      'owe CF-2022-01-13 referat anne@example.org,bo@example.org',
       'send CF-2022-01-13 referat medlemmer v1 anne@example.org seq-', 'send CF-2022-01-13 referat offentlig v1 bo@example.org seq-',
       'publish CF-2022-02-10 dagsorden medlemmer v1', 'publish CF-2022-02-10 dagsorden offentlig v1',
       ...firstAgenda(),
@@ -352,6 +355,36 @@ describe('planPublish: lifecycle transitions', () => {
         return plan([m], log, '2022-04-05T10:00', { members: [...members, { name: 'Eva', email: 'eva@example.org', fora: ['Chefforum'], seesClosed: false, active: true, row: 9 }] }).filter((s) => s.startsWith('send'));
       },
       [],
+    ],
+    [
+      'a run died after the first of the minutes went out: the rest of those they were owed to get them (issue 18)',
+      () => {
+        const m = meeting({ status: 'Referat klar', items: m0.items.map((i) => ({ ...i, decision: parseRichText('Godkendt.') })) });
+        const owed = ['anne@example.org', 'bo@example.org'].map((recipient): LogEntry => ({ at: '2022-04-02T10:00', meetingId: m.id, action: 'skyldig', document: 'Referat', recipient, run: 'r1', status: 'udført' }));
+        // Bo never had the agenda (say he joined on the day): only the recorded decision owes him the minutes.
+        const log = [...owed, ...published(m, 'referat', 'medlemmer', 1), ...published(m, 'referat', 'offentlig', 1), sent(m, 'Referat', 1, 'anne@example.org')];
+        return plan([m], log, '2022-04-02T10:20').filter((a) => !a.startsWith('publish'));
+      },
+      ['send CF-2022-03-31 referat offentlig v1 bo@example.org seq-'],
+    ],
+    [
+      'the minutes are owed to those invited when they were first planned, not to a member added since',
+      () => {
+        const m = meeting({ status: 'Referat klar', items: m0.items.map((i) => ({ ...i, decision: parseRichText('Godkendt.') })) });
+        const owed: LogEntry[] = [{ at: '2022-04-02T10:00', meetingId: m.id, action: 'skyldig', document: 'Referat', recipient: 'anne@example.org', run: 'r1', status: 'udført' }];
+        const log = [...owed, ...published(m, 'referat', 'medlemmer', 1), ...published(m, 'referat', 'offentlig', 1)];
+        return plan([m], log, '2022-04-02T10:20').filter((a) => !a.startsWith('publish'));
+      },
+      ['send CF-2022-03-31 referat medlemmer v1 anne@example.org seq-'],
+    ],
+    [
+      'a member denied access after the members’ minutes reached her gets the public minutes, as with the agenda',
+      () => {
+        const m = meeting({ status: 'Referat klar', items: m0.items.map((i) => ({ ...i, decision: parseRichText('Godkendt.') })) });
+        const log = [...agendaSent(m0), ...published(m, 'referat', 'medlemmer', 1), ...published(m, 'referat', 'offentlig', 1), sent(m, 'Referat', 1, 'anne@example.org'), sent(m, 'Referat', 1, 'bo@example.org')];
+        return plan([m], log, '2022-04-05T10:00', { members: members.map((x) => (x.email === 'anne@example.org' ? { ...x, seesClosed: false } : x)) });
+      },
+      ['send CF-2022-03-31 referat offentlig v1 anne@example.org seq-'],
     ],
     [
       'the templates changed: the same version is made again in place, and no e-mail goes',

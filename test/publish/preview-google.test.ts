@@ -102,6 +102,9 @@ describe('previews and Næste against the stand-in', () => {
     expect(keys.sort()).toEqual([
       'CF-2021-03-04 referat-kladde medlemmer docx',
       'CF-2021-03-04 referat-kladde offentlig docx',
+      // The 24 March agenda went out in this run: its minutes are previewed from now on.
+      'CF-2022-03-24 referat-kladde medlemmer docx',
+      'CF-2022-03-24 referat-kladde offentlig docx',
       'CF-2022-11-09 referat-kladde medlemmer docx',
       'CF-2022-11-09 referat-kladde offentlig docx',
     ]);
@@ -122,7 +125,7 @@ describe('previews and Næste against the stand-in', () => {
     const folder = standin.state.drive.files.get(draftOf('CF-2022-11-09', 'offentlig').parents[0]!)!;
     expect(folder.name).toBe('CF-2022-11-09');
     expect(cellText(sheet, 'Forhåndsvisning', 'CF-2022-11-09')).toBe(`https://drive.google.com/drive/folders/${folder.id}`);
-    expect(cellText(sheet, 'Forhåndsvisning', 'CF-2022-03-24')).toBe('');
+    expect(cellText(sheet, 'Forhåndsvisning', 'CF-2022-03-24')).toMatch(/^https:\/\/drive.google.com\/drive\/folders\//); // the minutes' preview
     expect(cellText(sheet, 'Næste', 'CF-2022-11-09')).toBe('Referat udsendes onsdag d. 9. november 2022 kl. 09:00 til 9 modtagere (6 medlemsudgave, 3 offentlig)');
     expect(cellText(sheet, 'Næste', 'CF-2022-03-24')).toBe('Referatet udsendes, når status er Referat klar, tidligst torsdag d. 24. marts 2022 kl. 09:00, til 9 modtagere (6 medlemsudgave, 3 offentlig)');
     expect(cellText(sheet, 'Næste', 'CF-2021-03-04')).toBe('Referatet udsendes, når status er Referat klar, til 9 modtagere (6 medlemsudgave, 3 offentlig)');
@@ -192,7 +195,8 @@ describe('previews and Næste against the stand-in', () => {
     }
     for (const edition of ['medlemmer', 'offentlig']) expect(draftOf('CF-2021-03-04', edition).revisions.length).toBe(before.get(draftOf('CF-2021-03-04', edition).id));
     expect(sentMessages(standin.state.gmail)).toHaveLength(sentBefore);
-    expect(r.calls).toEqual({ 'sheets.spreadsheets.get': 1, 'drive.files.update': 2, 'sheets.spreadsheets.values.batchUpdate': 1 });
+    // Two writes: the run's lease (the whole run, previews included, runs under it), and the one write-back.
+    expect(r.calls).toEqual({ 'sheets.spreadsheets.get': 1, 'drive.files.update': 2, 'sheets.spreadsheets.values.batchUpdate': 2 });
     lines.push(`one open item changed (preview, 2 editions, .docx): ${r.total} calls ${JSON.stringify(r.calls)}`);
   });
 
@@ -222,5 +226,19 @@ describe('previews and Næste against the stand-in', () => {
     const punkterGid = punkter.properties.sheetId;
     expect(cellOf(validering, 'B2')?.textFormatRuns).toEqual([{ startIndex: 0, format: { link: { uri: `#gid=${punkterGid}&range=${cell!.split('!')[1]}` } } }]);
     expect(cellOf(validering, 'B2')?.formula).toBeUndefined();
+  });
+
+  it('the minutes go out: their previews are moved to the bin in Drive, once, and Forhåndsvisning is cleared', async () => {
+    const previews = drafts().filter((f) => f.appProperties.meeting === 'CF-2021-03-04');
+    expect(previews).toHaveLength(2);
+    expect(cellText(moder(), 'Forhåndsvisning', 'CF-2021-03-04')).not.toBe('');
+    setCell(moder(), 'Status', (r, h) => r[h.indexOf('Møde-id')] === 'CF-2021-03-04', 'Referat klar');
+    const r = await publish('2022-03-19T12:00', 'outbox');
+    expect(r.code).toBe(1); // the problem left by the test before holds back 9 November only
+    for (const f of previews) expect(standin.state.drive.files.get(f.id)?.trashed, f.name).toBe(true);
+    expect(cellText(moder(), 'Forhåndsvisning', 'CF-2021-03-04')).toBe('');
+    // Removed once: the next run leaves them alone (no Drive call at all).
+    const again = await publish('2022-03-19T12:20', 'outbox');
+    expect(again.calls['drive.files.update'] ?? 0).toBe(0);
   });
 });

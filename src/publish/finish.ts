@@ -1,0 +1,64 @@
+// The runner's last step, still under its lease: previews (made, updated or removed), the public
+// site, then ONE write-back with the run's rows, the previews' rows, the links, `Forhåndsvisning`,
+// `Næste`, the site's page addresses and the lease's release. A failure in previews or the site does
+// not lose the run's results: they are written first, then the failure is raised.
+
+import type { DateTime } from 'luxon';
+import type { LogEntry, WriteBack } from '../delivery/ports.js';
+import type { Problem, WorkbookModel } from '../model.js';
+import { carryOutPreviews, fullWriteBack, planPreviewWork } from './preview.js';
+import type { Services, SiteOutcome } from './services.js';
+
+/** The Møder column that holds each meeting's public page (script-owned, declared in sheets-schema). */
+export const SITE_PAGE_COLUMN = 'Hjemmeside';
+
+export interface FinishInput {
+  readonly model: WorkbookModel;
+  readonly problems: readonly Problem[];
+  readonly now: DateTime;
+  /** The log including what this run did. */
+  readonly log: readonly LogEntry[];
+}
+
+export interface FinishOptions {
+  /** The lease row that releases the run's lease; written with the write-back, after the site. */
+  readonly release?: LogEntry;
+  /** Page addresses already known (a run with nothing to do asked the site without writing to it). */
+  readonly pages?: ReadonlyMap<string, string> | undefined;
+}
+
+/** Adds each meeting's public page address to the write-back, so no other column is lost. */
+export function withPages(update: WriteBack, pages: ReadonlyMap<string, string> | undefined): WriteBack {
+  if (!pages?.size) return update;
+  const meetings = new Map(update.meetings);
+  for (const [id, address] of pages) meetings.set(id, { ...(meetings.get(id) ?? {}), [SITE_PAGE_COLUMN]: address });
+  return { ...update, meetings };
+}
+
+export async function finishRun<O>(
+  input: FinishInput,
+  services: Pick<Services<O>, 'documents' | 'renderer' | 'state' | 'composer' | 'checkpoint' | 'site'>,
+  pending: readonly LogEntry[],
+  options: FinishOptions = {},
+): Promise<{ previews: number; site?: SiteOutcome<O> }> {
+  const { model, problems, now } = input;
+  const formats = services.renderer.formats;
+  const checkpoint = services.checkpoint ?? (() => {});
+  const work = planPreviewWork({ model, problems, log: input.log, now, formats });
+  const done: LogEntry[] = [];
+  let failure: unknown;
+  let site: SiteOutcome<O> | undefined;
+  try {
+    await carryOutPreviews(work, { model, log: input.log, now }, services, done);
+    checkpoint('previews');
+    // NOTE: the site reads the log with this run's uploads, so it links the files just published.
+    if (services.site) site = await services.site.publish([...input.log, ...done], checkpoint);
+  } catch (e) {
+    failure = e;
+  }
+  const log = [...input.log, ...done];
+  const update = withPages(fullWriteBack({ model, problems, log, now, formats, messageId: services.composer.messageId }), site?.pages ?? options.pages);
+  await services.state.writeBack(update, [...pending, ...done, ...(options.release ? [options.release] : [])]);
+  if (failure !== undefined) throw failure;
+  return { previews: done.length, ...(site ? { site } : {}) };
+}
