@@ -378,10 +378,12 @@ describe('planPublish: lifecycle transitions', () => {
       ['send CF-2022-03-31 referat medlemmer v1 anne@example.org seq-'],
     ],
     [
-      'a member denied access after the members’ minutes reached her gets the public minutes, as with the agenda',
+      'access given and taken away again after the minutes went: she gets the public minutes again, as with the agenda',
       () => {
         const m = meeting({ status: 'Referat klar', items: m0.items.map((i) => ({ ...i, decision: parseRichText('Godkendt.') })) });
-        const log = [...agendaSent(m0), ...published(m, 'referat', 'medlemmer', 1), ...published(m, 'referat', 'offentlig', 1), sent(m, 'Referat', 1, 'anne@example.org'), sent(m, 'Referat', 1, 'bo@example.org')];
+        // Anne had the public minutes, was given access and had the members' minutes, and is now denied again.
+        const before: LogEntry = { ...sent(m, 'Referat', 1, 'anne@example.org'), edition: 'offentlig', messageId: '<tidligere>' };
+        const log = [...agendaSent(m0), ...published(m, 'referat', 'medlemmer', 1), ...published(m, 'referat', 'offentlig', 1), before, sent(m, 'Referat', 1, 'anne@example.org'), sent(m, 'Referat', 1, 'bo@example.org')];
         return plan([m], log, '2022-04-05T10:00', { members: members.map((x) => (x.email === 'anne@example.org' ? { ...x, seesClosed: false } : x)) });
       },
       ['send CF-2022-03-31 referat offentlig v1 anne@example.org seq-'],
