@@ -32,3 +32,6 @@ export function documentFileName(meeting: Pick<Meeting, 'forum' | 'date'>, kind:
 export function documentPath(outDir: string, request: { readonly meeting: Pick<Meeting, 'id'>; readonly kind: DocumentKind; readonly edition: Edition }, format: DocumentFormat): string {
   return pathInside(outDir, folderName(request.meeting.id), `${request.kind}-${request.edition}.${format}`);
 }
+
+/** A preview's file name is the document's, after this: `KLADDE Dagsorden Chefforum 2022-03-24 (offentlig).pdf`. */
+export const DRAFT_FILE_PREFIX = 'KLADDE ';

@@ -6,7 +6,7 @@
 import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { documentFileName } from '../documents/files.js';
+import { documentFileName, DRAFT_FILE_PREFIX } from '../documents/files.js';
 import type { DocumentFile, DocumentKey, DocumentStore, PublishedFile } from '../delivery/ports.js';
 import { pathInside } from './safe-path.js';
 
@@ -24,7 +24,9 @@ export function localFilePath(dir: string, key: DocumentKey, fileName = `${key.k
 }
 
 /** Whether a file in a meeting's folder is the key's, under any forum and date (or the older name). */
-function isFileOf(name: string, key: DocumentKey): boolean {
+function isFileOf(fileName: string, key: DocumentKey): boolean {
+  // A preview's name is the document's with the draft prefix (and only a preview's is looked for in kladder/).
+  const name = key.draft && fileName.startsWith(DRAFT_FILE_PREFIX) ? fileName.slice(DRAFT_FILE_PREFIX.length) : fileName;
   if (name === `${key.kind}-${key.edition}.${key.format}`) return true;
   // The name with its forum and date left out (both become "-"): what comes before and after them.
   const [before, after] = documentFileName({ forum: '\u0001', date: '\u0002' }, key.kind, key.edition, key.format).split(/-[^]*-/);

@@ -63,6 +63,11 @@ export class MeetingLog {
     return { version, hash: last.hash ?? '', complete, ...(done?.template ? { template: done.template } : {}) };
   }
 
+  /** What a published version showed (its content hash), to tell a new version from a return to what someone holds. */
+  hashOf(document: DocumentKind, edition: Edition, version: number): string | undefined {
+    return this.uploads(document, edition).find((e) => e.status === 'udført' && Number(e.version) === version)?.hash;
+  }
+
   /** The highest version number any run has begun, finished or not. */
   highestVersion(document: DocumentKind, edition: Edition): number {
     return Math.max(0, ...this.uploads(document, edition).map((e) => Number(e.version) || 0));

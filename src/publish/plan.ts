@@ -213,9 +213,17 @@ export function planPublish(input: PlanInput): Plan {
     else if (meeting.status === 'Referat klar') heldBack.push({ meetingId: meeting.id, reason: 'Referatet udgives først, når mødet er begyndt.' });
 
     const versions = new Map<string, number>();
+    const hashes = new Map<string, string>();
+    /**
+     * She holds what the current version shows: that version, or an earlier one with the same content
+     * (the content went back to what it was before the change reached her): nothing to send.
+     */
+    const showsCurrent = (document: DocumentKind, edition: Edition, held: number): boolean =>
+      held >= versions.get(`${document} ${edition}`)! || log.hashOf(document, edition, held) === hashes.get(`${document} ${edition}`);
     for (const document of due) {
       for (const edition of EDITIONS) {
         const hash = documentHash(meeting, document, edition, model.settings);
+        hashes.set(`${document} ${edition}`, hash);
         const latest = log.latest(document, edition);
         if (latest && latest.hash === hash) {
           versions.set(`${document} ${edition}`, latest.version);
@@ -251,7 +259,7 @@ export function planPublish(input: PlanInput): Plan {
           // given back, an older copy of this edition in her inbox is not the one she was told to use.
           const holds = log.lastReceived('dagsorden', email);
           const calendarChanged = !mine || mine.method !== 'REQUEST' || mine.schedule !== schedule;
-          if (!calendarChanged && holds?.edition === edition && holds.version >= version) continue;
+          if (!calendarChanged && holds?.edition === edition && showsCurrent('dagsorden', edition, holds.version)) continue;
           const purpose: SendPurpose =
             mine?.method === 'CANCEL' ? 'genindkaldelse' : !holds ? 'invitation' : holds.edition !== edition ? 'udgave' : 'ændring';
           const sequence = calendarChanged ? nextSequence(log, { method: 'REQUEST', schedule }, mine) : mine!.sequence;
@@ -290,7 +298,7 @@ export function planPublish(input: PlanInput): Plan {
         const edition = editionFor(member);
         const version = versions.get(`referat ${edition}`)!;
         const holds = log.lastReceived('referat', email);
-        if (holds?.edition === edition && holds.version >= version) continue;
+        if (holds?.edition === edition && showsCurrent('referat', edition, holds.version)) continue;
         const previous = log.received('referat', email, edition);
         send({
           document: 'referat',

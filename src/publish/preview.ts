@@ -5,6 +5,7 @@
 
 import type { DateTime } from 'luxon';
 import { EDITIONS, type DocumentKind, type Edition } from '../documents/edition.js';
+import { DRAFT_FILE_PREFIX } from '../documents/files.js';
 import type { DocumentFormat, DocumentStore, LogEntry, PublishedFile, WriteBack } from '../delivery/ports.js';
 import { heldBackBy, type Meeting, type WorkbookModel } from '../model.js';
 import { nextSteps } from './next.js';
@@ -38,7 +39,7 @@ export function previewDocuments(meeting: Meeting, model: WorkbookModel, now: Da
 class PreviewLog {
   private readonly rows: LogEntry[];
   constructor(log: readonly LogEntry[], meetingId: string) {
-    this.rows = log.filter((e) => e.action === 'kladde' && (e.status === 'udført' || e.status === 'fjernet') && e.meetingId === meetingId);
+    this.rows = log.filter((e) => e.action === 'kladde' && (e.status === 'udført' || e.status === 'fjernet' || e.status === 'påbegyndt') && e.meetingId === meetingId);
   }
 
   private of(document: DocumentKind, edition: Edition): LogEntry[] {
@@ -48,7 +49,7 @@ class PreviewLog {
   /** The newest preview file of one format, unless it was removed since. */
   file(document: DocumentKind, edition: Edition, format: DocumentFormat): (PublishedFile & { hash: string }) | undefined {
     const row = this.of(document, edition)
-      .filter((e) => e.format === format && e.fileId)
+      .filter((e) => e.format === format && (e.status === 'fjernet' || (e.status === 'udført' && e.fileId)))
       .at(-1);
     return row && row.status === 'udført' ? { fileId: row.fileId!, link: row.link ?? '', hash: row.hash ?? '', ...(row.folder ? { folderLink: row.folder } : {}) } : undefined;
   }
@@ -63,14 +64,19 @@ class PreviewLog {
     return this.rows.filter((e) => e.folder && e.status === 'udført').at(-1)?.folder;
   }
 
-  /** Every preview file that is there now (made and not removed since). */
+  /** A run began making this preview and did not record the result: the file may be there, unknown to the log. */
+  private begun(document: DocumentKind, edition: Edition, format: DocumentFormat): boolean {
+    return this.of(document, edition).filter((e) => e.format === format).at(-1)?.status === 'påbegyndt';
+  }
+
+  /** Every preview file that is, or may be, there now (made and not removed since; or begun by a run that died). */
   live(): PreviewFile[] {
     const out: PreviewFile[] = [];
     for (const document of ['dagsorden', 'referat'] as const)
       for (const edition of EDITIONS)
         for (const format of FORMATS) {
           const file = this.file(document, edition, format);
-          if (file) out.push({ document, edition, format, file });
+          if (file || this.begun(document, edition, format)) out.push({ document, edition, format, ...(file ? { file } : {}) });
         }
     return out;
   }
@@ -80,7 +86,17 @@ export interface PreviewFile {
   readonly document: DocumentKind;
   readonly edition: Edition;
   readonly format: DocumentFormat;
-  readonly file: PublishedFile;
+  /** Where it is; none when a run died making it: then it is looked up by its key. */
+  readonly file?: PublishedFile;
+}
+
+/**
+ * The intents of the previews a run is about to make, recorded with its lease: a run that dies after
+ * making a file and before recording it leaves a row that says "look for it", so a preview is never
+ * left behind unknown to the log.
+ */
+export function previewIntents(work: PreviewWork, formats: readonly DocumentFormat[], at: string): LogEntry[] {
+  return work.make.flatMap((t) => formats.map((format): LogEntry => ({ at, meetingId: t.meetingId, action: 'kladde', document: DOCUMENT_LABEL[t.document], edition: t.edition, format, hash: t.hash, status: 'påbegyndt' })))
 }
 
 export interface PreviewRemoval extends PreviewFile {
@@ -165,8 +181,10 @@ export async function carryOutPreviews(
   // Removed first: a draft of what has gone out must not linger next to the real thing. A file
   // already gone (a run died after removing it) is fine, so a removal is done exactly once in effect.
   for (const r of work.remove) {
-    await services.documents.withdrawDocument({ meetingId: r.meetingId, kind: r.document, edition: r.edition, format: r.format, draft: true }, r.file);
-    done.push({ at: now.toISO()!, meetingId: r.meetingId, action: 'kladde', document: DOCUMENT_LABEL[r.document], edition: r.edition, format: r.format, fileId: r.file.fileId, status: 'fjernet', detail: 'kladden er fjernet: dokumentet er udsendt' });
+    const key = { meetingId: r.meetingId, kind: r.document, edition: r.edition, format: r.format, draft: true } as const;
+    const file = r.file ?? (await services.documents.findDocument(key));
+    if (file) await services.documents.withdrawDocument(key, file);
+    done.push({ at: now.toISO()!, meetingId: r.meetingId, action: 'kladde', document: DOCUMENT_LABEL[r.document], edition: r.edition, format: r.format, ...(file ? { fileId: file.fileId } : {}), status: 'fjernet', detail: 'kladden er fjernet: dokumentet er udsendt' });
     checkpoint(`remove preview ${r.meetingId} ${r.document} ${r.edition} ${r.format}`);
   }
   const targets = work.make;
@@ -186,7 +204,7 @@ export async function carryOutPreviews(
       const put = await services.documents.putDocument(
         {
           ...key,
-          fileName: `KLADDE ${r.fileStem}.${format}`,
+          fileName: `${DRAFT_FILE_PREFIX}${r.fileStem}.${format}`,
           mimeType: MIME[format],
           bytes: r.files.get(format)!,
           contentHash: t.hash,

@@ -13,7 +13,7 @@ import type { Problem, WorkbookModel } from '../model.js';
 import { DOCUMENT_LABEL, FORMATS, MeetingLog, settledRow, unsettledMessages } from './log.js';
 import { planPublish, type Action, type NotifyAction, type OweAction, type Plan, type PublishAction, type SendAction } from './plan.js';
 import { finishRun } from './finish.js';
-import { planPreviewWork } from './preview.js';
+import { planPreviewWork, previewIntents } from './preview.js';
 import type { Services } from './services.js';
 
 export type { ComposeRequest, Composer, ProgressEvent, Renderer, Services, SiteStep } from './services.js';
@@ -167,15 +167,22 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, service
   const owes = plan.actions.filter((a): a is OweAction => a.kind === 'owe');
   const batchedSends = Boolean(mail.prepare || mail.wasSent);
   // Intents: the lease, who the minutes are owed to, every upload, and (for transports that can tell afterwards) every message.
-  await state.appendLog([
+  const intents: LogEntry[] = [
     { at: stamp(), meetingId: '', action: 'lease', status: 'påbegyndt', run: runId },
     ...owes.flatMap((a) => oweRows(a, stamp(), runId)),
+    ...previewIntents(previewWork, renderer.formats, stamp()),
     ...publishes.filter((a) => !a.recover).flatMap((a) => renderer.formats.map((f) => uploadRow(a, f, stamp(), 'påbegyndt'))),
     ...(batchedSends ? messages.filter((a) => !a.recover).map((a) => rowFor(a, stamp(), 'påbegyndt')) : []),
-  ]);
+  ];
+  await state.appendLog(intents);
+  const planned = log.length;
   log = await state.readLog();
   const holder = leaseHolder(log, now);
-  if (holder !== runId) {
+  // NOTE: another run that wrote to the log after this one read it (and finished, releasing its lease)
+  // may already have done this plan: a plan made from a view gone stale is not carried out. What this
+  // run recorded is only intents; the next run settles them (a file is looked up, a message asked about).
+  const staleView = log.length !== planned + intents.length;
+  if (holder !== runId || staleView) {
     await state.appendLog([{ at: stamp(), meetingId: '', action: 'lease', status: 'udført', run: runId }]);
     return standBack(plan);
   }

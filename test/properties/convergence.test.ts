@@ -441,6 +441,7 @@ describe('calendars and inboxes converge (model-based, oracle from the sheet and
     console.log(
       `konvergens: ${totals.sequences} forløb, ${totals.runs} kørsler, ${totals.kills} dræbt, ${totals.faults} fejl, ${totals.messages} e-mails, ${totals.checks} kontroller, ${totals.minutesChecks} referatkontroller (seed ${SEED})`,
     );
+    if (replay) return;
     expect(totals.checks).toBeGreaterThan(RUNS);
     expect(totals.minutesChecks, 'the stories reach the minutes often enough to prove something').toBeGreaterThan(RUNS / 2);
   }, 900_000);
