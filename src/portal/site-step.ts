@@ -86,6 +86,9 @@ export function portalSiteStep(opts: PortalRunOptions): SiteStep<PortalOutcome> 
   };
 
   return {
+    async enabled() {
+      return !siteHeldBack(opts.problems) && (await targetOnce()) !== undefined;
+    },
     async probe(log) {
       if (siteHeldBack(opts.problems)) return none('held back');
       const to = await targetOnce();

@@ -48,17 +48,34 @@ export async function finishRun<O>(
   const done: LogEntry[] = [];
   let failure: unknown;
   let site: SiteOutcome<O> | undefined;
+  const writeBack = (log: readonly LogEntry[], pages: ReadonlyMap<string, string> | undefined): WriteBack =>
+    withPages(fullWriteBack({ model, problems, log, now, formats, messageId: services.composer.messageId }), pages);
   try {
     await carryOutPreviews(work, { model, log: input.log, now }, services, done);
     checkpoint('previews');
-    // NOTE: the site reads the log with this run's uploads, so it links the files just published.
-    if (services.site) site = await services.site.publish([...input.log, ...done], checkpoint);
   } catch (e) {
     failure = e;
   }
-  const log = [...input.log, ...done];
-  const update = withPages(fullWriteBack({ model, problems, log, now, formats, messageId: services.composer.messageId }), site?.pages ?? options.pages);
-  await services.state.writeBack(update, [...pending, ...done, ...(options.release ? [options.release] : [])]);
+  let rows = [...pending, ...done];
+  const siteDue = failure === undefined && services.site !== undefined && (await services.site.enabled());
+  if (siteDue && rows.length > 0) {
+    // NOTE: what the run did is made durable before the site: a run killed while uploading the site
+    // must not leave its documents unrecorded, or the next run would make them again (new bytes) and
+    // upload them to the site again.
+    await services.state.writeBack(writeBack([...input.log, ...done], options.pages), rows);
+    rows = [];
+    checkpoint('written');
+  }
+  if (failure === undefined && services.site) {
+    try {
+      // The site reads the log with this run's uploads, so it links the files just published (held
+      // back, or with nowhere to go, it only says so).
+      site = await services.site.publish([...input.log, ...done], checkpoint);
+    } catch (e) {
+      failure = e;
+    }
+  }
+  await services.state.writeBack(writeBack([...input.log, ...done], site?.pages ?? options.pages), [...rows, ...(options.release ? [options.release] : [])]);
   if (failure !== undefined) throw failure;
   return { previews: done.length, ...(site ? { site } : {}) };
 }

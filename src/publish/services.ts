@@ -70,6 +70,8 @@ export interface Services<SiteOutcome = unknown> {
  * return each meeting's page address, for the `Hjemmeside` column, and an outcome to report.
  */
 export interface SiteStep<Outcome = unknown> {
+  /** There is a site to bring up to date (not held back, and somewhere to put it). Reads nothing else. */
+  enabled(): Promise<boolean>;
   probe(log: readonly LogEntry[]): Promise<SiteProbe<Outcome>>;
   publish(log: readonly LogEntry[], checkpoint: (label: string) => void): Promise<SiteOutcome<Outcome>>;
 }
