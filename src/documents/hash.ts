@@ -51,7 +51,8 @@ export function contentHash(meeting: Meeting, settings: Settings, kind: Document
             recommendation: item.recommendation,
             history: text(item.history),
             decision: kind === 'referat' ? text(item.decision) : null,
-            attachments: item.attachments.map((a) => [a.title, a.url ?? null]),
+            // NOTE: a file's checksum only when there is a file, so agendas without files keep their hash.
+            attachments: item.attachments.map((a) => (a.file ? [a.title, a.url ?? null, a.path ?? null, a.file.sha256] : a.path ? [a.title, null, a.path] : [a.title, a.url ?? null])),
           },
     ),
   };

@@ -219,3 +219,29 @@ export async function readPdfLayout(pdfPath: string, itemPrefix: string): Promis
   }
   return itemPages.size && pageCount ? { itemPages, pageCount } : undefined;
 }
+
+/**
+ * Converts office files (Word, PowerPoint, Excel, OpenDocument) to PDF in one LibreOffice start; each
+ * result is the PDF's bytes, or undefined when LibreOffice could not open that file (a corrupt file,
+ * a password): the caller says so at the file's cell. LibreOffice picks the export filter by type.
+ */
+export async function convertOfficeToPdf(files: readonly { readonly bytes: Uint8Array; readonly extension: string }[], soffice: string, timeoutMs = 120_000 + 30_000 * files.length): Promise<(Uint8Array | undefined)[]> {
+  if (files.length === 0) return [];
+  const work = await mkdtemp(join(tmpdir(), 'dagsorden-bilag-'));
+  try {
+    const inDir = join(work, 'ind');
+    const outDir = join(work, 'ud');
+    await Promise.all([mkdir(inDir), mkdir(outDir)]);
+    const staged = files.map((f, i) => join(inDir, `${i}.${f.extension.replace(/[^a-z0-9]/gi, '')}`));
+    await Promise.all(files.map((f, i) => writeFile(staged[i]!, f.bytes)));
+    const args = ['--headless', '--norestore', '--nologo', '--nodefault', '--nolockcheck', `-env:UserInstallation=${pathToFileURL(join(work, 'profil')).href}`, '--convert-to', 'pdf', '--outdir', outDir, ...staged];
+    try {
+      await runSoffice(soffice, args, timeoutMs);
+    } catch (e) {
+      throw new UserError('service', `LibreOffice (${soffice}) kunne ikke startes: ${(e as Error).message}. Tjek installationen, eller angiv stien i DAGSORDEN_SOFFICE.`);
+    }
+    return await Promise.all(files.map((_, i) => readFile(join(outDir, `${i}.pdf`)).then((b) => (b.length > 0 ? new Uint8Array(b) : undefined), () => undefined)));
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

@@ -415,6 +415,22 @@ describe('contentHash', () => {
     expect(hash({ ...EXAMPLE, place: 'Teams' }, 'dagsorden', 'offentlig')).not.toBe(hash(EXAMPLE, 'dagsorden', 'offentlig'));
   });
 
+  it("follows a bilag file's checksum: a changed, added or removed file is a new version; a closed item's only in the members' edition", () => {
+    const hash = (m: Meeting, edition: Edition) => contentHash(m, settings, 'dagsorden', edition, template);
+    const file = (sha: string) => ({ title: 'Kort', path: 'bilag/kort.pdf', file: { name: 'kort.pdf', mediaType: 'application/pdf', size: 10, sha256: sha.repeat(64) } });
+    const open = EXAMPLE.items.find((i) => !i.closed)!.number;
+    const closed = EXAMPLE.items.find((i) => i.closed)!.number;
+    const a = withItem(open, { attachments: [file('a')] });
+    for (const edition of ['medlemmer', 'offentlig'] as const) {
+      expect(hash(withItem(open, { attachments: [file('b')] }), edition)).not.toBe(hash(a, edition));
+      expect(hash(withItem(open, { attachments: [file('a'), file('c')] }), edition)).not.toBe(hash(a, edition));
+      expect(hash(withItem(open, { attachments: [] }), edition)).not.toBe(hash(a, edition));
+    }
+    const c = withItem(closed, { attachments: [file('a')] });
+    expect(hash(withItem(closed, { attachments: [file('b')] }), 'medlemmer')).not.toBe(hash(c, 'medlemmer'));
+    expect(hash(withItem(closed, { attachments: [file('b')] }), 'offentlig')).toBe(hash(c, 'offentlig'));
+  });
+
   it('changes with the template', async () => {
     const other = { ...template, fingerprint: 'x' };
     expect(contentHash(EXAMPLE, settings, 'dagsorden', 'offentlig', other)).not.toBe(contentHash(EXAMPLE, settings, 'dagsorden', 'offentlig', template));

@@ -61,7 +61,12 @@ const mailPhrasesSchema: z.ZodType<MailPhrases> = z.object({
   signoff: text,
   footer: text,
   calendarSummary: text,
-  changes: z.object(Object.fromEntries(changeKeys.map((k) => [k, text])) as Record<(typeof changeKeys)[number], typeof text>),
+  changes: z.object({
+    ...(Object.fromEntries(changeKeys.map((k) => [k, text])) as Record<(typeof changeKeys)[number], typeof text>),
+    attachmentAdded: text.optional(),
+    attachmentRemoved: text.optional(),
+    attachmentChanged: text.optional(),
+  }),
 });
 
 export interface MailTemplate {
