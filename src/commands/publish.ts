@@ -12,6 +12,7 @@ import { describeAction } from '../publish/plan.js';
 import { createReporter } from '../publish/progress.js';
 import { documentRenderer } from '../documents/render.js';
 import { runPublish as carryOutPlan } from '../publish/run.js';
+import { bilagPublisher } from '../publish/attachments.js';
 import type { PublishOptions } from './options.js';
 import { wire } from './wiring.js';
 
@@ -51,7 +52,7 @@ function crashHook(at: string | undefined): ((label: string) => void) | undefine
 
 export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo): Promise<number> {
   const env = io.env;
-  const { model, problems, documents, state, mail, siteTarget } = await wire({ ...opts, sends: !opts.dryRun }, env);
+  const { model, problems, documents, state, mail, siteTarget, bilag, bilagStore } = await wire({ ...opts, sends: !opts.dryRun }, env);
   const now = parseNow(opts.now, model.settings.timeZone);
   const template = await loadTemplate(env.DAGSORDEN_TEMPLATES || undefined);
   const soffice = findSoffice(env);
@@ -65,7 +66,7 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
   const composer = createComposer(model.settings, await loadMailTemplate(env.DAGSORDEN_MAIL_TEMPLATES || undefined));
   const result = await carryOutPlan(
     { model, problems, now, dryRun: opts.dryRun },
-    { documents, state, mail, renderer, composer, progress: report, checkpoint },
+    { documents, state, mail, renderer, composer, progress: report, checkpoint, ...(bilag && bilagStore ? { bilag: bilagPublisher(bilag, bilagStore, template) } : {}) },
   );
   if (!opts.dryRun) {
     // The public site, from the public edition and the log the run just wrote (src/portal/).

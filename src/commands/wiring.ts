@@ -6,6 +6,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { findSoffice } from '../documents/pdf.js';
 import { localAttachmentSource } from '../local/attachments.js';
+import { localBilagStore } from '../local/bilag-store.js';
+import type { BilagStore } from '../publish/attachments.js';
 import { readAttachmentFiles } from '../validate/bilag-files.js';
 import type { DocumentStore, MailTransport, StateStore } from '../delivery/ports.js';
 import type { AttachmentSource } from '../documents/bilag.js';
@@ -49,6 +51,8 @@ export interface Wiring {
   readonly mail: MailTransport;
   /** Where the bilag files are read from; undefined on Google (links only, for now). */
   readonly bilag: AttachmentSource | undefined;
+  /** Where the bilag copies and combined PDFs go (the output folder); undefined on Google. */
+  readonly bilagStore: BilagStore | undefined;
   /**
    * Where the public site goes; undefined when there is nowhere public (a Sheet without a bucket).
    * Asked only when the site is due, so a run whose site is held back never signs in for the bucket.
@@ -147,5 +151,6 @@ export async function wire(opts: WiringOptions, env: NodeJS.ProcessEnv): Promise
     return onGoogle ? undefined : folderTarget(join(outDir, 'site'));
   };
 
-  return { source, model, problems, raw, onGoogle, documents, state, mail, bilag, siteTarget };
+  const bilagStore = onGoogle ? undefined : localBilagStore(outDir);
+  return { source, model, problems, raw, onGoogle, documents, state, mail, bilag, bilagStore, siteTarget };
 }

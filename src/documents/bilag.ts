@@ -82,3 +82,12 @@ export function describeFileSize(size: number): string {
   if (size < 1024 * 1024) return `${Math.max(1, Math.round(size / 1024)).toLocaleString('da-DK')} kB`;
   return `${(size / (1024 * 1024)).toLocaleString('da-DK', { maximumFractionDigits: 1 })} MB`;
 }
+
+/**
+ * Where a document of an edition links a bilag file: the copy of the original in the edition's bilag
+ * folder beside it, as a relative address (the folder travels with the document; every copy exists
+ * whether or not LibreOffice could make a PDF of it).
+ */
+export function bilagLink(b: Pick<FileBilag, 'item' | 'number' | 'file'>, edition: Edition): string {
+  return `${encodeURIComponent(bilagFolderName(edition))}/${encodeURIComponent(bilagCopyName(b, false))}`;
+}

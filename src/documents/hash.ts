@@ -7,7 +7,7 @@ import { editionView, isRedacted, type DocumentKind, type Edition } from './edit
 import { bundledTemplateSync, type Template } from './template.js';
 
 /** NOTE: raise this when the layout code changes what a document looks like, so published files are rebuilt. */
-const LAYOUT_VERSION = 2;
+const LAYOUT_VERSION = 3; // 3: bilag numbered per item, files linked to their copies
 
 const text = (r: RichText | undefined): string | null => (r ? r.source : null);
 

@@ -33,6 +33,8 @@ const PDF_FILTER_OPTIONS = {
   PDFUACompliance: { type: 'boolean', value: 'true' },
   ExportBookmarks: { type: 'boolean', value: 'true' },
   ExportNotes: { type: 'boolean', value: 'false' },
+  // NOTE: a bilag's link is relative (its copy beside the document); kept relative, not made a path on this machine.
+  ExportLinksRelativeFsys: { type: 'boolean', value: 'true' },
 };
 
 const isFile = (path: string): boolean => {

@@ -13,6 +13,7 @@ import type { Meeting, Problem, WorkbookModel } from '../model.js';
 import { DOCUMENT_LABEL, FORMATS, MeetingLog, settledRow, unsettledMessages } from './log.js';
 import { planPublish, type Action, type MessageKey, type NotifyAction, type Plan, type PublishAction, type SendAction } from './plan.js';
 import { finishRun } from './preview.js';
+import type { BilagPublisher, MailBilag } from './attachments.js';
 
 export interface Renderer {
   /** The formats it can make (no LibreOffice: docx only). */
@@ -31,6 +32,8 @@ export interface ComposeRequest {
   readonly pdf?: { fileName: string; bytes: Uint8Array };
   /** Links to the recipient's edition. */
   readonly links: { pdf?: string; docx?: string };
+  /** The bilag of the recipient's edition (src/publish/attachments.ts). */
+  readonly bilag?: MailBilag;
   /** The item overview of the version the recipient had (amended agenda), as logged. */
   readonly previousContents?: string;
   readonly now: DateTime;
@@ -57,6 +60,8 @@ export interface Services {
   readonly state: StateStore;
   readonly renderer: Renderer;
   readonly composer: Composer;
+  /** The bilag step: copies and the combined PDF of each edition published (src/publish/attachments.ts). */
+  readonly bilag?: BilagPublisher;
   readonly progress?: (e: ProgressEvent) => void;
   /**
    * Called between steps. Tests make it throw to kill the run at that instant; the next run must
@@ -268,6 +273,8 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
     published++;
     progress({ event: 'done', action: a });
   }
+  // Bilag: before the upload results are written, so a run that dies here does the step again.
+  for (const a of services.bilag ? publishes : []) await services.bilag!.publish(meetings.get(a.meetingId)!, a.edition, a.document, rendered.get(key(a.meetingId, a.document, a.edition))!.files.get('pdf'));
   // NOTE: the upload results travel with the run's next write (the staged tickets, or the final
   // write-back): a run that dies before it left intents, and the next finds those files again by key.
   checkpoint('uploaded');
@@ -280,6 +287,7 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
     const pdfBytes = r?.files.get('pdf');
     const meetingLog = logOf(a.meetingId);
     const previousContents = a.previousVersion === undefined ? undefined : meetingLog.contents(document, a.edition, a.previousVersion);
+    const bilag = a.document === 'aflysning' ? undefined : await services.bilag?.forMail(meeting, a.edition);
     return composer.compose({
       action: a,
       meeting,
@@ -287,6 +295,7 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
       ...(pdfBytes && r ? { pdf: { fileName: `${r.fileStem}.pdf`, bytes: pdfBytes } } : {}),
       links: { pdf: meetingLog.file(document, a.edition, 'pdf')?.link, docx: meetingLog.file(document, a.edition, 'docx')?.link },
       ...(previousContents ? { previousContents } : {}),
+      ...(bilag ? { bilag } : {}),
       now,
     });
   };
