@@ -127,6 +127,25 @@ describe.skipIf(!SOFFICE)('bilag on the embedded default, with LibreOffice', () 
     expect(anne.attachments.map((a) => a.filename)).toContain('Dagsorden Chefforum 2022-03-24 med bilag (Medlemsudgave – fortrolig).pdf');
   });
 
+  it("the public site lists an open item's bilag with format and size, serves them, and has OParl File objects for them; nothing of the closed item's", async () => {
+    const site = join(out, 'site');
+    const item = join(site, 'moeder', 'cf-2022-03-24', 'punkt-2');
+    expect(await readFile(join(item, 'bilag-1.pdf'))).toEqual(await readFile(join(dir, 'bilag', 'kort.pdf')));
+    expect(await readFile(join(item, 'bilag-3.pptx'))).toEqual(await readFile(join(dir, 'bilag', 'roller.pptx')));
+    const html = await readFile(join(item, 'index.html'), 'utf8');
+    expect(html).toMatch(/<a href="bilag-1.pdf">Bilag 1 - Kort over Lækrogen \(PDF, \d+ kB\)<\/a>/);
+    expect(html).toMatch(/<a href="bilag-2.docx">Bilag 2 - Oplæg \(Word, \d+ kB\)<\/a>/);
+    expect(html).toContain('<a href="https://example.org/referat.pdf">Bilag 4 - Referat fra sidst</a>');
+    const files = JSON.parse(await readFile(join(site, 'oparl', 'files.json'), 'utf8')) as { data: { name: string; fileName: string; mimeType: string; size: number; accessUrl: string; agendaItem?: string[] }[] };
+    const kort = files.data.find((f) => f.fileName === 'kort.pdf')!;
+    expect(kort).toMatchObject({ name: 'Bilag 1 - Kort over Lækrogen', mimeType: 'application/pdf', size: (await stat(join(dir, 'bilag', 'kort.pdf'))).size });
+    expect(kort.accessUrl).toMatch(/moeder\/cf-2022-03-24\/punkt-2\/bilag-1\.pdf$/);
+    expect(kort.agendaItem).toEqual([expect.stringMatching(/agendaitem\/cf-2022-03-24-2\.json$/)]);
+    const { listFiles, readAll } = await import('../portal/helpers.js');
+    expect((await listFiles(site)).filter((f) => /HEMMELIG|punkt-3\/bilag/i.test(f))).toEqual([]);
+    for (const [name, texts] of await readAll(site)) for (const t of texts) if (t.includes('HEMMELIG')) throw new Error(`HEMMELIG in the site's ${name}`);
+  });
+
   it('a run with nothing new writes no copy again; a changed bilag is a new version, updated in place, and the amended invitation says which', async () => {
     const copy = join(out, ID, 'Bilag (offentlig)', 'Punkt 2 - Bilag 1 - kort.pdf');
     const before = (await stat(copy)).mtimeMs;
