@@ -179,3 +179,80 @@ describe.skipIf(!SOFFICE)('bilag on the embedded default, with LibreOffice', () 
     expect(await readFile(join(out, ID, 'Bilag (offentlig)', 'Punkt 2 - Bilag 2 - oplæg.docx'))).not.toEqual(Buffer.from(corruptDocx()));
   }, 300_000);
 });
+
+describe('bilag under kills (embedded default, without LibreOffice)', () => {
+  /** What a run leaves that must not depend on where it was killed. */
+  async function snapshot(root: string): Promise<string[]> {
+    const { listFiles } = await import('../portal/helpers.js');
+    // The bilag copies with their sizes, and the messages by name (their Message-IDs); the documents and
+    // the status carry the run's time, so they are not compared.
+    const names = (await listFiles(root)).filter((f) => f.includes('/Bilag (') || f.startsWith('outbox/'));
+    return Promise.all(names.map(async (f) => (f.startsWith('outbox/') ? f : `${f} ${(await stat(join(root, f))).size}`)));
+  }
+
+  it('a run killed at any step is finished by the next: the same copies as an unbroken run, each message once', async () => {
+    const { wire } = await import('../../src/commands/wiring.js');
+    const { runPublish } = await import('../../src/publish/run.js');
+    const { documentRenderer } = await import('../../src/documents/render.js');
+    const { loadTemplate } = await import('../../src/documents/template.js');
+    const { loadMailTemplate } = await import('../../src/delivery/mail/mail-template.js');
+    const { createComposer } = await import('../../src/publish/composer.js');
+    const { bilagPublisher } = await import('../../src/publish/attachments.js');
+    const { DateTime } = await import('luxon');
+    const base = await mkdtemp(join(tmpdir(), 'dagsorden-bilag-kill-'));
+    await mkdir(join(base, 'bilag'));
+    await writeFile(join(base, 'bilag', 'kort.pdf'), await pdfWithText('KORT', 2));
+    await writeFile(join(base, 'bilag', 'oplæg.docx'), await docxWithText('OPLAEG'));
+    await writeFile(join(base, 'bilag', 'hemmelig.pdf'), await pdfWithText('HEMMELIG'));
+    const wb = baseline();
+    wb.items[1]!.Bilag = 'Kort | bilag/kort.pdf\nOplæg | bilag/oplæg.docx';
+    wb.items.push({ 'Møde-id': ID, Nr: 3, Titel: 'Personalesag', Tidsrum: '10.00-10.30', 'Sagsnr.': '00.01.00-A21-2-21', Lukket: 'Ja', Bilag: 'Notat | bilag/hemmelig.pdf' });
+    const book = await writeTestWorkbook(wb, base);
+    const template = await loadTemplate();
+    const mailTemplate = await loadMailTemplate();
+    const env = { DAGSORDEN_SOFFICE: '/ingen/libreoffice', DAGSORDEN_MAIL: 'outbox' };
+
+    const runOnce = async (out: string, killAt: number | undefined, at = '2022-03-18T12:00'): Promise<boolean> => {
+      const w = await wire({ workbook: book, out, sends: true }, env);
+      let n = 0;
+      try {
+        await runPublish(
+          { model: w.model, problems: w.problems, now: DateTime.fromISO(at, { zone: 'Europe/Copenhagen' }) },
+          {
+            documents: w.documents,
+            state: w.state,
+            mail: w.mail,
+            renderer: documentRenderer(template, undefined),
+            composer: createComposer(w.model.settings, mailTemplate),
+            bilag: bilagPublisher(w.bilag!, w.bilagStore!, template),
+            checkpoint: () => {
+              if (killAt !== undefined && n++ === killAt) throw new Error('killed');
+            },
+            retryDelay: async () => {},
+          },
+        );
+        return killAt === undefined || n <= killAt;
+      } catch (e) {
+        if ((e as Error).message !== 'killed') throw e;
+        return false;
+      }
+    };
+
+    const reference = join(base, 'reference');
+    await runOnce(reference, undefined);
+    const expected = await snapshot(reference);
+    expect(expected.filter((f) => f.includes('Bilag (offentlig)/'))).toHaveLength(2);
+    expect(expected.filter((f) => f.includes('Bilag (medlemmer)/'))).toHaveLength(3);
+    let kills = 0;
+    for (let k = 0; ; k++) {
+      const out = join(base, `kill-${k}`);
+      const finished = await runOnce(out, k);
+      if (finished) break;
+      kills++;
+      // NOTE: the killed run's lease names this very process, so the next run comes after the lease expired.
+      await runOnce(out, undefined, '2022-03-18T12:16');
+      expect(await snapshot(out), `killed at step ${k}`).toEqual(expected);
+    }
+    expect(kills).toBeGreaterThan(3);
+  }, 300_000);
+});
