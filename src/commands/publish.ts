@@ -12,7 +12,7 @@ import { describeAction } from '../publish/plan.js';
 import { createReporter } from '../publish/progress.js';
 import { documentRenderer } from '../documents/render.js';
 import { runPublish as carryOutPlan } from '../publish/run.js';
-import { bilagPublisher } from '../publish/attachments.js';
+import { bilagPublisher } from '../publish/bilag-step.js';
 import type { PublishOptions } from './options.js';
 import { wire } from './wiring.js';
 

@@ -5,9 +5,9 @@
 
 import { dirname, join, resolve } from 'node:path';
 import { findSoffice } from '../documents/pdf.js';
-import { localAttachmentSource } from '../local/attachments.js';
+import { localAttachmentSource } from '../local/bilag-source.js';
 import { localBilagStore } from '../local/bilag-store.js';
-import type { BilagStore } from '../publish/attachments.js';
+import type { BilagStore } from '../publish/bilag-step.js';
 import { readAttachmentFiles } from '../validate/bilag-files.js';
 import type { DocumentStore, MailTransport, StateStore } from '../delivery/ports.js';
 import type { AttachmentSource } from '../documents/bilag.js';

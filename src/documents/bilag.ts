@@ -1,5 +1,5 @@
 // Bilag as files: the port a file reference is read through, the formats a bilag may have, and the
-// names and numbers its copies get. Pure: the reading itself is an adapter's (src/local/attachments.ts).
+// names and numbers its copies get. Pure: the reading itself is an adapter's (src/local/bilag-source.ts).
 
 import type { Attachment, AttachmentFile, Item, Meeting } from '../model.js';
 import { safeSegment } from '../local/safe-path.js';

@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { COMBINED_MARK, type BilagStore } from '../publish/attachments.js';
+import { COMBINED_MARK, type BilagStore } from '../publish/bilag-step.js';
 import { bilagFolderName } from '../documents/bilag.js';
 import { writeFileAtomically } from './documents.js';
 import { pathInside } from './safe-path.js';

@@ -10,7 +10,7 @@ import { caseFeed, forumFeed } from './feeds.js';
 import { casePage, casesPage, foraPage, forumPage, isUpcoming, itemPage, meetingPage, searchPage, stylesheet, type CaseEntry } from './html.js';
 import type { PortalInput, PortalMeeting } from './input.js';
 import { buildOparl } from './oparl.js';
-import { bilagSitePath } from './bilag.js';
+import { bilagSitePath } from './bilag-links.js';
 
 export interface SiteFile {
   readonly body: string | Uint8Array;

@@ -10,7 +10,7 @@ import { fill } from '../documents/template.js';
 import { paths, relative } from './addresses.js';
 import type { PortalInput, PortalMeeting } from './input.js';
 import { richTextHtml } from './markdown-html.js';
-import { bilagLinkText, bilagSitePath } from './bilag.js';
+import { bilagLinkText, bilagSitePath } from './bilag-links.js';
 
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -7,7 +7,7 @@ import { editionView, type DocumentKind, type MeetingView } from '../documents/e
 import type { Template } from '../documents/template.js';
 import type { Meeting, Problem, WorkbookModel } from '../model.js';
 import { heldBackBy } from '../model.js';
-import { portalBilagOf, type PortalBilag } from './bilag.js';
+import { portalBilagOf, type PortalBilag } from './bilag-links.js';
 
 /** A public document as the site links to it. */
 export interface PortalDocument {
@@ -30,7 +30,7 @@ export interface PortalMeeting {
   /** Each public document kind published: first and latest upload. */
   readonly publications: readonly { readonly kind: DocumentKind; readonly first: string; readonly last: string }[];
   readonly documents: readonly PortalDocument[];
-  /** The open items' bilag files (src/portal/bilag.ts). */
+  /** The open items' bilag files (src/portal/bilag-links.ts). */
   readonly bilag?: readonly PortalBilag[];
 }
 

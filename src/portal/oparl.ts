@@ -8,7 +8,7 @@ import { meetingInterval } from '../delivery/mail/invitation-ics.js';
 import { absolute, paths, slug } from './addresses.js';
 import { meetingTitle, type CaseEntry } from './html.js';
 import type { PortalDocument, PortalInput, PortalMeeting } from './input.js';
-import { bilagSitePath, type PortalBilag } from './bilag.js';
+import { bilagSitePath, type PortalBilag } from './bilag-links.js';
 
 export const OPARL_VERSION = 'https://schema.oparl.org/1.1/';
 export const oparlType = (name: string) => `${OPARL_VERSION}${name}`;

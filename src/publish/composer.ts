@@ -6,7 +6,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { diffAgenda, snapshotAgenda, storedContents, type AgendaSnapshot } from '../documents/changes.js';
 import { editionView, type DocumentKind, type Edition } from '../documents/edition.js';
 import { composeInvitation, messageIdFor, senderOf, type InvitationBilag } from '../delivery/mail/compose.js';
-import type { MailBilag } from './attachments.js';
+import type { MailBilag } from './bilag-step.js';
 import type { MailTemplate } from '../delivery/mail/mail-template.js';
 import type { OutgoingMail } from '../delivery/ports.js';
 import { problemLocation, type Meeting, type Member, type Problem, type Settings, type WorkbookModel } from '../model.js';

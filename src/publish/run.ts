@@ -13,7 +13,7 @@ import type { Meeting, Problem, WorkbookModel } from '../model.js';
 import { DOCUMENT_LABEL, FORMATS, MeetingLog, settledRow, unsettledMessages } from './log.js';
 import { planPublish, type Action, type MessageKey, type NotifyAction, type Plan, type PublishAction, type SendAction } from './plan.js';
 import { finishRun } from './preview.js';
-import type { BilagPublisher, MailBilag } from './attachments.js';
+import type { BilagPublisher, MailBilag } from './bilag-step.js';
 
 export interface Renderer {
   /** The formats it can make (no LibreOffice: docx only). */
@@ -32,7 +32,7 @@ export interface ComposeRequest {
   readonly pdf?: { fileName: string; bytes: Uint8Array };
   /** Links to the recipient's edition. */
   readonly links: { pdf?: string; docx?: string };
-  /** The bilag of the recipient's edition (src/publish/attachments.ts). */
+  /** The bilag of the recipient's edition (src/publish/bilag-step.ts). */
   readonly bilag?: MailBilag;
   /** The item overview of the version the recipient had (amended agenda), as logged. */
   readonly previousContents?: string;
@@ -60,7 +60,7 @@ export interface Services {
   readonly state: StateStore;
   readonly renderer: Renderer;
   readonly composer: Composer;
-  /** The bilag step: copies and the combined PDF of each edition published (src/publish/attachments.ts). */
+  /** The bilag step: copies and the combined PDF of each edition published (src/publish/bilag-step.ts). */
   readonly bilag?: BilagPublisher;
   readonly progress?: (e: ProgressEvent) => void;
   /**

@@ -189,7 +189,7 @@ const ATTACHMENT_HINT = 'Ret linket, så det begynder med https://, eller skriv 
 /**
  * A bilag's file path, relative to the workbook's folder: `bilag/kort.pdf`, `/`-separated. It may not
  * leave that folder (`..`, an absolute path, a drive letter) nor hold characters a file name cannot;
- * the file itself is read later, inside the folder only (src/local/attachments.ts). The refusal says
+ * the file itself is read later, inside the folder only (src/local/bilag-source.ts). The refusal says
  * what is wrong without the path, so a closed item's message can be shown whole.
  */
 export function parseAttachmentPath(ref: string): Parsed<string> {

@@ -39,9 +39,9 @@ import { wallClock, writeWorkbookFile, type WorkbookContent, type WritableCell }
 import { xlsxSource } from '../../src/local/xlsx.js';
 import { recordingTransport } from '../helpers/fakes.js';
 import { docxWithText, pdfWithText } from '../helpers/bilag-files.js';
-import { localAttachmentSource } from '../../src/local/attachments.js';
+import { localAttachmentSource } from '../../src/local/bilag-source.js';
 import { readAttachmentFiles } from '../../src/validate/bilag-files.js';
-import { bilagPublisher, type BilagStore } from '../../src/publish/attachments.js';
+import { bilagPublisher, type BilagStore } from '../../src/publish/bilag-step.js';
 import type { Edition } from '../../src/documents/edition.js';
 import { memoryState } from '../helpers/memory-state.js';
 import { rawWorkbook } from '../helpers/raw-workbook.js';

@@ -197,7 +197,7 @@ describe('bilag under kills (embedded default, without LibreOffice)', () => {
     const { loadTemplate } = await import('../../src/documents/template.js');
     const { loadMailTemplate } = await import('../../src/delivery/mail/mail-template.js');
     const { createComposer } = await import('../../src/publish/composer.js');
-    const { bilagPublisher } = await import('../../src/publish/attachments.js');
+    const { bilagPublisher } = await import('../../src/publish/bilag-step.js');
     const { DateTime } = await import('luxon');
     const base = await mkdtemp(join(tmpdir(), 'dagsorden-bilag-kill-'));
     await mkdir(join(base, 'bilag'));

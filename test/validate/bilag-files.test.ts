@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { localAttachmentSource } from '../../src/local/attachments.js';
+import { localAttachmentSource } from '../../src/local/bilag-source.js';
 import { heldBackBy } from '../../src/model.js';
 import { findSoffice } from '../../src/documents/pdf.js';
 import { readAttachmentFiles } from '../../src/validate/bilag-files.js';

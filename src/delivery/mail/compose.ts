@@ -27,7 +27,7 @@ export interface PdfAttachment {
   readonly bytes: Uint8Array;
 }
 
-/** The bilag files of the recipient's edition, and the combined PDF (src/publish/attachments.ts). */
+/** The bilag files of the recipient's edition, and the combined PDF (src/publish/bilag-step.ts). */
 export interface InvitationBilag {
   readonly files: readonly { readonly item: number; readonly number: number; readonly title: string; readonly format: string; readonly size: number; readonly url?: string }[];
   /** With `bytes` when it is small enough to attach. */
