@@ -104,8 +104,13 @@ export async function wire(opts: WiringOptions, env: NodeJS.ProcessEnv): Promise
   }
   const onGoogle = 'sheet' in chosen;
   const read = await readAndValidate(source);
-  // Bilag files beside the workbook (`Bilag | bilag/kort.pdf`); office files made PDF once per content.
-  const bilag = 'sheet' in chosen ? undefined : localAttachmentSource({ dir: dirname(resolve(chosen.workbook)), soffice: findSoffice(env), cacheDir: join(outDir, BILAG_PDF_CACHE) });
+  // Bilag files beside the workbook (`Bilag | bilag/kort.pdf`); office files made PDF once per content,
+  // kept under --out only by a run that publishes (validate and --dry-run write nothing).
+  const soffice = findSoffice(env);
+  const bilag =
+    'sheet' in chosen
+      ? undefined
+      : localAttachmentSource({ dir: dirname(resolve(chosen.workbook)), ...(soffice ? { soffice } : {}), ...(opts.sends ? { cacheDir: join(outDir, BILAG_PDF_CACHE) } : {}) });
   const { model, problems } = await readAttachmentFiles(read, read.raw, bilag);
   const raw = read.raw;
 
