@@ -287,7 +287,8 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
     const pdfBytes = r?.files.get('pdf');
     const meetingLog = logOf(a.meetingId);
     const previousContents = a.previousVersion === undefined ? undefined : meetingLog.contents(document, a.edition, a.previousVersion);
-    const bilag = a.document === 'aflysning' ? undefined : await services.bilag?.forMail(meeting, a.edition);
+    // NOTE: the invitation (and an amended one) carries the bilag; the minutes and a cancellation do not.
+    const bilag = a.document === 'dagsorden' ? await services.bilag?.forMail(meeting, a.edition) : undefined;
     return composer.compose({
       action: a,
       meeting,
