@@ -168,6 +168,10 @@ export function parseAttachments(raw: string): Parsed<Attachment[]> {
     // NOTE: only these schemes become links; javascript:, file:, data: could run or reveal something
     // on the reader's machine. Anything else with a scheme is refused; without one it is a file path.
     if (/^(https?:\/\/|mailto:)\S+$/i.test(ref)) {
+      // NOTE: a Drive folder is never a bilag: its contents change behind the agenda's back and its sharing is its own.
+      if (/^https:\/\/drive\.google\.com\/drive\/(u\/\d+\/)?folders\//i.test(ref)) {
+        return fail(`Bilaget "${l}" er et link til en mappe i Google Drive, ikke til en fil. Indsæt et link til selve filen (Del → Kopiér link på filen), ét bilag pr. linje.`);
+      }
       out.push({ title: title || ref, url: ref });
       continue;
     }

@@ -75,6 +75,7 @@ describe('bilag files beside the workbook', () => {
     ['an absolute path', 'Kort | /etc/passwd', 'Bilaget "Kort | /etc/passwd" har en sti, der begynder med / og derfor peger uden for regnearkets mappe.'],
     ['a file: link', 'Kort | file:///etc/passwd', 'Bilaget "Kort | file:///etc/passwd" har et link, der ikke begynder med https://, http:// eller mailto:.'],
     ['a hidden file', 'Kort | bilag/.env', 'Bilaget "Kort | bilag/.env" har en sti med et tegn eller et mappenavn, der ikke kan bruges i et filnavn'],
+    ['a Drive folder', 'Mappe | https://drive.google.com/drive/folders/1AbCdEfGhIjKlMnOpQ', 'Bilaget "Mappe | https://drive.google.com/drive/folders/1AbCdEfGhIjKlMnOpQ" er et link til en mappe i Google Drive, ikke til en fil.'],
     ['50 bilag on one item', Array.from({ length: 50 }, (_, i) => `Bilag ${i} | bilag/kort.pdf`).join('\n'), 'Punktet har 50 bilag; der kan højst være 20.'],
   ])('%s is refused at the cell before any file is read', async (_name, bilag, message) => {
     const { problems } = await read(bilag);
