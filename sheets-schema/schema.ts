@@ -23,7 +23,27 @@ export interface TimeSlot {
 
 export interface Attachment {
   readonly title: string;
+  /** An address the attachment is kept at as a link (https://, http://, mailto:). */
   readonly url?: string;
+  /**
+   * A file beside the workbook (embedded default): its path relative to the workbook's folder, as
+   * `/`-separated segments none of which is `.` or `..` (the parser refuses those).
+   */
+  readonly path?: string;
+  /** What was read of the file the reference names; set by the attachment step, never by the parser. */
+  readonly file?: AttachmentFile;
+}
+
+/** A bilag's file as read: what the documents, copies and content hash work from. */
+export interface AttachmentFile {
+  /** The file's own name (`kort.pdf`). */
+  readonly name: string;
+  /** `application/pdf`, `application/vnd.openxmlformats-officedocument.wordprocessingml.document`, ... */
+  readonly mediaType: string;
+  /** Bytes. */
+  readonly size: number;
+  /** sha256 of the bytes, hex: a changed file is a new version of the agenda. */
+  readonly sha256: string;
 }
 
 /** How a cell's value is read, and what it is read as: the model's field types come from here. */
@@ -46,7 +66,7 @@ export interface KindValues {
   readonly timeSlot: TimeSlot;
   /** Indstilling: lines `1. at ...`, read as the `at ...` points without their numbers. */
   readonly recommendation: readonly string[];
-  /** Bilag: `Titel` or `Titel | https://...` per line. */
+  /** Bilag: `Titel`, `Titel | https://...` or `Titel | bilag/kort.pdf` (a file beside the workbook) per line. */
   readonly attachments: readonly Attachment[];
   /** Comma-separated. */
   readonly list: readonly string[];
@@ -162,7 +182,7 @@ export const ITEMS_TAB = tab({
     column({ header: 'Indstilling', key: 'recommendation', kind: 'recommendation', default: '', example: '1. at punktet drøftes.', note: 'Én linje pr. punkt: 1. at ... (numrene er valgfrie).' }),
     column({ header: 'Historik', key: 'history', kind: 'richtext', note: 'Tidligere behandling, fx i et andet forum.' }),
     column({ header: 'Beslutning', key: 'decision', kind: 'richtext', note: 'Beslutningen. Vises kun i referatet. Skal udfyldes på alle åbne punkter, før mødet sættes til Referat klar.' }),
-    column({ header: 'Bilag', key: 'attachments', kind: 'attachments', default: '', example: 'Økonomirapport | https://example.org/oer1.pdf', note: 'Ét bilag pr. linje: Titel eller Titel | https://link.' }),
+    column({ header: 'Bilag', key: 'attachments', kind: 'attachments', default: '', example: 'Økonomirapport | https://example.org/oer1.pdf', note: 'Ét bilag pr. linje: Titel, Titel | https://link eller Titel | bilag/fil.pdf (en fil i mappen ved siden af regnearket; PDF, Word, PowerPoint eller Excel, højst 50 MB). Filen kopieres med dagsordenen; et bilag til et lukket punkt kommer kun i medlemsudgaven.' }),
   ],
 });
 

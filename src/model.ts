@@ -2,7 +2,7 @@
 
 import type { ITEMS_TAB, MEETINGS_TAB, MEMBERS_TAB, RowOf, SettingsOf } from '../sheets-schema/schema.js';
 
-export type { Attachment, ClockTime, IsoDate, RichText, TimeSlot } from '../sheets-schema/schema.js';
+export type { Attachment, AttachmentFile, ClockTime, IsoDate, RichText, TimeSlot } from '../sheets-schema/schema.js';
 
 // NOTE: a row's fields and their types are the schema's columns (sheets-schema/schema.ts, `RowOf`);
 // only what is not a cell is declared here.

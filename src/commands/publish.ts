@@ -12,6 +12,7 @@ import { describeAction } from '../publish/plan.js';
 import { createReporter } from '../publish/progress.js';
 import { documentRenderer } from '../documents/render.js';
 import { runPublish as carryOutPlan } from '../publish/run.js';
+import { bilagPublisher } from '../publish/bilag-step.js';
 import type { PublishOptions } from './options.js';
 import { wire } from './wiring.js';
 
@@ -51,7 +52,7 @@ function crashHook(at: string | undefined): ((label: string) => void) | undefine
 
 export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo): Promise<number> {
   const env = io.env;
-  const { model, problems, documents, state, mail, siteTarget } = await wire({ ...opts, sends: !opts.dryRun }, env);
+  const { model, problems, documents, state, mail, siteTarget, bilag, bilagStore } = await wire({ ...opts, sends: !opts.dryRun }, env);
   const now = parseNow(opts.now, model.settings.timeZone);
   const template = await loadTemplate(env.DAGSORDEN_TEMPLATES || undefined);
   const soffice = findSoffice(env);
@@ -68,7 +69,7 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
   const site = opts.dryRun ? undefined : portalSiteStep({ model, problems, template, now, target: siteTarget });
   const result = await carryOutPlan(
     { model, problems, now, dryRun: opts.dryRun },
-    { documents, state, mail, renderer, composer, progress: report, site, ...(checkpoint ? { checkpoint } : {}) },
+    { documents, state, mail, renderer, composer, progress: report, site, ...(checkpoint ? { checkpoint } : {}), ...(bilag && bilagStore ? { bilag: bilagPublisher(bilag, bilagStore, template) } : {}) },
   );
   if (!opts.dryRun && !result.busy) io.out(describeSiteResult(result.site, io.isTTY));
   if (opts.dryRun) {

@@ -3,8 +3,14 @@
 // embedded default. The environment is read here (and by `openGoogle`, which the wiring calls once);
 // the adapters in src/google/ and src/local/ are handed what they need and never read it.
 
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { findSoffice } from '../documents/pdf.js';
+import { localAttachmentSource } from '../local/bilag-source.js';
+import { localBilagStore } from '../local/bilag-store.js';
+import type { BilagStore } from '../publish/bilag-step.js';
+import { readAttachmentFiles } from '../validate/bilag-files.js';
 import type { DocumentStore, MailTransport, StateStore } from '../delivery/ports.js';
+import type { AttachmentSource } from '../documents/bilag.js';
 import { smtpOptionsFromEnv, smtpTransport } from '../delivery/mail/smtp.js';
 import { UserError } from '../errors.js';
 import type { Google } from '../google/client.js';
@@ -43,12 +49,19 @@ export interface Wiring {
   readonly documents: DocumentStore;
   readonly state: StateStore;
   readonly mail: MailTransport;
+  /** Where the bilag files are read from; undefined on Google (links only, for now). */
+  readonly bilag: AttachmentSource | undefined;
+  /** Where the bilag copies and combined PDFs go (the output folder); undefined on Google. */
+  readonly bilagStore: BilagStore | undefined;
   /**
    * Where the public site goes; undefined when there is nowhere public (a Sheet without a bucket).
    * Asked only when the site is due, so a run whose site is held back never signs in for the bucket.
    */
   siteTarget(): Promise<SiteTarget | undefined>;
 }
+
+/** Under `--out`: PDFs made of office bilag, by checksum, so an unchanged bilag is not converted again. */
+export const BILAG_PDF_CACHE = '.bilag-pdf';
 
 /** `--sheet` / `--workbook`, else DAGSORDEN_SHEET / DAGSORDEN_WORKBOOK, else the bundled example. */
 function chooseSource(opts: SourceOptions, env: NodeJS.ProcessEnv): { sheet: string } | { workbook: string } {
@@ -90,7 +103,16 @@ export async function wire(opts: WiringOptions, env: NodeJS.ProcessEnv): Promise
     source = xlsxSource(chosen.workbook);
   }
   const onGoogle = 'sheet' in chosen;
-  const { model, problems, raw } = await readAndValidate(source);
+  const read = await readAndValidate(source);
+  // Bilag files beside the workbook (`Bilag | bilag/kort.pdf`); office files made PDF once per content,
+  // kept under --out only by a run that publishes (validate and --dry-run write nothing).
+  const soffice = findSoffice(env);
+  const bilag =
+    'sheet' in chosen
+      ? undefined
+      : localAttachmentSource({ dir: dirname(resolve(chosen.workbook)), ...(soffice ? { soffice } : {}), ...(opts.sends ? { cacheDir: join(outDir, BILAG_PDF_CACHE) } : {}) });
+  const { model, problems } = await readAttachmentFiles(read, read.raw, bilag);
+  const raw = read.raw;
 
   let documents: DocumentStore;
   let state: StateStore;
@@ -134,5 +156,6 @@ export async function wire(opts: WiringOptions, env: NodeJS.ProcessEnv): Promise
     return onGoogle ? undefined : folderTarget(join(outDir, 'site'));
   };
 
-  return { source, model, problems, raw, onGoogle, documents, state, mail, siteTarget };
+  const bilagStore = onGoogle ? undefined : localBilagStore(outDir);
+  return { source, model, problems, raw, onGoogle, documents, state, mail, bilag, bilagStore, siteTarget };
 }

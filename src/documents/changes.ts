@@ -28,6 +28,8 @@ type SnapshotItem =
       readonly timeSlot?: string;
       /** Section → short hash of its text; absent sections are left out. */
       readonly sections: Readonly<Partial<Record<SectionName, string>>>;
+      /** Short hash of each bilag (title, reference and file checksum), in order; older logs lack it. */
+      readonly bilag?: readonly string[];
     }
   | { readonly number: number; readonly caseNumber: string; readonly closed: true; readonly redacted: true };
 
@@ -66,6 +68,7 @@ export type AgendaChange = { readonly edition: Edition } & (
   | ({ readonly kind: 'timeSlot'; readonly from?: string; readonly to?: string } & Located)
   | ({ readonly kind: 'caseNumber'; readonly from: string; readonly to: string } & Located)
   | ({ readonly kind: 'text'; readonly section: SectionName } & Located)
+  | ({ readonly kind: 'attachment'; readonly change: 'added' | 'removed' | 'changed'; readonly attachment: number } & Located)
 );
 
 export type ChangePhrases = Readonly<
@@ -87,7 +90,9 @@ export type ChangePhrases = Readonly<
     | 'place',
     string
   >
->;
+> &
+  // NOTE: optional, so a municipality's own phrases.json from before bilag were files still loads.
+  Partial<Readonly<Record<'attachmentAdded' | 'attachmentRemoved' | 'attachmentChanged', string>>>;
 
 /** The same sentences as templates/mail/phrases.json `changes` (a test keeps the two equal). */
 export const DANISH_CHANGE_PHRASES: ChangePhrases = {
@@ -106,6 +111,9 @@ export const DANISH_CHANGE_PHRASES: ChangePhrases = {
   opened: 'Punkt {nr} »{titel}« er ikke længere lukket.',
   time: 'Mødetidspunktet er ændret fra {før} til {efter}.',
   place: 'Mødestedet er ændret fra {før} til {efter}.',
+  attachmentAdded: 'Bilag {bilag} til punkt {nr} er tilføjet.',
+  attachmentRemoved: 'Bilag {bilag} til punkt {nr} er fjernet.',
+  attachmentChanged: 'Bilag {bilag} til punkt {nr} er ændret.',
 };
 
 const header = (key: string): string => ITEMS_TAB.columns.find((c) => c.key === key)!.header;
@@ -125,11 +133,16 @@ function sectionsOf(item: Extract<ViewItem, { redacted: false }>, withDecision: 
     ],
     [header('history') as SectionName, rich(item.history)],
     [header('decision') as SectionName, withDecision ? rich(item.decision) : undefined],
-    [header('attachments') as SectionName, item.attachments.length > 0 ? item.attachments.map((a) => `${a.title} | ${a.url ?? ''}`).join('\n') : undefined],
+    [header('attachments') as SectionName, item.attachments.length > 0 ? item.attachments.map(attachmentText).join('\n') : undefined],
   ];
   const out: Partial<Record<SectionName, string>> = {};
   for (const [name, text] of texts) if (text !== undefined) out[name] = hashText(text);
   return out;
+}
+
+/** A bilag as compared: its line, and the checksum of its file when it is one (so a new file is a change). */
+function attachmentText(a: Extract<ViewItem, { redacted: false }>['attachments'][number]): string {
+  return `${a.title} | ${a.url ?? a.path ?? ''}${a.file ? ` | ${a.file.sha256}` : ''}`;
 }
 
 /**
@@ -158,6 +171,7 @@ export function snapshotAgenda(view: MeetingView, kind: 'dagsorden' | 'referat' 
         title: item.title,
         ...(item.timeSlot ? { timeSlot: item.timeSlot.label } : {}),
         sections: sectionsOf(item, kind === 'referat'),
+        ...(item.attachments.length > 0 ? { bilag: item.attachments.map((a) => hashText(attachmentText(a))) } : {}),
       };
     }),
   };
@@ -242,11 +256,29 @@ export function diffAgenda(before: AgendaSnapshot, after: AgendaSnapshot): Agend
     }
     if (a.timeSlot !== b.timeSlot) changes.push({ edition, kind: 'timeSlot', ...at, ...(b.timeSlot ? { from: b.timeSlot } : {}), ...(a.timeSlot ? { to: a.timeSlot } : {}) });
     const names = new Set([...Object.keys(b.sections), ...Object.keys(a.sections)] as SectionName[]);
+    const perAttachment = attachmentChanges(b, a);
     for (const name of SECTION_ORDER) {
-      if (names.has(name) && a.sections[name] !== b.sections[name]) changes.push({ edition, kind: 'text', ...at, section: name });
+      if (!names.has(name) || a.sections[name] === b.sections[name]) continue;
+      // NOTE: bilag are told one by one when both versions list them; an older log's snapshot has no list.
+      if (name === 'Bilag' && perAttachment) changes.push(...perAttachment.map((c) => ({ edition, ...at, ...c })));
+      else changes.push({ edition, kind: 'text', ...at, section: name });
     }
   }
   return changes;
+}
+
+/** Bilag k of an item: added, removed or changed, by position (as the documents number them). */
+function attachmentChanges(before: SnapshotItem, after: SnapshotItem): { kind: 'attachment'; change: 'added' | 'removed' | 'changed'; attachment: number }[] | undefined {
+  if (before.redacted || after.redacted) return undefined;
+  const b = before.bilag ?? (before.sections.Bilag === undefined ? [] : undefined);
+  const a = after.bilag ?? [];
+  if (!b) return undefined;
+  const out: { kind: 'attachment'; change: 'added' | 'removed' | 'changed'; attachment: number }[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] === b[i]) continue;
+    out.push({ kind: 'attachment', change: a[i] === undefined ? 'removed' : b[i] === undefined ? 'added' : 'changed', attachment: i + 1 });
+  }
+  return out;
 }
 
 const SECTION_ORDER: readonly SectionName[] = ['Anledning', 'Sagsfremstilling', 'Supplerende sagsfremstilling', 'Indstilling', 'Historik', 'Beslutning', 'Bilag'];
@@ -278,6 +310,10 @@ export function describeChanges(changes: readonly AgendaChange[], phrases: Chang
         return fill(phrases.caseNumber, { nr: c.number, før: c.from, efter: c.to });
       case 'text':
         return fill(phrases.text, { nr: c.number, afsnit: c.section });
+      case 'attachment': {
+        const key = c.change === 'added' ? 'attachmentAdded' : c.change === 'removed' ? 'attachmentRemoved' : 'attachmentChanged';
+        return fill(phrases[key] ?? DANISH_CHANGE_PHRASES[key]!, { nr: c.number, bilag: c.attachment });
+      }
     }
   });
 }

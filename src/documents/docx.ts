@@ -31,6 +31,7 @@ import {
 } from 'docx';
 import type { Item, Meeting, RichText, Settings } from '../model.js';
 import { meetingDateInline, meetingDateLine, shortDate } from '../text/danish.js';
+import { bilagLink } from './bilag.js';
 import { editionView, isRedacted, type DocumentKind, type Edition, type MeetingView, type ViewItem } from './edition.js';
 import { LandscapeTable, markdownToBlocks, type Block, type BlockContext, type ListLevel, type ListNumbering } from './markdown.js';
 import { fill, type Template } from './template.js';
@@ -171,15 +172,18 @@ function recommendationBlocks(item: Item, b: Build): Block[] {
 }
 
 function attachmentBlocks(item: Item, b: Build): Block[] {
+  // NOTE: numbered per item as the papers do ("Bilag 2 - Kort"), the number the change list uses; a
+  // file links to its copy in this edition's bilag folder beside the document.
   // NOTE: the list of attachments is short and kept on one page, with its heading.
-  return item.attachments.map(
-    (a, i, all) =>
-      new Paragraph({
-        keepNext: i < all.length - 1,
-        spacing: { after: 60 },
-        children: [a.url ? new ExternalHyperlink({ link: a.url, children: [new TextRun({ text: b.text(a.title), style: 'Hyperlink' })] }) : new TextRun(b.text(a.title))],
-      }),
-  );
+  return item.attachments.map((a, i, all) => {
+    const text = b.text(`${b.template.phrases.sections.attachments} ${i + 1} - ${a.title}`);
+    const link = a.url ?? (a.file ? bilagLink({ item, number: i + 1, file: a.file }, b.view.edition) : undefined);
+    return new Paragraph({
+      keepNext: i < all.length - 1,
+      spacing: { after: 60 },
+      children: [link ? new ExternalHyperlink({ link, children: [new TextRun({ text, style: 'Hyperlink' })] }) : new TextRun(text)],
+    });
+  });
 }
 
 /** The item's sections that have content, in the papers' order. */

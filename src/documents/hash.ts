@@ -7,7 +7,7 @@ import { editionView, isRedacted, type DocumentKind, type Edition } from './edit
 import { bundledTemplateSync, type Template } from './template.js';
 
 /** NOTE: raise this when the layout code changes what a document looks like, so published files are rebuilt. */
-const LAYOUT_VERSION = 2;
+const LAYOUT_VERSION = 3; // 3: bilag numbered per item, files linked to their copies
 
 const text = (r: RichText | undefined): string | null => (r ? r.source : null);
 
@@ -51,7 +51,8 @@ export function contentHash(meeting: Meeting, settings: Settings, kind: Document
             recommendation: item.recommendation,
             history: text(item.history),
             decision: kind === 'referat' ? text(item.decision) : null,
-            attachments: item.attachments.map((a) => [a.title, a.url ?? null]),
+            // NOTE: a file's checksum only when there is a file, so agendas without files keep their hash.
+            attachments: item.attachments.map((a) => (a.file ? [a.title, a.url ?? null, a.path ?? null, a.file.sha256] : a.path ? [a.title, null, a.path] : [a.title, a.url ?? null])),
           },
     ),
   };

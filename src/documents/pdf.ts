@@ -33,6 +33,8 @@ const PDF_FILTER_OPTIONS = {
   PDFUACompliance: { type: 'boolean', value: 'true' },
   ExportBookmarks: { type: 'boolean', value: 'true' },
   ExportNotes: { type: 'boolean', value: 'false' },
+  // NOTE: a bilag's link is relative (its copy beside the document); kept relative, not made a path on this machine.
+  ExportLinksRelativeFsys: { type: 'boolean', value: 'true' },
 };
 
 const isFile = (path: string): boolean => {
@@ -218,4 +220,30 @@ export async function readPdfLayout(pdfPath: string, itemPrefix: string): Promis
     }
   }
   return itemPages.size && pageCount ? { itemPages, pageCount } : undefined;
+}
+
+/**
+ * Converts office files (Word, PowerPoint, Excel, OpenDocument) to PDF in one LibreOffice start; each
+ * result is the PDF's bytes, or undefined when LibreOffice could not open that file (a corrupt file,
+ * a password): the caller says so at the file's cell. LibreOffice picks the export filter by type.
+ */
+export async function convertOfficeToPdf(files: readonly { readonly bytes: Uint8Array; readonly extension: string }[], soffice: string, timeoutMs = 120_000 + 30_000 * files.length): Promise<(Uint8Array | undefined)[]> {
+  if (files.length === 0) return [];
+  const work = await mkdtemp(join(tmpdir(), 'dagsorden-bilag-'));
+  try {
+    const inDir = join(work, 'ind');
+    const outDir = join(work, 'ud');
+    await Promise.all([mkdir(inDir), mkdir(outDir)]);
+    const staged = files.map((f, i) => join(inDir, `${i}.${f.extension.replace(/[^a-z0-9]/gi, '')}`));
+    await Promise.all(files.map((f, i) => writeFile(staged[i]!, f.bytes)));
+    const args = ['--headless', '--norestore', '--nologo', '--nodefault', '--nolockcheck', `-env:UserInstallation=${pathToFileURL(join(work, 'profil')).href}`, '--convert-to', 'pdf', '--outdir', outDir, ...staged];
+    try {
+      await runSoffice(soffice, args, timeoutMs);
+    } catch (e) {
+      throw new UserError('service', `LibreOffice (${soffice}) kunne ikke startes: ${(e as Error).message}. Tjek installationen, eller angiv stien i DAGSORDEN_SOFFICE.`);
+    }
+    return await Promise.all(files.map((_, i) => readFile(join(outDir, `${i}.pdf`)).then((b) => (b.length > 0 ? new Uint8Array(b) : undefined), () => undefined)));
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }

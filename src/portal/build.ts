@@ -10,6 +10,7 @@ import { caseFeed, forumFeed } from './feeds.js';
 import { casePage, casesPage, foraPage, forumPage, isUpcoming, itemPage, meetingPage, searchPage, stylesheet, type CaseEntry } from './html.js';
 import type { PortalInput, PortalMeeting } from './input.js';
 import { buildOparl } from './oparl.js';
+import { bilagSitePath } from './bilag-links.js';
 
 export interface SiteFile {
   readonly body: string | Uint8Array;
@@ -21,7 +22,7 @@ export interface SiteFile {
 export type SiteFiles = Map<string, SiteFile>;
 
 /** NOTE: raise when the site's code changes what a page looks like, so every page is rebuilt. */
-export const SITE_LAYOUT_VERSION = 1;
+export const SITE_LAYOUT_VERSION = 2; // 2: bilag numbered, files served from the site
 
 const SHORT = 'public, max-age=300';
 const DOCUMENT = 'public, max-age=3600';
@@ -99,6 +100,7 @@ export function buildSite(input: PortalInput, today: string): SiteFiles {
     for (const d of m.documents) if (d.bytes && !(d.href && /^https?:\/\//i.test(d.href))) add(paths.document(m.view.id, d.kind, d.format), d.bytes, DOCUMENT);
     if (!m.published) continue;
     for (const item of m.view.items) add(paths.item(m.view.id, item.number), itemPage(input, m, item));
+    for (const b of m.bilag ?? []) if (b.bytes) add(bilagSitePath(m.view.id, b), b.bytes, DOCUMENT);
   }
   add(paths.cases, casesPage(input, [...cases]));
   for (const [nr, entries] of cases) {
@@ -123,7 +125,9 @@ export function inputFingerprint(input: PortalInput, today: string): string {
   h.update(JSON.stringify({ v: SITE_LAYOUT_VERSION, org: input.organisation, site: input.siteAddress, zone: input.timeZone, template: input.template.fingerprint }));
   // NOTE: "today" matters only through which meetings are upcoming, so a new day alone rebuilds nothing.
   for (const m of input.meetings) {
-    const { documents, ...rest } = m;
+    // NOTE: a bilag by its checksum; its bytes stay out of the JSON.
+    const { documents, bilag, ...rest } = m;
+    h.update(JSON.stringify((bilag ?? []).map(({ bytes, ...b }) => ({ ...b, served: bytes !== undefined }))));
     h.update(JSON.stringify({ ...rest, upcoming: isUpcoming(m, today) }, (k, v: unknown) => (k === 'row' ? undefined : v)));
     for (const d of documents) {
       h.update(`${d.kind}.${d.format}:${d.href ?? ''}:`);

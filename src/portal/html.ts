@@ -10,6 +10,7 @@ import { fill } from '../documents/template.js';
 import { paths, relative } from './addresses.js';
 import type { PortalInput, PortalMeeting } from './input.js';
 import { richTextHtml } from './markdown-html.js';
+import { bilagLinkText, bilagSitePath } from './bilag-links.js';
 
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -88,15 +89,23 @@ function sectionHtml(heading: string, html: string, level: number): string {
 }
 
 /** The item's sections in the papers' order (the same order as the documents). */
-export function itemSections(input: PortalInput, item: OpenItem, kind: PortalMeeting['published'], level: number): string {
+export function itemSections(input: PortalInput, item: OpenItem, kind: PortalMeeting['published'], level: number, m?: PortalMeeting, from?: string): string {
   const s = input.template.phrases.sections;
   const rich = (r: Item['occasion']) => (r ? richTextHtml(r.tree) : '');
   const recommendation = [
     item.recommender ? `<p>${esc(fill(input.template.phrases.recommends, { indstiller: item.recommender }))}</p>` : '',
     item.recommendation.length ? `<ol>${item.recommendation.map((r) => `<li>${esc(r)}</li>`).join('')}</ol>` : '',
   ].join('');
+  // NOTE: numbered per item as the documents do; a file served from the site says its format and size.
   const attachments = item.attachments.length
-    ? `<ul>${item.attachments.map((a) => (a.url && /^https?:\/\//i.test(a.url) ? `<li><a href="${esc(a.url)}">${esc(a.title)}</a></li>` : `<li>${esc(a.title)}</li>`)).join('')}</ul>`
+    ? `<ul>${item.attachments
+        .map((a, i) => {
+          const file = m?.bilag?.find((b) => b.item === item.number && b.number === i + 1 && b.bytes);
+          if (file && m && from !== undefined) return `<li><a href="${esc(relative(from, bilagSitePath(m.view.id, file)))}">${esc(bilagLinkText(s.attachments, file))}</a></li>`;
+          const text = `${s.attachments} ${i + 1} - ${a.title}`;
+          return a.url && /^https?:\/\//i.test(a.url) ? `<li><a href="${esc(a.url)}">${esc(text)}</a></li>` : `<li>${esc(text)}</li>`;
+        })
+        .join('')}</ul>`
     : '';
   const parts: [string, string][] = [
     [s.occasion, rich(item.occasion)],
@@ -152,7 +161,7 @@ export function meetingPage(input: PortalInput, m: PortalMeeting): string {
         const heading = `<h2 id="punkt-${item.number}">${esc(itemHeading(item, input.template))}</h2>`;
         const own = `<p><a href="${esc(relative(path, paths.item(m.view.id, item.number)))}">Punktets egen side</a></p>`;
         if (isRedacted(item)) return `<article class="item closed-item">${heading}${caseLink(path, item.caseNumber)}${closedNote(input)}</article>`;
-        return `<article class="item">${heading}${caseLink(path, item.caseNumber)}${own}\n${itemSections(input, item, m.published, 3)}</article>`;
+        return `<article class="item">${heading}${caseLink(path, item.caseNumber)}${own}\n${itemSections(input, item, m.published, 3, m, path)}</article>`;
       })
       .join('\n');
     content = `${documentLinks(input, m, path)}${toc}\n${items}`;
@@ -179,7 +188,7 @@ export function itemPage(input: PortalInput, m: PortalMeeting, item: ViewItem): 
     : `<h1>${esc(heading)}</h1>
 <p class="meta" data-pagefind-meta="møde">${esc(meetingTitleText)} · ${esc(meetingDateLine(m.view.date, m.view.start))}</p>
 ${caseLink(path, item.caseNumber)}
-${itemSections(input, item, m.published, 2)}
+${itemSections(input, item, m.published, 2, m, path)}
 <p><a href="${esc(relative(path, paths.meeting(m.view.id)))}#punkt-${item.number}">Hele ${esc(meetingTitleText.charAt(0).toLowerCase() + meetingTitleText.slice(1))}</a></p>`;
   return page(input, {
     path,

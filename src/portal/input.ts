@@ -7,6 +7,7 @@ import { editionView, type DocumentKind, type MeetingView } from '../documents/e
 import type { Template } from '../documents/template.js';
 import type { Meeting, Problem, WorkbookModel } from '../model.js';
 import { heldBackBy } from '../model.js';
+import { portalBilagOf, type PortalBilag } from './bilag-links.js';
 
 /** A public document as the site links to it. */
 export interface PortalDocument {
@@ -29,6 +30,8 @@ export interface PortalMeeting {
   /** Each public document kind published: first and latest upload. */
   readonly publications: readonly { readonly kind: DocumentKind; readonly first: string; readonly last: string }[];
   readonly documents: readonly PortalDocument[];
+  /** The open items' bilag files (src/portal/bilag-links.ts). */
+  readonly bilag?: readonly PortalBilag[];
 }
 
 export interface PortalInput {
@@ -109,6 +112,7 @@ export function selectPortalInput({ model, log, problems, template }: SelectOpti
       ...(published && current ? { published, publishedAt: current.first, updatedAt: mine.map((u) => u.at).sort().at(-1)! } : {}),
       publications,
       documents,
+      bilag: portalBilagOf(meeting, mine.find((u) => u.kind === 'dagsorden')?.link),
     });
   }
   meetings.sort((a, b) => a.view.date.localeCompare(b.view.date) || a.view.start.localeCompare(b.view.start) || a.view.id.localeCompare(b.view.id));

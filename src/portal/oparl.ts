@@ -8,6 +8,7 @@ import { meetingInterval } from '../delivery/mail/invitation-ics.js';
 import { absolute, paths, slug } from './addresses.js';
 import { meetingTitle, type CaseEntry } from './html.js';
 import type { PortalDocument, PortalInput, PortalMeeting } from './input.js';
+import { bilagSitePath, type PortalBilag } from './bilag-links.js';
 
 export const OPARL_VERSION = 'https://schema.oparl.org/1.1/';
 export const oparlType = (name: string) => `${OPARL_VERSION}${name}`;
@@ -33,6 +34,7 @@ export function buildOparl(input: PortalInput, fora: readonly string[], cases: R
     meeting: (id: string) => o(`meeting/${slug(id)}.json`),
     agendaItem: (id: string, n: number) => o(`agendaitem/${slug(id)}-${n}.json`),
     file: (id: string, kind: string, format: string) => o(`file/${slug(id)}-${kind}-${format}.json`),
+    bilagFile: (id: string, item: number, number: number) => o(`file/${slug(id)}-punkt-${item}-bilag-${number}.json`),
     paper: (nr: string) => o(`paper/${slug(nr)}.json`),
     consultation: (nr: string, id: string, n: number) => `${o(`paper/${slug(nr)}.json`)}#${slug(id)}-${n}`,
   };
@@ -86,6 +88,23 @@ export function buildOparl(input: PortalInput, fora: readonly string[], cases: R
     };
   };
 
+  /** A bilag served from the site, as an OParl File of its meeting and agenda item. */
+  const bilagFile = (m: PortalMeeting, b: PortalBilag): Json => {
+    const access = url(bilagSitePath(m.view.id, b));
+    return {
+      id: ids.bilagFile(m.view.id, b.item, b.number),
+      type: oparlType('File'),
+      name: `${input.template.phrases.sections.attachments} ${b.number} - ${b.title}`,
+      fileName: b.fileName,
+      mimeType: b.mediaType,
+      size: b.size,
+      accessUrl: access,
+      downloadUrl: access,
+      meeting: [ids.meeting(m.view.id)],
+      agendaItem: [ids.agendaItem(m.view.id, b.item)],
+    };
+  };
+
   const allFiles: Json[] = [];
   const allItems: Json[] = [];
   const meetings: Json[] = [];
@@ -93,7 +112,9 @@ export function buildOparl(input: PortalInput, fora: readonly string[], cases: R
     const { start, end } = meetingInterval(m.view, input.timeZone);
     const docs = m.documents.filter((d) => d.href || d.bytes);
     const files = docs.map((d) => file(m, d));
-    allFiles.push(...files);
+    // NOTE: only bilag the site serves, of a meeting whose items are shown (the public edition's only).
+    const bilag = m.published ? (m.bilag ?? []).filter((b) => b.bytes).map((b) => ({ b, json: bilagFile(m, b) })) : [];
+    allFiles.push(...files, ...bilag.map((x) => x.json));
     const items: Json[] = m.published
       ? m.view.items.map((item): Json => ({
           id: ids.agendaItem(m.view.id, item.number),
@@ -106,6 +127,7 @@ export function buildOparl(input: PortalInput, fora: readonly string[], cases: R
           public: !isRedacted(item),
           consultation: ids.consultation(item.caseNumber, m.view.id, item.number),
           web: url(paths.item(m.view.id, item.number)),
+          ...(bilag.some((x) => x.b.item === item.number) ? { auxiliaryFile: bilag.filter((x) => x.b.item === item.number).map((x) => x.json) } : {}),
         }))
       : [];
     allItems.push(...items);
@@ -123,7 +145,7 @@ export function buildOparl(input: PortalInput, fora: readonly string[], cases: R
       organization: [ids.organization(m.view.forum)],
       ...(invitation ? { invitation } : {}),
       ...(minutes ? { resultsProtocol: minutes } : {}),
-      auxiliaryFile: files.filter((f) => f !== invitation && f !== minutes),
+      auxiliaryFile: [...files.filter((f) => f !== invitation && f !== minutes), ...bilag.map((x) => x.json)],
       agendaItem: items,
       web: url(paths.meeting(m.view.id)),
     });

@@ -44,7 +44,8 @@ export async function withLocalBytes(input: PortalInput): Promise<PortalInput> {
           return bytes ? { kind: d.kind, format: d.format, bytes } : undefined;
         }),
       );
-      return { ...m, documents: documents.filter((d): d is PortalDocument => d !== undefined) };
+      const bilag = await Promise.all((m.bilag ?? []).map(async (b) => ({ ...b, ...(b.path ? { bytes: await readFile(b.path).catch(() => undefined) } : {}) })));
+      return { ...m, documents: documents.filter((d): d is PortalDocument => d !== undefined), bilag };
     }),
   );
   return { ...input, meetings };

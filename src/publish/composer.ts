@@ -5,7 +5,8 @@ import type { DateTime } from 'luxon';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { diffAgenda, snapshotAgenda, storedContents, type AgendaSnapshot } from '../documents/changes.js';
 import { editionView, type DocumentKind, type Edition } from '../documents/edition.js';
-import { composeInvitation, messageIdFor, senderOf } from '../delivery/mail/compose.js';
+import { composeInvitation, messageIdFor, senderOf, type InvitationBilag } from '../delivery/mail/compose.js';
+import type { MailBilag } from './bilag-step.js';
 import type { MailTemplate } from '../delivery/mail/mail-template.js';
 import type { OutgoingMail } from '../delivery/ports.js';
 import { problemLocation, type Meeting, type Member, type Problem, type Settings, type WorkbookModel } from '../model.js';
@@ -13,6 +14,15 @@ import type { ComposeRequest, Composer } from './run.js';
 import { NOTIFY_DOCUMENT, sameText, type NotifyAction, type SendPurpose } from './plan.js';
 
 const OCCASION: Partial<Record<SendPurpose, 'reinstated' | 'edition' | 'withdrawn'>> = { genindkaldelse: 'reinstated', udgave: 'edition', afmelding: 'withdrawn' };
+
+/** An edition's bilag as the invitation shows them: only real web links; a local path means nothing in a mailbox. */
+function invitationBilag(b: MailBilag): InvitationBilag {
+  const web = (url: string): { url?: string } => (/^https?:\/\//.test(url) ? { url } : {});
+  return {
+    files: b.bilag.map((f) => ({ item: f.item, number: f.number, title: f.title, format: f.format, size: f.size, ...web(f.link) })),
+    ...(b.combined ? { combined: { fileName: b.combined.fileName, size: b.combined.size, ...web(b.combined.link), ...(b.combined.bytes ? { bytes: b.combined.bytes } : {}) } } : {}),
+  };
+}
 
 export function createComposer(settings: Settings, template: MailTemplate): Composer {
   return {
@@ -61,6 +71,7 @@ export function createComposer(settings: Settings, template: MailTemplate): Comp
         // NOTE: only real web links (Drive); a local path means nothing in a member's mailbox.
         links: Object.fromEntries(Object.entries(r.links).filter(([, url]) => url && /^https?:\/\//.test(url))),
         ...(r.pdf ? { pdf: r.pdf } : {}),
+        ...(r.bilag ? { bilag: invitationBilag(r.bilag) } : {}),
         ...(changes ? { changes } : {}),
         cancelled: action.calendar?.method === 'CANCEL',
         template,

@@ -240,6 +240,8 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, service
     published++;
     progress({ event: 'done', action: a });
   }
+  // Bilag: before the upload results are written, so a run that dies here does the step again.
+  for (const a of services.bilag ? publishes : []) await services.bilag!.publish(meetings.get(a.meetingId)!, a.edition, a.document, rendered.get(key(a.meetingId, a.document, a.edition))!.files.get('pdf'));
   // NOTE: the upload results travel with the run's next write (the staged tickets, or the final
   // write-back): a run that dies before it left intents, and the next finds those files again by key.
   checkpoint('uploaded');
@@ -252,6 +254,8 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, service
     const pdfBytes = r?.files.get('pdf');
     const meetingLog = logOf(a.meetingId);
     const previousContents = a.previousVersion === undefined ? undefined : meetingLog.contents(document, a.edition, a.previousVersion);
+    // NOTE: the invitation (and an amended one) carries the bilag; the minutes and a cancellation do not.
+    const bilag = a.document === 'dagsorden' ? await services.bilag?.forMail(meeting, a.edition) : undefined;
     return composer.compose({
       action: a,
       meeting,
@@ -259,6 +263,7 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, service
       ...(pdfBytes && r ? { pdf: { fileName: `${r.fileStem}.pdf`, bytes: pdfBytes } } : {}),
       links: { pdf: meetingLog.file(document, a.edition, 'pdf')?.link, docx: meetingLog.file(document, a.edition, 'docx')?.link },
       ...(previousContents ? { previousContents } : {}),
+      ...(bilag ? { bilag } : {}),
       now,
     });
   };

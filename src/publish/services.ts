@@ -7,6 +7,7 @@ import type { DocumentKind, Edition } from '../documents/edition.js';
 import type { RenderedDocument, RenderRequest } from '../documents/render.js';
 import type { DocumentFormat, DocumentStore, LogEntry, MailTransport, OutgoingMail, StateStore } from '../delivery/ports.js';
 import type { Meeting, Problem, WorkbookModel } from '../model.js';
+import type { BilagPublisher, MailBilag } from './bilag-step.js';
 import type { Action, MessageKey, NotifyAction, Plan, SendAction } from './plan.js';
 
 export interface Renderer {
@@ -26,6 +27,8 @@ export interface ComposeRequest {
   readonly pdf?: { fileName: string; bytes: Uint8Array };
   /** Links to the recipient's edition. */
   readonly links: { pdf?: string; docx?: string };
+  /** The bilag of the recipient's edition (src/publish/bilag-step.ts). */
+  readonly bilag?: MailBilag;
   /** The item overview of the version the recipient had (amended agenda), as logged. */
   readonly previousContents?: string;
   readonly now: DateTime;
@@ -52,6 +55,8 @@ export interface Services<SiteOutcome = unknown> {
   readonly state: StateStore;
   readonly renderer: Renderer;
   readonly composer: Composer;
+  /** The bilag step: copies and the combined PDF of each edition published (src/publish/bilag-step.ts). */
+  readonly bilag?: BilagPublisher;
   readonly progress?: (e: ProgressEvent) => void;
   /**
    * Called between steps. Tests make it throw to kill the run at that instant; the next run must

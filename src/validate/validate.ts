@@ -275,11 +275,13 @@ export function validateWorkbook(raw: RawWorkbook): Validated {
 
   const settings = readSettings(grids.get('settings'), problems);
 
+  return { model: { meetings, members, settings }, problems: sortProblems(problems.items) };
+}
+
+/** Problems in the order they are shown: by tab, then row by row. */
+export function sortProblems(problems: readonly Problem[]): Problem[] {
   const tabOrder = new Map(TABS.map((t, i) => [t.name, i]));
-  const sorted = [...problems.items].sort(
-    (a, b) => (tabOrder.get(a.tab) ?? 99) - (tabOrder.get(b.tab) ?? 99) || cellRank(a.cell) - cellRank(b.cell) || a.message.localeCompare(b.message),
-  );
-  return { model: { meetings, members, settings }, problems: sorted };
+  return [...problems].sort((a, b) => (tabOrder.get(a.tab) ?? 99) - (tabOrder.get(b.tab) ?? 99) || cellRank(a.cell) - cellRank(b.cell) || a.message.localeCompare(b.message));
 }
 
 /** Row-major rank of `F14` (tab-level problems first). */

@@ -152,7 +152,7 @@ export function parseRecommendation(raw: string): Parsed<string[]> {
   return ok(points.filter((p) => p !== ''));
 }
 
-/** Bilag: `Titel` or `Titel | https://...` per line. */
+/** Bilag: `Titel`, `Titel | https://...` or `Titel | bilag/kort.pdf` per line. */
 export function parseAttachments(raw: string): Parsed<Attachment[]> {
   const out: Attachment[] = [];
   for (const line of raw.split(/\r?\n/)) {
@@ -164,13 +164,49 @@ export function parseAttachments(raw: string): Parsed<Attachment[]> {
       continue;
     }
     const title = l.slice(0, bar).trim();
-    const url = l.slice(bar + 1).trim();
-    // NOTE: only these schemes become links; javascript:, file:, data: or a relative path could run
-    // or reveal something on the reader's machine.
-    if (!/^(https?:\/\/|mailto:)\S+$/i.test(url)) return fail(`Bilaget "${l}" har et link, der ikke begynder med https://, http:// eller mailto:. Ret linket, eller fjern | og linket.`);
-    out.push({ title: title || url, url });
+    const ref = l.slice(bar + 1).trim();
+    // NOTE: only these schemes become links; javascript:, file:, data: could run or reveal something
+    // on the reader's machine. Anything else with a scheme is refused; without one it is a file path.
+    if (/^(https?:\/\/|mailto:)\S+$/i.test(ref)) {
+      // NOTE: a Drive folder is never a bilag: its contents change behind the agenda's back and its sharing is its own.
+      if (/^https:\/\/drive\.google\.com\/drive\/(u\/\d+\/)?folders\//i.test(ref)) {
+        return fail(`Bilaget "${l}" er et link til en mappe i Google Drive, ikke til en fil. Indsæt et link til selve filen (Del → Kopiér link på filen), ét bilag pr. linje.`);
+      }
+      out.push({ title: title || ref, url: ref });
+      continue;
+    }
+    const path = parseAttachmentPath(ref);
+    if (!path.ok) return fail(`Bilaget "${l}" ${path.message} ${ATTACHMENT_HINT}`);
+    out.push({ title: title || path.value.split('/').pop()!, path: path.value });
+  }
+  if (out.length > MAX_ATTACHMENTS_PER_ITEM) {
+    return fail(`Punktet har ${out.length} bilag; der kan højst være ${MAX_ATTACHMENTS_PER_ITEM}. Saml bilagene i færre filer, fx ét samlet PDF-bilag, eller fjern nogle.`);
   }
   return ok(out);
+}
+
+/** Bilag one item may have: more than a reader can use, and each one a file to copy and mail. */
+export const MAX_ATTACHMENTS_PER_ITEM = 20;
+
+const ATTACHMENT_HINT = 'Ret linket, så det begynder med https://, eller skriv stien til en fil i mappen ved siden af regnearket, fx bilag/kort.pdf. Eller fjern | og linket.';
+
+/**
+ * A bilag's file path, relative to the workbook's folder: `bilag/kort.pdf`, `/`-separated. It may not
+ * leave that folder (`..`, an absolute path, a drive letter) nor hold characters a file name cannot;
+ * the file itself is read later, inside the folder only (src/local/bilag-source.ts). The refusal says
+ * what is wrong without the path, so a closed item's message can be shown whole.
+ */
+export function parseAttachmentPath(ref: string): Parsed<string> {
+  if (ref === '') return fail('mangler et link eller en filsti efter |.');
+  if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) return fail('har et link, der ikke begynder med https://, http:// eller mailto:.');
+  if (/^[/\\]/.test(ref)) return fail('har en sti, der begynder med / og derfor peger uden for regnearkets mappe.');
+  const segments = ref.split(/[/\\]/).map((s) => s.trim());
+  if (segments.some((s) => s === '..')) return fail('har en sti med .., der peger uden for regnearkets mappe.');
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be refused
+  if (segments.some((s) => s === '' || s.startsWith('.') || /[\u0000-\u001f\u007f:*?"<>|]/.test(s))) {
+    return fail('har en sti med et tegn eller et mappenavn, der ikke kan bruges i et filnavn (fx //, et navn der begynder med punktum, anførselstegn eller et af tegnene : * ? < > |).');
+  }
+  return ok(segments.join('/'));
 }
 
 export function parseList(raw: string): Parsed<string[]> {

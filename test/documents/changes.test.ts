@@ -23,6 +23,10 @@ function describeDiff(before: Meeting, after: Meeting, edition: Edition = 'medle
 }
 
 const [i1, i2, i3, i4] = base().items as [Item, Item, Item, Item];
+const bilag = (name: string, sha: string): Item['attachments'][number] => ({ title: name, path: `bilag/${name}`, file: { name, mediaType: 'application/pdf', size: 1000, sha256: sha.repeat(64) } });
+/** The meeting with item 2's bilag as files: the version compared against. */
+const withFiles = (m: Meeting): Meeting => withItems(m, [m.items[0]!, { ...m.items[1]!, attachments: [bilag('kort.pdf', 'a'), bilag('oplæg.docx', 'b')] }, ...m.items.slice(2)]);
+
 const budget = item(5, 'Budgetproces 2024', { caseNumber: '00.30.00-P00-5-21' });
 
 describe('diffAgenda + describeChanges', () => {
@@ -60,8 +64,11 @@ describe('diffAgenda + describeChanges', () => {
       'a new section, Indstiller, and Bilag',
       (m) => withItems(m, [{ ...i1, recommender: 'Direktøren', presentation: parseRichText('Ny sagsfremstilling.'), attachments: [{ title: 'Økonomirapport' }] }, i2, i3, i4]),
       'medlemmer',
-      ['Teksten i punkt 1 (Sagsfremstilling) er ændret.', 'Teksten i punkt 1 (Indstilling) er ændret.', 'Teksten i punkt 1 (Bilag) er ændret.'],
+      ['Teksten i punkt 1 (Sagsfremstilling) er ændret.', 'Teksten i punkt 1 (Indstilling) er ændret.', 'Bilag 1 til punkt 1 er tilføjet.'],
     ],
+    ['a bilag file changed (same title and path, new checksum)', (m) => withItems(withFiles(m), [i1, { ...withFiles(m).items[1]!, attachments: [bilag('kort.pdf', 'a'), bilag('oplæg.docx', 'c')] }, i3, i4]), 'medlemmer', ['Bilag 2 til punkt 2 er ændret.']],
+    ['a bilag added and one removed', (m) => withItems(withFiles(m), [i1, { ...withFiles(m).items[1]!, attachments: [bilag('kort.pdf', 'a')] }, { ...i3, attachments: [...i3.attachments, bilag('x.pdf', 'd')] }, i4]), 'medlemmer', ['Bilag 2 til punkt 2 er fjernet.', 'Bilag 2 til punkt 3 er tilføjet.']],
+    ["a closed item's bilag changed, in the public edition", (m) => withItems(withFiles(m), [i1, withFiles(m).items[1]!, { ...i3, attachments: [bilag('x.pdf', 'd')] }, i4]), 'offentlig', []],
     ['Beslutning is not part of the agenda', (m) => withItems(m, [{ ...i1, decision: parseRichText('Godkendt.') }, i2, i3, i4]), 'medlemmer', []],
     [
       'time slot changed, added and removed',
@@ -91,7 +98,8 @@ describe('diffAgenda + describeChanges', () => {
     ['an open item closed, for a member who sees it', (m) => withItems(m, [i1, { ...i2, closed: true }, i3, i4]), 'medlemmer', ['Punkt 2 er nu et lukket punkt.']],
     ['a closed item opened, in the public edition', (m) => withItems(m, [i1, i2, { ...i3, closed: false, title: 'Omplacering' }, i4]), 'offentlig', ['Punkt 3 »Omplacering« er ikke længere lukket.']],
   ])('%s', (_name, change, edition, expected) => {
-    const sentences = describeDiff(base(), change(base()), edition);
+    const before = _name.includes('bilag') && !_name.includes('Bilag') ? withFiles(base()) : base();
+    const sentences = describeDiff(before, change(base()), edition);
     expect(sentences).toEqual(expected);
     if (edition === 'offentlig') expect(sentences.join(' ')).not.toContain(CANARY);
   });

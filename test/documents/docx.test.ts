@@ -305,8 +305,8 @@ describe('the parts of the papers', () => {
       'Beslutning',
       'Drøftet.',
       'Bilag',
-      'Økonomirapport',
-      'Notat uden link',
+      'Bilag 1 - Økonomirapport',
+      'Bilag 2 - Notat uden link',
     ]);
     expect(sectionsOf(agenda, 'Punkt 3: CF - Punkt nummer 3')).not.toContain('Beslutning');
     expect(sectionsOf(agenda, 'Punkt 1: CF - Punkt nummer 1', 'Punkt 2: CF - Hemmelig personalesag (9.15-9.45)').slice(-4)).toEqual([
@@ -320,9 +320,19 @@ describe('the parts of the papers', () => {
 
   it('an attachment with a link is a hyperlink', async () => {
     const p = await parts('referat', 'offentlig');
-    expect(paragraphXml(p.get('word/document.xml')!, 'Økonomirapport')).toMatch(/<w:hyperlink [^>]*r:id=/);
+    expect(paragraphXml(p.get('word/document.xml')!, 'Bilag 1 - Økonomirapport')).toMatch(/<w:hyperlink [^>]*r:id=/);
     expect(p.get('word/_rels/document.xml.rels')).toContain('Target="https://example.org/oer.pdf"');
-    expect(paragraphXml(p.get('word/document.xml')!, 'Notat uden link')).not.toContain('<w:hyperlink');
+    expect(paragraphXml(p.get('word/document.xml')!, 'Bilag 2 - Notat uden link')).not.toContain('<w:hyperlink');
+  });
+
+  it("a bilag file links to its copy in the reader's edition's bilag folder, beside the document", async () => {
+    const file = { name: 'kort & plan.pdf', mediaType: 'application/pdf', size: 10, sha256: 'a'.repeat(64) };
+    const m = { ...EXAMPLE, items: EXAMPLE.items.map((i) => (i.number === 3 ? { ...i, attachments: [...i.attachments, { title: 'Kort', path: 'bilag/kort & plan.pdf', file }] } : i)) };
+    for (const [edition, folder] of [['offentlig', 'Bilag%20(offentlig)'], ['medlemmer', 'Bilag%20(medlemmer)']] as const) {
+      const p = await parts('dagsorden', edition, m);
+      expect(paragraphXml(p.get('word/document.xml')!, 'Bilag 3 - Kort')).toMatch(/<w:hyperlink [^>]*r:id=/);
+      expect(p.get('word/_rels/document.xml.rels')).toContain(`Target="${folder}/Punkt%203%20-%20Bilag%203%20-%20kort%20%26amp%3B%20plan.pdf"`.replace('%26amp%3B', '%26'));
+    }
   });
 
   it('styles, language, metadata, header and footer', async () => {
@@ -372,7 +382,7 @@ describe('closed items', () => {
       'Beslutning',
       'HEMMELIG beslutning',
       'Bilag',
-      'Hemmeligt notat',
+      'Bilag 1 - Hemmeligt notat',
     ]);
     expect(text).toContain('Medlemsudgave. Indeholder lukkede punkter, som ikke må videregives.');
     expect(p.get('docProps/core.xml')).not.toContain('Hemmelig');
@@ -413,6 +423,22 @@ describe('contentHash', () => {
     expect(hash(moved, 'dagsorden', 'medlemmer')).toBe(hash(EXAMPLE, 'dagsorden', 'medlemmer'));
     // A new place changes it.
     expect(hash({ ...EXAMPLE, place: 'Teams' }, 'dagsorden', 'offentlig')).not.toBe(hash(EXAMPLE, 'dagsorden', 'offentlig'));
+  });
+
+  it("follows a bilag file's checksum: a changed, added or removed file is a new version; a closed item's only in the members' edition", () => {
+    const hash = (m: Meeting, edition: Edition) => contentHash(m, settings, 'dagsorden', edition, template);
+    const file = (sha: string) => ({ title: 'Kort', path: 'bilag/kort.pdf', file: { name: 'kort.pdf', mediaType: 'application/pdf', size: 10, sha256: sha.repeat(64) } });
+    const open = EXAMPLE.items.find((i) => !i.closed)!.number;
+    const closed = EXAMPLE.items.find((i) => i.closed)!.number;
+    const a = withItem(open, { attachments: [file('a')] });
+    for (const edition of ['medlemmer', 'offentlig'] as const) {
+      expect(hash(withItem(open, { attachments: [file('b')] }), edition)).not.toBe(hash(a, edition));
+      expect(hash(withItem(open, { attachments: [file('a'), file('c')] }), edition)).not.toBe(hash(a, edition));
+      expect(hash(withItem(open, { attachments: [] }), edition)).not.toBe(hash(a, edition));
+    }
+    const c = withItem(closed, { attachments: [file('a')] });
+    expect(hash(withItem(closed, { attachments: [file('b')] }), 'medlemmer')).not.toBe(hash(c, 'medlemmer'));
+    expect(hash(withItem(closed, { attachments: [file('b')] }), 'offentlig')).toBe(hash(c, 'offentlig'));
   });
 
   it('changes with the template', async () => {

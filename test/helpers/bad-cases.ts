@@ -254,7 +254,7 @@ export const failClosedCases: Case[] = [
   {
     name: 'attachment with a javascript: link',
     change: (wb) => (item(wb, 2).Bilag = 'Plan | javascript:alert(1)'),
-    expected: [['Punkter!P3', 'Bilaget "Plan | javascript:alert(1)" har et link, der ikke begynder med https://, http:// eller mailto:. Ret linket, eller fjern | og linket.']],
+    expected: [['Punkter!P3', 'Bilaget "Plan | javascript:alert(1)" har et link, der ikke begynder med https://, http:// eller mailto:. Ret linket, så det begynder med https://, eller skriv stien til en fil i mappen ved siden af regnearket, fx bilag/kort.pdf. Eller fjern | og linket.']],
   },
   {
     name: 'a cell of 5,000 nested quotes',
@@ -285,7 +285,7 @@ export const failClosedCases: Case[] = [
     },
     expected: [
       ['Punkter!F3', '(indholdet vises ikke, fordi punktet er lukket) er ikke et gyldigt KLE-journalnummer. Skriv det som fx 00.01.00-A21-2-21.'],
-      ['Punkter!P3', 'Bilaget (indholdet vises ikke, fordi punktet er lukket) har et link, der ikke begynder med https://, http:// eller mailto:. Ret linket, eller fjern | og linket.'],
+      ['Punkter!P3', 'Bilaget (indholdet vises ikke, fordi punktet er lukket) har et link, der ikke begynder med https://, http:// eller mailto:. Ret linket, så det begynder med https://, eller skriv stien til en fil i mappen ved siden af regnearket, fx bilag/kort.pdf. Eller fjern | og linket.'],
     ],
   },
   {
@@ -509,7 +509,7 @@ export const cases: Case[] = [
   {
     name: 'attachment with a bad link',
     change: (wb) => (item(wb, 2).Bilag = 'Økonomirapport\nTidsplan | ftp://example.org/plan.pdf'),
-    expected: [['Punkter!P3', 'Bilaget "Tidsplan | ftp://example.org/plan.pdf" har et link, der ikke begynder med https://, http:// eller mailto:. Ret linket, eller fjern | og linket.']],
+    expected: [['Punkter!P3', 'Bilaget "Tidsplan | ftp://example.org/plan.pdf" har et link, der ikke begynder med https://, http:// eller mailto:. Ret linket, så det begynder med https://, eller skriv stien til en fil i mappen ved siden af regnearket, fx bilag/kort.pdf. Eller fjern | og linket.']],
   },
   {
     name: 'missing title',

@@ -29,6 +29,27 @@ const input = (member: Member, extra: Partial<InvitationInput> = {}): Invitation
 });
 
 describe('composeInvitation', () => {
+  it("lists the edition's bilag with format and size, and attaches the combined PDF only when it is given small enough", async () => {
+    const files = [
+      { item: 2, number: 1, title: 'Kort over Lækrogen', format: 'PDF', size: 1_258_291, url: 'https://example.org/kort.pdf' },
+      { item: 2, number: 2, title: 'Oplæg', format: 'Word', size: 40_000 },
+    ];
+    const small = await simpleParser((await composeInvitation(input(karina, { bilag: { files, combined: { fileName: 'Dagsorden Chefforum 2022-03-24 med bilag (offentlig).pdf', size: 3_000_000, bytes: Buffer.from('%PDF-1.7 samlet') } } }))).raw);
+    expect(small.text).toContain('Bilag 1 til punkt 2: Kort over Lækrogen (PDF, 1,2 MB): https://example.org/kort.pdf');
+    expect(small.text).toContain('Bilag 2 til punkt 2: Oplæg (Word, 39 kB)\n');
+    expect(small.text).toContain('Du finder også dagsordenen med alle bilag samlet i én PDF i vedhæftningen (Dagsorden Chefforum 2022-03-24 med bilag (offentlig).pdf).');
+    expect(small.attachments.map((a) => a.filename)).toContain('Dagsorden Chefforum 2022-03-24 med bilag (offentlig).pdf');
+    expect(String(small.html)).toContain('<li>Bilag 2 til punkt 2: Oplæg (Word, 39 kB)</li>');
+
+    const large = await simpleParser((await composeInvitation(input(karina, { bilag: { files, combined: { fileName: 'Dagsorden Chefforum 2022-03-24 med bilag (offentlig).pdf', size: 31_000_000 } } }))).raw);
+    expect(large.text).toContain('Den samlede PDF med alle bilag fylder 29,6 MB og er for stor til at blive vedhæftet; den ligger sammen med dagsordenen.');
+    expect(large.attachments.filter((a) => a.contentType === 'application/pdf')).toEqual([]);
+
+    const cancelled = await simpleParser((await composeInvitation(input(karina, { cancelled: true, bilag: { files, combined: { fileName: 'x.pdf', size: 10, bytes: Buffer.from('%PDF') } } }))).raw);
+    expect(cancelled.text).not.toContain('Bilag 1');
+    expect(cancelled.attachments.filter((a) => a.contentType === 'application/pdf')).toEqual([]);
+  });
+
   it('writes the plain-text body a member without access to closed items reads', async () => {
     const mail = await composeInvitation(input(karina, { pdf: { fileName: 'Dagsorden.pdf', bytes: Buffer.from('%PDF') }, links: { pdf: 'https://drive.google.com/file/d/abc/view' } }));
     const parsed = await simpleParser(mail.raw);

@@ -21,7 +21,9 @@ export const FILE = object('File', ['accessUrl'], {
   mimeType: { type: 'string', pattern: '^[a-z]+/[a-z0-9.+-]+$' },
   accessUrl: uri,
   downloadUrl: uri,
+  size: { type: 'integer', minimum: 0 },
   meeting: { type: 'array', items: uri },
+  agendaItem: { type: 'array', items: uri },
 });
 
 export const AGENDA_ITEM = object('AgendaItem', ['order'], {

@@ -5,12 +5,15 @@
 // items; LibreOffice present or missing; kills) and `publish` runs. After every run no marker of an
 // item that is closed may appear in any public artefact: every part of every public .docx, PDF text and metadata, every
 // e-mail to a recipient not entitled (headers and calendar included), the calendar of anyone, the
-// status, the log, file names and titles, and Validering.
+// status, the log, file names and titles, and Validering. Every item has a bilag file beside the
+// workbook whose name and content (PDF text, .docx body) carry the marker while the item is closed:
+// no public bilag copy, public combined PDF, site file or public e-mail attachment may hold it.
 // CONFIDENTIALITY_RUNS=10000 npx vitest run test/properties/confidentiality.test.ts for a long run;
 // PROPERTY_SEED=<n> for another seed.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -35,6 +38,11 @@ import { readAndValidate, validateWorkbook } from '../../src/validate/index.js';
 import { wallClock, writeWorkbookFile, type WorkbookContent, type WritableCell } from '../../src/local/xlsx-write.js';
 import { xlsxSource } from '../../src/local/xlsx.js';
 import { recordingTransport } from '../helpers/fakes.js';
+import { docxWithText, pdfWithText } from '../helpers/bilag-files.js';
+import { localAttachmentSource } from '../../src/local/bilag-source.js';
+import { readAttachmentFiles } from '../../src/validate/bilag-files.js';
+import { bilagPublisher, type BilagStore } from '../../src/publish/bilag-step.js';
+import type { Edition } from '../../src/documents/edition.js';
 import { memoryState } from '../helpers/memory-state.js';
 import { rawWorkbook } from '../helpers/raw-workbook.js';
 
@@ -92,7 +100,9 @@ const scenarioArb = fc.record({
 let template: Template;
 let mailTemplate: MailTemplate;
 let dir: string;
+let placeholderPdf: Uint8Array;
 beforeAll(async () => {
+  placeholderPdf = await pdfWithText('Dagsorden');
   template = await loadTemplate();
   mailTemplate = await loadMailTemplate();
   dir = await mkdtemp(join(tmpdir(), 'dagsorden-confidentiality-'));
@@ -109,13 +119,14 @@ class Killed extends Error {}
  */
 function docxRenderer(template: Template): Renderer {
   return {
-    formats: ['docx'],
+    formats: ['docx', 'pdf'],
     templateFingerprint: template.fingerprint,
     async renderAll(requests, settings) {
       return Promise.all(
         requests.map(async (r) => {
           const stem = documentFileName(r.meeting, r.kind, r.edition, 'docx', template).replace(/\.docx$/, '');
-          return { files: new Map([['docx', await buildDocx(r.meeting, settings, r.kind, r.edition, template)]]), title: documentNames(r.meeting, r.kind, template, r.edition).title, fileStem: stem };
+          // NOTE: the agenda PDF is a fixed stand-in (the combined PDF needs one); the real one comes with LibreOffice.
+          return { files: new Map<'docx' | 'pdf', Uint8Array>([['docx', await buildDocx(r.meeting, settings, r.kind, r.edition, template)], ['pdf', placeholderPdf]]), title: documentNames(r.meeting, r.kind, template, r.edition).title, fileStem: stem };
         }),
       );
     },
@@ -142,10 +153,35 @@ function keepingStore(): DocumentStore & { files: Map<string, DocumentFile> } {
   };
 }
 
+/** Bilag copies and combined PDFs in memory, by meeting and edition. */
+function memoryBilagStore(): BilagStore & { copies: Map<string, Map<string, Uint8Array>>; combined: Map<string, { name: string; bytes: Uint8Array }> } {
+  const copies = new Map<string, Map<string, Uint8Array>>();
+  const combined = new Map<string, { name: string; bytes: Uint8Array }>();
+  const k = (id: string, e: Edition) => `${id}|${e}`;
+  return {
+    copies,
+    combined,
+    async syncCopies(id, e, files) {
+      copies.set(k(id, e), new Map(files.map((f) => [f.name, f.bytes])));
+      return { written: files.length, links: new Map(files.map((f) => [f.name, f.name])) };
+    },
+    async putCombined(id, e, name, bytes) {
+      combined.set(k(id, e), { name, bytes });
+      return name;
+    },
+    async removeCombined(id, e) {
+      combined.delete(k(id, e));
+    },
+    combinedLink: (_id, _e, name) => name,
+    readCombined: async (id, e) => combined.get(k(id, e))?.bytes,
+    copyLink: (_id, _e, name) => name,
+  };
+}
+
 /** The whole message as bytes and decoded, and its calendar part alone (parsed once with mailparser). */
 async function mailTexts(mail: OutgoingMail): Promise<{ all: string; calendar: string }> {
   const parsed = await simpleParser(mail.raw);
-  const parts = parsed.attachments.filter((a) => a.contentType !== 'application/pdf').map((a) => a.content.toString('utf8'));
+  const parts = parsed.attachments.map((a) => (a.contentType === 'application/pdf' ? pdfText(new Uint8Array(a.content)) : a.content.toString('utf8')));
   const headers = [...parsed.headers.entries()].map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n');
   return {
     all: [mail.raw.toString('latin1'), headers, parsed.subject ?? '', parsed.text ?? '', String(parsed.html ?? ''), ...parts].join('\n'),
@@ -161,17 +197,20 @@ function docxText(bytes: Uint8Array): string {
   return text;
 }
 
+const scannedByHash = new Map<string, string>();
 function pdfText(bytes: Uint8Array): string {
-  const known = scanned.get(bytes);
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  const known = scanned.get(bytes) ?? scannedByHash.get(hash);
   if (known !== undefined) return known;
   const path = join(dir, `check-${process.pid}.pdf`);
   execFileSync('sh', ['-c', 'cat > "$1"', 'sh', path], { input: Buffer.from(bytes) });
   const text = execFileSync('pdftotext', [path, '-']).toString('utf8') + execFileSync('pdfinfo', [path]).toString('utf8') + Buffer.from(bytes).toString('latin1');
   scanned.set(bytes, text);
+  scannedByHash.set(hash, text);
   return text;
 }
 
-const totals = { cases: 0, runs: 0, kills: 0, heldBack: 0, artefacts: 0, pdfRuns: 0 };
+const totals = { cases: 0, runs: 0, kills: 0, heldBack: 0, artefacts: 0, pdfRuns: 0, bilagCopies: 0, combined: 0 };
 
 async function scenario(s: { closed: boolean[]; members: { seesClosed: boolean; active: boolean }[]; steps: (Edit | { e: 'run'; kill: number | null })[] }, index: number): Promise<void> {
   totals.cases++;
@@ -190,7 +229,18 @@ async function scenario(s: { closed: boolean[]; members: { seesClosed: boolean; 
   const bad = new Map<number, BadColumn>();
   let now = DateTime.fromISO('2022-03-20T12:00', { zone: 'Europe/Copenhagen' });
 
-  const path = join(dir, `case-${index}.xlsx`);
+  const caseDir = join(dir, `case-${index}`);
+  const path = join(caseDir, 'dagsorden.xlsx');
+  // Each item's bilag file: a PDF (item 4: a .docx), named and filled with the marker while the item is closed.
+  const bilagName = (n: number): string => `fil-${closed[n] ? marker(n) : `aaben-${n}`}.${n === 3 ? 'docx' : 'pdf'}`;
+  const writeBilag = async (): Promise<void> => {
+    await mkdir(join(caseDir, 'bilag'), { recursive: true });
+    for (const [n] of closed.entries()) {
+      const text = closed[n] ? `Indhold ${marker(n)}` : `Indhold aabent ${n}`;
+      await writeFile(join(caseDir, 'bilag', bilagName(n)), n === 3 ? await docxWithText(text) : await pdfWithText(text));
+    }
+  };
+  const bilagStore = memoryBilagStore();
   const content = (): WorkbookContent => {
     const cell = (n: number, text: string): string => (closed[n] ? `${text} ${marker(n)}` : text);
     const items = closed.map((_, n) => {
@@ -207,7 +257,7 @@ async function scenario(s: { closed: boolean[]; members: { seesClosed: boolean; 
         Indstilling: `1. at ${cell(n, 'det godkendes')}`,
         Historik: cell(n, 'Historik'),
         Beslutning: cell(n, 'Godkendt'),
-        Bilag: `${cell(n, 'Bilag')} | https://example.org/${closed[n] ? marker(n) : 'bilag'}`,
+        Bilag: `${cell(n, 'Bilag')} | https://example.org/${closed[n] ? marker(n) : 'bilag'}\n${cell(n, 'Filbilag')} | bilag/${bilagName(n)}`,
       };
       // NOTE: each bad value carries the item's text (and so a closed item's marker) into the cell's problem.
       const broken = bad.get(n);
@@ -254,6 +304,12 @@ async function scenario(s: { closed: boolean[]; members: { seesClosed: boolean; 
       if (file.edition !== 'offentlig') continue;
       leak(`public ${file.format} ${key}`, file.format === 'docx' ? docxText(file.bytes) : pdfText(file.bytes));
     }
+    for (const [key, files] of bilagStore.copies) {
+      if (!key.endsWith('|offentlig')) continue;
+      totals.bilagCopies += files.size;
+      for (const [name, bytes] of files) leak(`public bilag copy ${name}`, `${name}\n${name.endsWith('.docx') ? docxText(bytes) : name.endsWith('.pdf') ? pdfText(bytes) : ''}`);
+    }
+    for (const [key, c] of bilagStore.combined) if (key.endsWith('|offentlig') && ++totals.combined) leak(`public combined PDF ${c.name}`, `${c.name}\n${pdfText(c.bytes)}`);
     const entitled = new Set(members.filter((m) => m.seesClosed && m.active).map((m) => m.email));
     for (const mail of newMail) {
       const { all, calendar } = await mailTexts(mail);
@@ -265,7 +321,19 @@ async function scenario(s: { closed: boolean[]; members: { seesClosed: boolean; 
     // The public site, as the portal would build it from this log (the search index is left out here:
     // test/portal/site.test.ts scans it; it is made from the same pages).
     if (!siteHeldBack(problems)) {
-      const { input } = selectPortalInput({ model, log: state.log, problems, template });
+      const { input: selected } = selectPortalInput({ model, log: state.log, problems, template });
+      // The site serves the public bilag copies (on the embedded default read from the folder; here from memory).
+      const publicCopies = (id: string) => bilagStore.copies.get(`${id}|offentlig`) ?? new Map<string, Uint8Array>();
+      const input = {
+        ...selected,
+        meetings: selected.meetings.map((m) => ({
+          ...m,
+          bilag: (m.bilag ?? []).map((b) => {
+            const copy = [...publicCopies(m.view.id)].find(([name]) => name.startsWith(`Punkt ${b.item} - Bilag ${b.number} - `) && !name.endsWith('.docx.pdf'));
+            return { ...b, ...(copy ? { bytes: copy[1] } : {}) };
+          }),
+        })),
+      };
       for (const [path, file] of buildSite(input, now.toISODate()!)) leak(`site ${path}`, typeof file.body === 'string' ? file.body : Buffer.from(file.body).toString('latin1'));
     }
     leak('the log', JSON.stringify(state.log));
@@ -333,7 +401,10 @@ async function scenario(s: { closed: boolean[]; members: { seesClosed: boolean; 
         totals.runs++;
         if (soffice) totals.pdfRuns++;
         // NOTE: every 20th case goes through a real .xlsx and its reader; the others through the same grid in memory.
-        const { model, problems } = index % 20 === 0 ? await (async () => (await writeWorkbookFile(path, content()), readAndValidate(xlsxSource(path))))() : validateWorkbook(rawWorkbook(content()));
+        await writeBilag();
+        const raw = index % 20 === 0 ? (await writeWorkbookFile(path, content()), (await readAndValidate(xlsxSource(path))).raw) : rawWorkbook(content());
+        const source = localAttachmentSource({ dir: caseDir, ...(soffice ? { soffice } : {}) });
+        const { model, problems } = await readAttachmentFiles(validateWorkbook(raw), raw, source);
         if (problems.length) totals.heldBack++;
         now = now.plus({ days: 1 });
         const before = transport.delivered.length;
@@ -347,6 +418,7 @@ async function scenario(s: { closed: boolean[]; members: { seesClosed: boolean; 
               state,
               renderer: soffice ? documentRenderer(template, soffice) : docxRenderer(template),
               composer: createComposer(model.settings, mailTemplate),
+              bilag: bilagPublisher(source, bilagStore, template),
               checkpoint: () => {
                 if (step.kill !== null && n++ === step.kill) throw new Killed();
               },
@@ -373,8 +445,11 @@ describe('no closed content in any public artefact (generated)', () => {
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
     console.log(
-      `fortrolighed: ${totals.cases} tilfælde, ${totals.runs} kørsler (${totals.pdfRuns} med LibreOffice), ${totals.kills} dræbt, ${totals.heldBack} med problemer i arket, ${totals.artefacts} artefakter undersøgt (seed ${SEED})`,
+      `fortrolighed: ${totals.cases} tilfælde, ${totals.runs} kørsler (${totals.pdfRuns} med LibreOffice), ${totals.kills} dræbt, ${totals.heldBack} med problemer i arket, ${totals.artefacts} artefakter undersøgt, heraf ${totals.bilagCopies} offentlige bilagskopier og ${totals.combined} samlede PDF'er (seed ${SEED})`,
     );
     expect(totals.cases).toBe(RUNS);
+    // The bilag were really published and scanned, not skipped.
+    expect(totals.bilagCopies).toBeGreaterThan(0);
+    expect(totals.combined).toBeGreaterThan(0);
   }, 1_200_000);
 });

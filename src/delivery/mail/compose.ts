@@ -6,13 +6,14 @@ import { createHash } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { describeChanges, type AgendaChange } from '../../documents/changes.js';
+import { describeFileSize } from '../../documents/bilag.js';
 import { editionFor, editionView, isRedacted, type DocumentKind, type Edition, type MeetingView } from '../../documents/edition.js';
 import { UserError } from '../../errors.js';
 import type { Meeting, Member, Settings } from '../../model.js';
 import { meetingDateInline, meetingDateLine } from '../../text/danish.js';
 import type { OutgoingMail } from '../ports.js';
 import { buildCalendarInvite, calendarUid, type CalendarPerson } from './invitation-ics.js';
-import { escapeHtml, fillPhrase, fillSkeleton, type MailPhrases, type MailTemplate, type MailVariant } from './mail-template.js';
+import { DANISH_BILAG_PHRASES, escapeHtml, fillPhrase, fillSkeleton, type MailPhrases, type MailTemplate, type MailVariant } from './mail-template.js';
 
 /** Where the member can open the documents of their edition (Drive links, when published there). */
 export interface DocumentLinks {
@@ -24,6 +25,13 @@ export interface PdfAttachment {
   /** `Dagsorden Chefforum 24-03-2022.pdf` */
   readonly fileName: string;
   readonly bytes: Uint8Array;
+}
+
+/** The bilag files of the recipient's edition, and the combined PDF (src/publish/bilag-step.ts). */
+export interface InvitationBilag {
+  readonly files: readonly { readonly item: number; readonly number: number; readonly title: string; readonly format: string; readonly size: number; readonly url?: string }[];
+  /** With `bytes` when it is small enough to attach. */
+  readonly combined?: { readonly fileName: string; readonly size: number; readonly url?: string; readonly bytes?: Uint8Array };
 }
 
 export interface InvitationInput {
@@ -49,6 +57,8 @@ export interface InvitationInput {
   readonly links?: DocumentLinks;
   /** The PDF of the edition this member is entitled to. */
   readonly pdf?: PdfAttachment;
+  /** The bilag of that edition: listed under Dokumenter, and the combined PDF attached when small enough. */
+  readonly bilag?: InvitationBilag;
   /** Present for an amended agenda: computed from snapshots of this member's edition. */
   readonly changes?: readonly AgendaChange[];
   readonly cancelled?: boolean;
@@ -138,7 +148,7 @@ interface Body {
   readonly place: string;
   readonly changes: readonly string[];
   readonly items: readonly ItemLine[];
-  readonly links: readonly { label: string; url: string }[];
+  readonly links: readonly { label: string; url?: string }[];
   readonly notes: readonly string[];
 }
 
@@ -154,9 +164,18 @@ function bodyFor(input: InvitationInput, view: MeetingView, variant: Variant): B
   if (!cancelled && view.items.some(isRedacted)) notes.push(p.publicEditionNote);
   if (cancelled) notes.push(p.cancelNote);
   else if (input.kind === 'dagsorden') notes.push(p.calendarNote);
-  const links: { label: string; url: string }[] = [];
+  const links: { label: string; url?: string }[] = [];
   if (!cancelled && input.links?.pdf) links.push({ label: fillPhrase(p.links.pdf, { dokument: documentName }), url: input.links.pdf });
   if (!cancelled && input.links?.docx) links.push({ label: fillPhrase(p.links.docx, { dokument: documentName }), url: input.links.docx });
+  if (!cancelled && input.bilag) {
+    const bp = { ...DANISH_BILAG_PHRASES, ...p.bilag };
+    const { files, combined } = input.bilag;
+    if (combined) {
+      links.push({ label: fillPhrase(bp.combined, { størrelse: describeFileSize(combined.size) }), ...(combined.url ? { url: combined.url } : {}) });
+      notes.unshift(combined.bytes ? fillPhrase(bp.combinedAttached, { filnavn: combined.fileName }) : fillPhrase(bp.combinedTooLarge, { størrelse: describeFileSize(combined.size) }));
+    }
+    for (const f of files) links.push({ label: fillPhrase(bp.line, { bilag: f.number, nr: f.item, titel: f.title, format: f.format, størrelse: describeFileSize(f.size) }), ...(f.url ? { url: f.url } : {}) });
+  }
   return {
     heading: subjectFor(meeting, variant, p),
     greeting: fillPhrase(p.greeting, { navn: input.member.name }),
@@ -187,7 +206,7 @@ function renderText(body: Body, input: InvitationInput): string {
     ),
     links: section(
       p.labels.documents,
-      body.links.map((l) => `${l.label}: ${l.url}`),
+      body.links.map((l) => (l.url ? `${l.label}: ${l.url}` : l.label)),
     ),
     notes: body.notes.join('\n'),
     signoff: p.signoff,
@@ -224,7 +243,7 @@ function renderHtml(body: Body, input: InvitationInput): string {
         `</ol>`
       : '',
     links: body.links.length
-      ? `<h2 style="${H2}">${e(p.labels.documents)}</h2>${list(body.links.map((l) => `<a href="${e(l.url)}" style="color:#0057a3;">${e(l.label)}</a>`))}`
+      ? `<h2 style="${H2}">${e(p.labels.documents)}</h2>${list(body.links.map((l) => (l.url ? `<a href="${e(l.url)}" style="color:#0057a3;">${e(l.label)}</a>` : e(l.label))))}`
       : '',
     notes: body.notes.map((n) => `<p style="${P}">${e(n)}</p>`).join(''),
     signoff: e(p.signoff),
@@ -295,7 +314,12 @@ export async function composeInvitation(input: InvitationInput): Promise<Outgoin
     text: renderText(body, input),
     html: renderHtml(body, input),
     ...(icalEvent ? { icalEvent } : {}),
-    attachments: input.pdf && !input.cancelled ? [{ filename: input.pdf.fileName, content: Buffer.from(input.pdf.bytes), contentType: 'application/pdf' }] : [],
+    attachments: input.cancelled
+      ? []
+      : [
+          ...(input.pdf ? [{ filename: input.pdf.fileName, content: Buffer.from(input.pdf.bytes), contentType: 'application/pdf' }] : []),
+          ...(input.bilag?.combined?.bytes ? [{ filename: input.bilag.combined.fileName, content: Buffer.from(input.bilag.combined.bytes), contentType: 'application/pdf' }] : []),
+        ],
     // NOTE: boundaries derived from the Message-ID instead of random bytes, so composing the
     // same message again gives byte-identical output.
     baseBoundary: createHash('sha256').update(`boundary ${messageId}`).digest('hex').slice(0, 24),

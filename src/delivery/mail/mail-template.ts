@@ -35,7 +35,28 @@ export interface MailPhrases {
   readonly footer: string;
   readonly calendarSummary: string;
   readonly changes: ChangePhrases;
+  /** The bilag lines and the combined PDF; optional, so a phrases.json from before bilag were files still loads. */
+  readonly bilag?: Partial<BilagPhrases>;
 }
+
+export interface BilagPhrases {
+  /** One bilag: `{bilag}` its number, `{nr}` the item's, `{titel}`, `{format}` and `{størrelse}`. */
+  readonly line: string;
+  /** The combined PDF's line under Dokumenter: `{størrelse}`. */
+  readonly combined: string;
+  /** Said when the combined PDF is attached: `{filnavn}`. */
+  readonly combinedAttached: string;
+  /** Said when it is too large to attach: `{størrelse}`. */
+  readonly combinedTooLarge: string;
+}
+
+/** The same sentences as templates/mail/phrases.json `bilag` (a test keeps the two equal). */
+export const DANISH_BILAG_PHRASES: BilagPhrases = {
+  line: 'Bilag {bilag} til punkt {nr}: {titel} ({format}, {størrelse})',
+  combined: 'Dagsorden med alle bilag i én PDF ({størrelse})',
+  combinedAttached: 'Du finder også dagsordenen med alle bilag samlet i én PDF i vedhæftningen ({filnavn}).',
+  combinedTooLarge: 'Den samlede PDF med alle bilag fylder {størrelse} og er for stor til at blive vedhæftet; den ligger sammen med dagsordenen.',
+};
 
 const text = z.string();
 const variants = z.object({ dagsorden: text, referat: text, amended: text, cancelled: text, reinstated: text, edition: text, withdrawn: text });
@@ -61,7 +82,13 @@ const mailPhrasesSchema: z.ZodType<MailPhrases> = z.object({
   signoff: text,
   footer: text,
   calendarSummary: text,
-  changes: z.object(Object.fromEntries(changeKeys.map((k) => [k, text])) as Record<(typeof changeKeys)[number], typeof text>),
+  changes: z.object({
+    ...(Object.fromEntries(changeKeys.map((k) => [k, text])) as Record<(typeof changeKeys)[number], typeof text>),
+    attachmentAdded: text.optional(),
+    attachmentRemoved: text.optional(),
+    attachmentChanged: text.optional(),
+  }),
+  bilag: z.object({ line: text.optional(), combined: text.optional(), combinedAttached: text.optional(), combinedTooLarge: text.optional() }).optional(),
 });
 
 export interface MailTemplate {
