@@ -51,7 +51,7 @@ function crashHook(at: string | undefined): ((label: string) => void) | undefine
 
 export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo): Promise<number> {
   const env = io.env;
-  const { model, problems, documents, state, mail, siteTarget } = await wire({ ...opts, sends: !opts.dryRun }, env);
+  const { model, problems, documents, state, mail, siteTarget, subscriptions } = await wire({ ...opts, sends: !opts.dryRun }, env);
   const now = parseNow(opts.now, model.settings.timeZone);
   const template = await loadTemplate(env.DAGSORDEN_TEMPLATES || undefined);
   const soffice = findSoffice(env);
@@ -65,7 +65,7 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
   const composer = createComposer(model.settings, await loadMailTemplate(env.DAGSORDEN_MAIL_TEMPLATES || undefined));
   const result = await carryOutPlan(
     { model, problems, now, dryRun: opts.dryRun },
-    { documents, state, mail, renderer, composer, progress: report, checkpoint },
+    { documents, state, mail, renderer, composer, progress: report, checkpoint, ...(subscriptions ? { subscribers: { ...subscriptions, template } } : {}) },
   );
   if (!opts.dryRun) {
     // The public site, from the public edition and the log the run just wrote (src/portal/).

@@ -3,6 +3,7 @@
 // embedded default. The environment is read here (and by `openGoogle`, which the wiring calls once);
 // the adapters in src/google/ and src/local/ are handed what they need and never read it.
 
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DocumentStore, MailTransport, StateStore } from '../delivery/ports.js';
 import { smtpOptionsFromEnv, smtpTransport } from '../delivery/mail/smtp.js';
@@ -11,6 +12,8 @@ import type { Google } from '../google/client.js';
 import { localDocumentStore } from '../local/documents.js';
 import { outboxTransport } from '../local/outbox.js';
 import { localStateStore } from '../local/state.js';
+import { subscriptionsPath } from '../local/subscriptions.js';
+import type { Subscription } from '../portal/subscriptions/rules.js';
 import { xlsxSource } from '../local/xlsx.js';
 import type { Problem, WorkbookModel } from '../model.js';
 import { BUNDLED_WORKBOOK } from '../package-paths.js';
@@ -48,6 +51,11 @@ export interface Wiring {
    * Asked only when the site is due, so a run whose site is held back never signs in for the bucket.
    */
   siteTarget(): Promise<SiteTarget | undefined>;
+  /**
+   * Citizens' e-mail subscriptions (issue 21), as `dagsorden serve` stores them: on the embedded
+   * default the SQLite file under `<out>/.dagsorden/`. Undefined on Google (not built yet).
+   */
+  readonly subscriptions?: { readonly description: string; readSubscriptions(): Promise<Subscription[]> };
 }
 
 /** `--sheet` / `--workbook`, else DAGSORDEN_SHEET / DAGSORDEN_WORKBOOK, else the bundled example. */
@@ -134,5 +142,14 @@ export async function wire(opts: WiringOptions, env: NodeJS.ProcessEnv): Promise
     return onGoogle ? undefined : folderTarget(join(outDir, 'site'));
   };
 
-  return { source, model, problems, raw, onGoogle, documents, state, mail, siteTarget };
+  const subscriptionsFile = subscriptionsPath(outDir);
+  const subscriptions = onGoogle
+    ? undefined
+    : {
+        description: `abonnementsdatabasen ${subscriptionsFile}`,
+        // NOTE: sql.js (WebAssembly) is loaded only when someone has signed up.
+        readSubscriptions: async (): Promise<Subscription[]> => (existsSync(subscriptionsFile) ? (await import('../local/subscriptions.js')).readSubscriptions(subscriptionsFile) : []),
+      };
+
+  return { source, model, problems, raw, onGoogle, documents, state, mail, siteTarget, ...(subscriptions ? { subscriptions } : {}) };
 }

@@ -78,8 +78,11 @@ export interface MailTransport {
   wasSent?(mail: SentMessageRef, ticket?: string): Promise<boolean | undefined>;
 }
 
-/** `kladde`: a preview was made or updated (its hash, file and folder), so an unchanged one is left alone. */
-export type LogAction = 'lease' | 'upload' | 'send' | 'notify' | 'kladde';
+/**
+ * `kladde`: a preview was made or updated (its hash, file and folder), so an unchanged one is left alone;
+ * `abonnement`: a citizen's notice of a published public version (src/publish/notify-subscribers.ts).
+ */
+export type LogAction = 'lease' | 'upload' | 'send' | 'notify' | 'kladde' | 'abonnement';
 /**
  * `ikke sendt`: an intent a later run found was never carried out (the transport said so);
  * `fjernet`: a published file withdrawn because its newer version could not be made in that format.

@@ -21,7 +21,7 @@ export interface SiteFile {
 export type SiteFiles = Map<string, SiteFile>;
 
 /** NOTE: raise when the site's code changes what a page looks like, so every page is rebuilt. */
-export const SITE_LAYOUT_VERSION = 1;
+export const SITE_LAYOUT_VERSION = 2;
 
 const SHORT = 'public, max-age=300';
 const DOCUMENT = 'public, max-age=3600';

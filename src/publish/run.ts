@@ -13,6 +13,7 @@ import type { Meeting, Problem, WorkbookModel } from '../model.js';
 import { DOCUMENT_LABEL, FORMATS, MeetingLog, settledRow, unsettledMessages } from './log.js';
 import { planPublish, type Action, type MessageKey, type NotifyAction, type Plan, type PublishAction, type SendAction } from './plan.js';
 import { finishRun } from './preview.js';
+import { notifySubscribers, subscriberNoticesDue, type SubscriberNotifier } from './notify-subscribers.js';
 
 export interface Renderer {
   /** The formats it can make (no LibreOffice: docx only). */
@@ -65,6 +66,8 @@ export interface Services {
   readonly checkpoint?: (label: string) => void;
   /** The pause before writing a result again; tests pass one that does not wait. */
   readonly retryDelay?: (attempt: number) => Promise<void>;
+  /** Citizens' e-mail subscriptions (issue 21), when the site offers them. */
+  readonly subscribers?: SubscriberNotifier;
 }
 
 export interface RunInput {
@@ -188,7 +191,7 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
   const plan = plan0(log);
   progress({ event: 'plan', actions: plan.actions.length, heldBack: plan.heldBack });
   const result: RunResult = { plan, published: 0, sent: 0, failed: [] };
-  if (plan.actions.length === 0) {
+  if (plan.actions.length === 0 && !(await subscriberNoticesDue({ model, problems, log }, services.subscribers))) {
     await finishRun({ model, problems, now, log }, services, []);
     return result;
   }
@@ -350,6 +353,8 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
     }
   }
 
+  // Citizens' notices of what was just published: the same intent → send → result (notify-subscribers.ts).
+  log = [...log, ...(await notifySubscribers({ model, problems, log, now }, services, pending))];
   record({ at: stamp(), meetingId: '', action: 'lease', status: 'udført', run: runId });
   await finishRun({ model, problems, now, log }, services, pending.splice(0));
   progress({ event: 'finished', published, sent, failed: failed.length });
