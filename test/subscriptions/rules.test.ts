@@ -1,0 +1,111 @@
+// The rules of signing up (issue 21): which addresses and targets are accepted (hostile input
+// included), double opt-in limits per address, expiry after 7 days, and tokens.
+
+import { describe, expect, it } from 'vitest';
+import { byToken, decideSignUp, expired, follows, MAILS_PER_ADDRESS_PER_DAY, parseAddress, parseTarget, type Subscription } from '../../src/portal/subscriptions/rules.js';
+
+const NOW = new Date('2026-12-04T12:00:00Z');
+const sub = (over: Partial<Subscription> = {}): Subscription => ({
+  id: 'i1',
+  email: 'borger@example.org',
+  kind: 'forum',
+  target: 'Chefforum',
+  token: 'A'.repeat(43),
+  requestedAt: '2026-12-04T11:00:00.000Z',
+  ...over,
+});
+
+describe('addresses', () => {
+  it.each(['borger@example.org', 'Borger.Navn+dagsorden@Kommune.DK', "o'hara@example.co.uk"])('accepts %s', (a) => {
+    expect(parseAddress(a)).toBe(a.toLowerCase());
+  });
+
+  it.each([
+    ['header injection (CRLF)', 'borger@example.org\r\nBcc: offer@example.net'],
+    ['header injection (LF)', 'borger@example.org\nSubject: hej'],
+    ['two addresses', 'borger@example.org, offer@example.net'],
+    ['two addresses (;)', 'borger@example.org;offer@example.net'],
+    ['a display name', 'Borger <borger@example.org>'],
+    ['quoted local part', '"borger"@example.org'],
+    ['no domain dot', 'borger@localhost'],
+    ['an IP literal', 'borger@[127.0.0.1]'],
+    ['spaces', 'bor ger@example.org'],
+    ['a NUL', 'borger\u0000@example.org'],
+    ['non-ASCII look-alike', 'borgеr@example.org'],
+    ['too long', `${'a'.repeat(250)}@example.org`],
+    ['local part over 64', `${'a'.repeat(65)}@example.org`],
+    ['empty', ''],
+    ['not text', 42],
+    ['an array (repeated field)', ['a@example.org']],
+    ['leading dot', '.borger@example.org'],
+    ['double dot', 'bor..ger@example.org'],
+  ])('refuses %s', (_name, a) => {
+    expect(parseAddress(a)).toBeUndefined();
+  });
+});
+
+describe('targets', () => {
+  it('accepts a forum or a case', () => {
+    expect(parseTarget('forum', ' Chefforum ')).toEqual({ kind: 'forum', target: 'Chefforum' });
+    expect(parseTarget('sag', '00.01.00-A21-2-21')).toEqual({ kind: 'sag', target: '00.01.00-A21-2-21' });
+  });
+  it.each([
+    ['another kind', 'møde', 'x'],
+    ['a control character', 'forum', 'Chef\r\nforum'],
+    ['markup', 'forum', '<script>'],
+    ['too long', 'forum', 'x'.repeat(101)],
+    ['empty', 'forum', '  '],
+    ['a zero-width character', 'forum', 'Chef\u200bforum'],
+  ])('refuses %s', (_n, kind, target) => {
+    expect(parseTarget(kind, target)).toBeUndefined();
+  });
+  it('matches by the address slug, as the site names the pages', () => {
+    expect(follows({ kind: 'forum', target: 'Økonomi & Stab' }, { forum: 'økonomi & stab', caseNumbers: [] })).toBe(true);
+    expect(follows({ kind: 'sag', target: '00.01.00-A21-2-21' }, { forum: 'Chefforum', caseNumbers: ['00.30.00-P00-5-21', '00.01.00-A21-2-21'] })).toBe(true);
+    expect(follows({ kind: 'sag', target: '00.01.00-A21-2-21' }, { forum: 'Chefforum', caseNumbers: ['00.30.00-P00-5-21'] })).toBe(false);
+    expect(follows({ kind: 'forum', target: 'Chefforum' }, { forum: 'Direktionens Forum', caseNumbers: [] })).toBe(false);
+  });
+});
+
+describe('signing up', () => {
+  const wanted = { email: 'borger@example.org', kind: 'forum' as const, target: 'Chefforum' };
+  it('a new sign-up is stored unconfirmed and mailed', () => {
+    const d = decideSignUp([], wanted, NOW, { id: 'n', token: 'T'.repeat(43) });
+    expect(d).toEqual({ kind: 'mail', subscription: { id: 'n', email: 'borger@example.org', kind: 'forum', target: 'Chefforum', token: 'T'.repeat(43), requestedAt: NOW.toISOString() } });
+  });
+  it('a repeat within a day sends nothing; after a day the same sign-up is mailed again, same token', () => {
+    expect(decideSignUp([sub()], wanted, NOW)).toEqual({ kind: 'quiet', reason: 'recently mailed' });
+    const old = sub({ requestedAt: '2026-12-02T11:00:00.000Z' });
+    expect(decideSignUp([old], wanted, NOW)).toEqual({ kind: 'mail', subscription: { ...old, requestedAt: NOW.toISOString() } });
+  });
+  it('a confirmed subscription is not mailed again', () => {
+    expect(decideSignUp([sub({ confirmedAt: '2026-12-01T00:00:00.000Z' })], wanted, NOW)).toEqual({ kind: 'quiet', reason: 'confirmed' });
+  });
+  it(`an address gets at most ${MAILS_PER_ADDRESS_PER_DAY} confirmation mails a day, whatever it is signed up for`, () => {
+    let mine: Subscription[] = [];
+    let mailed = 0;
+    for (let i = 0; i < 20; i++) {
+      const d = decideSignUp(mine, { ...wanted, kind: 'sag', target: `00.01.00-A21-${i}-21` }, NOW, { id: `i${i}`, token: `${i}`.padEnd(43, 'x') });
+      if (d.kind === 'mail') {
+        mailed++;
+        mine = [...mine, d.subscription];
+      }
+    }
+    expect(mailed).toBe(MAILS_PER_ADDRESS_PER_DAY);
+  });
+});
+
+describe('expiry and tokens', () => {
+  it('an unconfirmed sign-up expires after 7 days; a confirmed one never', () => {
+    const fresh = sub({ id: 'a', requestedAt: '2026-11-28T12:00:01.000Z' });
+    const stale = sub({ id: 'b', requestedAt: '2026-11-27T12:00:00.000Z' });
+    const kept = sub({ id: 'c', requestedAt: '2020-01-01T00:00:00.000Z', confirmedAt: '2020-01-02T00:00:00.000Z' });
+    expect(expired([fresh, stale, kept], NOW).map((s) => s.id)).toEqual(['b']);
+    expect(byToken([stale], stale.token, NOW)).toBeUndefined();
+  });
+  it('a token must be the exact 43 characters of one subscription', () => {
+    const s = sub();
+    expect(byToken([s], s.token, NOW)).toBe(s);
+    for (const t of [undefined, '', s.token.slice(1), `${s.token}x`, s.token.toLowerCase(), "' OR 1=1 --"]) expect(byToken([s], t, NOW)).toBeUndefined();
+  });
+});
