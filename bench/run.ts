@@ -79,6 +79,7 @@ const sections: [string, () => Promise<string[]>][] = [
   ['Google calls for previews', () => optional('preview-calls', 'benchPreviewCalls')],
   ['Bounded validation', () => optional('validate-deep', 'benchValidateDeep')],
   ['Many members', () => optional('members', 'benchMembers')],
+  ['Subscribers', () => optional('subscribers', 'benchSubscribers')],
 ];
 
 for (const [title, run] of sections) {

@@ -90,15 +90,13 @@ export async function notifySubscribers(input: StepInput, services: StepServices
   const known = new MeetingLog(input.log);
   const batched = Boolean(mail.prepare || mail.wasSent);
 
-  // 1. Compose; a notice whose earlier result is unknown is asked about first.
-  const outgoing: { notice: SubscriberNotice; message: OutgoingMail; ticket?: string }[] = [];
-  const settled: LogEntry[] = [];
-  for (const n of notices) {
-    const meeting = meetings.get(n.meetingId)!;
+  // NOTE: composed when needed and not kept: a notice to 10,000 subscribers must not hold 10,000 messages in memory.
+  const compose = (n: SubscriberNotice): Promise<OutgoingMail> => {
     const first = n.subscriptions[0]!;
     const pdf = new MeetingLog(input.log.filter((e) => e.meetingId === n.meetingId)).file(n.document, 'offentlig', 'pdf');
-    const message = await composeSubscriberNotice({
-      meeting,
+    const links = subscriptionLinks(site, first.token);
+    return composeSubscriberNotice({
+      meeting: meetings.get(n.meetingId)!,
       document: n.document,
       version: n.version,
       to: n.email,
@@ -107,20 +105,26 @@ export async function notifySubscribers(input: StepInput, services: StepServices
         page: absolute(site, paths.meeting(n.meetingId)),
         // NOTE: a Drive link as it is; a local file is linked where the site copies it.
         ...(pdf ? { pdf: /^https?:\/\//i.test(pdf.link) ? pdf.link : absolute(site, paths.document(n.meetingId, n.document, 'pdf')) } : {}),
-        unsubscribe: subscriptionLinks(site, first.token).unsubscribe,
-        manage: subscriptionLinks(site, first.token).manage,
+        unsubscribe: links.unsubscribe,
+        manage: links.manage,
       },
       settings: model.settings,
       template: subscribers.template,
       messageId: n.messageId,
       now: now.toJSDate(),
     });
+  };
+
+  // 1. A notice whose earlier result is unknown is asked about first.
+  const outgoing: { notice: SubscriberNotice; ticket?: string }[] = [];
+  const settled: LogEntry[] = [];
+  for (const n of notices) {
     const ticket = known.ticket(n.messageId);
-    if (n.recover && mail.wasSent && (await mail.wasSent(message, ticket))) {
+    if (n.recover && mail.wasSent && (await mail.wasSent({ messageId: n.messageId, to: n.email }, ticket))) {
       settled.push(noticeRow(n, stamp, 'udført', { detail: 'var allerede sendt (afbrudt kørsel)' }));
       continue;
     }
-    outgoing.push({ notice: n, message, ...(ticket ? { ticket } : {}) });
+    outgoing.push({ notice: n, ...(ticket ? { ticket } : {}) });
   }
   // 2. Intents (and, for a staging transport, the tickets) before anything is sent.
   if (batched) await write([...settled, ...outgoing.filter((o) => !o.notice.recover).map((o) => noticeRow(o.notice, stamp, 'påbegyndt'))]);
@@ -130,7 +134,7 @@ export async function notifySubscribers(input: StepInput, services: StepServices
     for (const o of outgoing) {
       if (o.ticket) continue;
       try {
-        o.ticket = await mail.prepare(o.message);
+        o.ticket = await mail.prepare(await compose(o.notice));
         tickets.push(noticeRow(o.notice, stamp, 'påbegyndt', { ticket: o.ticket }));
       } catch (e) {
         if (!(e instanceof RecipientRejected)) throw e;
@@ -147,7 +151,7 @@ export async function notifySubscribers(input: StepInput, services: StepServices
     try {
       if (!batched) await write([noticeRow(o.notice, stamp, 'påbegyndt')]);
       checkpoint(`before notice ${o.notice.messageId}`);
-      await mail.send(o.message, o.ticket);
+      await mail.send(await compose(o.notice), o.ticket);
       const row = noticeRow(o.notice, stamp, 'udført');
       if (batched) results.push(row);
       else await write([row], true);
