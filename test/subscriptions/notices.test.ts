@@ -115,6 +115,9 @@ describe('notices to subscribers', () => {
     expect(rows.filter((e) => e.status === 'udført').map((e) => e.recipient).sort()).toEqual(['abonnent:a', 'abonnent:c']);
     expect(JSON.stringify(w.state.log)).not.toContain('borger.dk');
 
+    // Counted in Senest udsendt beside the members' e-mails.
+    expect(w.state.lastWriteBack?.meetings.get('CF-2022-03-24')?.['Senest udsendt']).toBe('2022-03-17 12:00: Dagsorden version 1 til 2 modtagere; 2 abonnenter fik besked om dagsorden version 1');
+
     expect(await run(w, '2022-03-17T12:05')).toEqual([]);
 
     // A change only the members' edition shows: no new public version, no notice.
