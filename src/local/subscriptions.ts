@@ -10,6 +10,7 @@ import writeFileAtomic from 'write-file-atomic';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { FollowKind, Subscription } from '../portal/subscriptions/rules.js';
 import type { SubscriptionStore } from '../portal/subscriptions/store.js';
+import { UserError } from '../errors.js';
 import { STATE_DIR } from './state.js';
 
 export const SUBSCRIPTIONS_FILE = 'abonnenter.sqlite';
@@ -43,7 +44,13 @@ async function openDatabase(path: string): Promise<Database> {
     throw e;
   });
   const db = bytes ? new SQL.Database(bytes) : new SQL.Database();
-  db.run(SCHEMA);
+  try {
+    db.run(SCHEMA);
+  } catch (e) {
+    db.close();
+    // NOTE: fail closed: a database that cannot be read sends no notice and takes no sign-up, rather than start empty.
+    throw new UserError('service', `Abonnementsdatabasen ${path} kan ikke læses (${(e as Error).message}). Der sendes ingen e-mails til abonnenter, før den er rettet eller lagt tilbage fra en sikkerhedskopi.`);
+  }
   return db;
 }
 

@@ -2,7 +2,7 @@
 // double opt-in, one-click unsubscribe (RFC 8058), the manage page, expiry, and hostile input
 // (header injection in the address, a 10 MB body, a flood of sign-ups, forged tokens).
 
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,6 +210,14 @@ describe('hostile input', () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(5);
     expect(statuses.filter((s) => s === 503)).toHaveLength(7);
     expect(await mails(h)).toHaveLength(5);
+  });
+
+  it('a damaged database file stops with a Danish message instead of starting empty', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dagsorden-endpoint-bad-'));
+    const db = join(dir, 'abonnenter.sqlite');
+    await writeFile(db, 'dette er ikke en database');
+    await expect(readSubscriptions(db)).rejects.toThrow(/^Abonnementsdatabasen .* kan ikke læses .*Der sendes ingen e-mails til abonnenter/);
+    await expect(sqliteSubscriptionStore(db)).rejects.toThrow(/kan ikke læses/);
   });
 
   it('a forged or altered token does nothing', async () => {
