@@ -173,7 +173,7 @@ describe('hostile input', () => {
         res.resume();
         ok(res.statusCode ?? 0);
       });
-      req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' || e.code === 'ECONNRESET' ? ok(413) : fail(e)));
+      req.on('error', fail);
       for (let i = 0; i < 160; i++) req.write(Buffer.alloc(64 * 1024, 'b'));
       req.end();
     });

@@ -1,6 +1,7 @@
 // The rules of signing up (issue 21): which addresses and targets are accepted (hostile input
 // included), double opt-in limits per address, expiry after 7 days, and tokens.
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { byToken, decideSignUp, expired, follows, MAILS_PER_ADDRESS_PER_DAY, parseAddress, parseTarget, type Subscription } from '../../src/portal/subscriptions/rules.js';
 
@@ -107,5 +108,49 @@ describe('expiry and tokens', () => {
     const s = sub();
     expect(byToken([s], s.token, NOW)).toBe(s);
     for (const t of [undefined, '', s.token.slice(1), `${s.token}x`, s.token.toLowerCase(), "' OR 1=1 --"]) expect(byToken([s], t, NOW)).toBeUndefined();
+  });
+});
+
+describe('no address is mail-bombed (generated)', () => {
+  const RUNS = Number(process.env.SUBSCRIPTION_RUNS ?? 300);
+  const SEED = Number(process.env.PROPERTY_SEED ?? 20261204);
+  const ADDRESSES = ['offer@example.net', 'anden@example.net'];
+  const TARGETS = Array.from({ length: 60 }, (_, i) => ({ kind: (i % 2 ? 'forum' : 'sag') as 'forum' | 'sag', target: `mål ${i}` }));
+  const event = fc.oneof(
+    fc.record({ e: fc.constant('signUp' as const), address: fc.nat(ADDRESSES.length - 1), target: fc.nat(TARGETS.length - 1), after: fc.nat(6 * 60) }),
+    fc.record({ e: fc.constant('purge' as const), after: fc.nat(3 * 24 * 60) }),
+  );
+
+  it(`in any 24 hours an address gets at most ${MAILS_PER_ADDRESS_PER_DAY} confirmation mails it did not confirm, for ${RUNS} seeded sign-up sequences`, () => {
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 1, maxLength: 120 }), (events) => {
+        // The store as the endpoint keeps it, driven by the rules only (nobody confirms: the attacker cannot).
+        let store: Subscription[] = [];
+        const mails = new Map<string, number[]>();
+        let t = Date.parse('2026-12-01T00:00:00Z');
+        let n = 0;
+        for (const ev of events) {
+          t += ev.after * 60_000;
+          const now = new Date(t);
+          if (ev.e === 'purge') {
+            const gone = new Set(expired(store, now).map((s) => s.id));
+            store = store.filter((s) => !gone.has(s.id));
+            continue;
+          }
+          const email = ADDRESSES[ev.address]!;
+          const d = decideSignUp(
+            store.filter((s) => s.email === email),
+            { email, ...TARGETS[ev.target]! },
+            now,
+            { id: `s${n}`, token: `${n++}`.padEnd(43, 'x') },
+          );
+          if (d.kind !== 'mail') continue;
+          store = [...store.filter((s) => s.id !== d.subscription.id), d.subscription];
+          mails.set(email, [...(mails.get(email) ?? []), t]);
+        }
+        for (const times of mails.values()) for (const end of times) expect(times.filter((x) => x > end - 86_400_000 && x <= end).length).toBeLessThanOrEqual(MAILS_PER_ADDRESS_PER_DAY);
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
   });
 });

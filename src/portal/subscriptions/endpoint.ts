@@ -15,7 +15,7 @@ import { pages, type EndpointPage } from './pages.js';
 import { byToken, decideSignUp, expired, followLabel, parseAddress, parseTarget, type FollowKind } from './rules.js';
 import type { SubscriptionStore } from './store.js';
 
-/** A form post is a few hundred bytes; anything above this is refused unread. */
+/** A form post is a few hundred bytes; a body above this is refused as soon as it passes it, and discarded. */
 export const MAX_BODY_BYTES = 4096;
 
 export interface EndpointLimits {
