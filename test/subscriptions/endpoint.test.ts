@@ -87,7 +87,7 @@ describe('double opt-in, one-click unsubscribe and the manage page', () => {
     const [mail] = await mails(h);
     expect(mail!.to).toBe('borger@example.org');
     expect(mail!.subject).toBe('Bekræft dit abonnement på Chefforum');
-    expect(mail!.text).toContain('Nogen har på Albertslund Kommunes hjemmeside bedt om, at borger@example.org får en e-mail');
+    expect(mail!.text).toContain('Nogen har fredag d. 4. december 2026 kl. 13:00 på Albertslund Kommunes hjemmeside bedt om, at borger@example.org får en e-mail');
     expect(mail!.text).toContain('Var det ikke dig, skal du ikke gøre noget');
     let stored = await readSubscriptions(h.db);
     expect(stored).toHaveLength(1);

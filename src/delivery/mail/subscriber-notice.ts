@@ -4,6 +4,7 @@
 // notice carries a one-click unsubscribe (RFC 8058) and a link to manage the subscriptions.
 
 import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { itemHeading } from '../../documents/docx.js';
 import { editionView, type DocumentKind } from '../../documents/edition.js';
@@ -117,15 +118,18 @@ export async function composeConfirmation(input: ConfirmationInput): Promise<Out
   const sender = senderOf(input.settings);
   const messageId = `<bekraeft-${createHash('sha256').update(`${input.confirm} ${input.to}`).digest('hex').slice(0, 32)}@dagsorden.${sender.domain}>`;
   const subject = `Bekræft dit abonnement på ${input.follows}`;
+  const local = DateTime.fromJSDate(input.now).setZone(input.settings.timeZone);
+  const when = meetingDateInline(local.toISODate()!, local.toFormat('HH:mm'));
+  const asked = `Nogen har ${when} på ${input.organisation}s hjemmeside bedt om, at ${input.to} får en e-mail, når der kommer nye dagsordener og referater om ${input.follows}.`;
   const text = [
-    `Nogen har på ${input.organisation}s hjemmeside bedt om, at ${input.to} får en e-mail, når der kommer nye dagsordener og referater om ${input.follows}.`,
+    asked,
     '',
     `Var det dig, så bekræft her: ${input.confirm}`,
     '',
     'Var det ikke dig, skal du ikke gøre noget: du får ikke flere e-mails om det, og adressen slettes efter 7 dage.',
   ].join('\n');
   const html = `<!doctype html><html lang="da"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>
-<p>Nogen har på ${escapeHtml(input.organisation)}s hjemmeside bedt om, at ${escapeHtml(input.to)} får en e-mail, når der kommer nye dagsordener og referater om ${escapeHtml(input.follows)}.</p>
+<p>${escapeHtml(asked)}</p>
 <p>Var det dig, så <a href="${escapeHtml(input.confirm)}">bekræft dit abonnement</a>.</p>
 <p>Var det ikke dig, skal du ikke gøre noget: du får ikke flere e-mails om det, og adressen slettes efter 7 dage.</p>
 </body></html>`;
