@@ -19,7 +19,7 @@ import { wire } from './wiring.js';
  * The subscription endpoint, when the workbook has an Afsender to send the confirmation mails from.
  * Without one the site is served as it is and the run says why citizens cannot subscribe.
  */
-async function subscriptionsFor(opts: ServeOptions, site: string, env: NodeJS.ProcessEnv, out: (s: string) => void): Promise<EndpointHandler | undefined> {
+async function subscriptionsFor(opts: ServeOptions, site: string, env: NodeJS.ProcessEnv, out: (s: string) => void, err: (s: string) => void): Promise<EndpointHandler | undefined> {
   const wiring = await wire({ ...(opts.workbook ? { workbook: opts.workbook } : {}), ...(opts.sheet ? { sheet: opts.sheet } : {}), out: opts.out, sends: true }, env);
   const { settings } = wiring.model;
   if (!settings.sender) {
@@ -38,19 +38,25 @@ async function subscriptionsFor(opts: ServeOptions, site: string, env: NodeJS.Pr
     layout: { organisation: settings.organisation || template.organisation.organisation, template, siteAddress: settings.siteAddress ?? DEFAULT_SITE_ADDRESS, timeZone: settings.timeZone },
     // Only a forum or a case with a page on the site can be followed.
     exists: async (kind, target) => existsSync(join(site, fileOf(kind === 'forum' ? paths.forum(target) : paths.case(target)))),
+    onError: (e) => err(`Tilmeldingen kunne ikke gennemføres: ${e instanceof Error ? e.message : String(e)}`),
   });
   out(`Tilmeldinger til e-mails gemmes i ${path}; bekræftelser sendes via ${wiring.mail.description}.`);
   return endpoint;
 }
 
-export async function runServe(opts: ServeOptions, out: (s: string) => void = (s) => process.stdout.write(s + '\n'), env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runServe(
+  opts: ServeOptions,
+  out: (s: string) => void = (s) => process.stdout.write(s + '\n'),
+  env: NodeJS.ProcessEnv = process.env,
+  err: (s: string) => void = (s) => process.stderr.write(s + '\n'),
+): Promise<number> {
   const dir = resolve(opts.site);
   if (!existsSync(join(dir, 'index.html'))) {
     throw new UserError('usage', `Der er ingen hjemmeside i ${dir}. Kør "dagsorden publish" først (den skriver hjemmesiden i out/site), eller angiv mappen med --site.`);
   }
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError('usage', `--port "${opts.port}" er ikke et portnummer. Skriv fx 8080.`);
-  const endpoint = await subscriptionsFor(opts, dir, env, out);
+  const endpoint = await subscriptionsFor(opts, dir, env, out, err);
   const server = createSiteServer(dir, endpoint);
   await new Promise<void>((ok, fail) => {
     server.once('error', (e: NodeJS.ErrnoException) =>

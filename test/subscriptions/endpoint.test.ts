@@ -14,6 +14,7 @@ import { outboxTransport } from '../../src/local/outbox.js';
 import { readSubscriptions, sqliteSubscriptionStore } from '../../src/local/subscriptions.js';
 import { createSiteServer } from '../../src/portal/server.js';
 import { subscriptionEndpoint, type EndpointHandler, type EndpointLimits } from '../../src/portal/subscriptions/endpoint.js';
+import type { MailTransport } from '../../src/delivery/ports.js';
 import { validateWorkbook } from '../../src/validate/index.js';
 import { baseline, rawTestWorkbook } from '../helpers/workbook.js';
 
@@ -36,7 +37,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => new Promise<void>((ok) => s.close(() => ok()))));
 });
 
-async function start(limits?: EndpointLimits): Promise<Harness> {
+async function start(limits?: EndpointLimits, mail?: MailTransport, errors?: unknown[]): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'dagsorden-endpoint-'));
   const db = join(dir, '.dagsorden', 'abonnenter.sqlite');
   const outbox = join(dir, 'outbox');
@@ -44,12 +45,13 @@ async function start(limits?: EndpointLimits): Promise<Harness> {
   const clock = { now: new Date('2026-12-04T12:00:00Z') };
   const endpoint = subscriptionEndpoint({
       store: await sqliteSubscriptionStore(db),
-      mail: outboxTransport(outbox),
+      mail: mail ?? outboxTransport(outbox),
       settings: model.settings,
       layout: { organisation: 'Albertslund Kommune', template, siteAddress: 'https://dagsordener.example.org/politik/', timeZone: 'Europe/Copenhagen' },
       exists: async (kind, target) => (kind === 'forum' ? target === 'Chefforum' : target === '00.30.00-P00-5-21'),
       clock: () => clock.now,
       ...(limits ? { limits } : {}),
+      ...(errors ? { onError: (e: unknown) => errors.push(e) } : {}),
   });
   const server = createSiteServer(join(dir, 'site'), endpoint);
   open.push(server);
@@ -210,6 +212,22 @@ describe('hostile input', () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(5);
     expect(statuses.filter((s) => s === 503)).toHaveLength(7);
     expect(await mails(h)).toHaveLength(5);
+  });
+
+  it('a mail server that is down: the citizen is asked to try again later, nothing is stored, the operator is told', async () => {
+    const errors: unknown[] = [];
+    const down: MailTransport = {
+      description: 'nede',
+      send: async () => {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:25');
+      },
+    };
+    const h = await start(undefined, down, errors);
+    const r = await signUp(h, 'borger@example.org');
+    expect(r.status).toBe(503);
+    expect(r.text).toContain('Tilmeldingen kunne ikke gennemføres lige nu. Prøv igen om lidt.');
+    expect(errors.map((e) => (e as Error).message)).toEqual(['connect ECONNREFUSED 127.0.0.1:25']);
+    expect(await readSubscriptions(h.db)).toEqual([]);
   });
 
   it('a damaged database file stops with a Danish message instead of starting empty', async () => {

@@ -37,6 +37,8 @@ export interface EndpointOptions {
   readonly exists: (kind: FollowKind, target: string) => Promise<boolean>;
   readonly limits?: EndpointLimits;
   readonly clock?: () => Date;
+  /** Told of a failure the citizen sees as "try again later" (the mail server or the database); `serve` prints it. */
+  readonly onError?: (e: unknown) => void;
 }
 
 export type EndpointHandler = ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>) & {
@@ -194,9 +196,14 @@ export function subscriptionEndpoint(opts: EndpointOptions): EndpointHandler {
         answer = await withToken(req, url, path);
       else answer = pages.notAllowed(layout);
     } catch (e) {
-      if (!(e instanceof TooLarge)) throw e;
-      answer = pages.tooLarge(layout);
-      res.setHeader('connection', 'close');
+      if (e instanceof TooLarge) {
+        answer = pages.tooLarge(layout);
+        res.setHeader('connection', 'close');
+      } else {
+        // NOTE: the mail server or the database failed: the citizen is told to try again, the operator why.
+        opts.onError?.(e);
+        answer = pages.busy(layout);
+      }
     }
     res.writeHead(answer.status, {
       'content-type': 'text/html; charset=utf-8',
