@@ -120,7 +120,7 @@ export function searchablePages(input: PortalInput): string[] {
  */
 export function inputFingerprint(input: PortalInput, today: string): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ v: SITE_LAYOUT_VERSION, org: input.organisation, site: input.siteAddress, zone: input.timeZone, template: input.template.fingerprint }));
+  h.update(JSON.stringify({ v: SITE_LAYOUT_VERSION, org: input.organisation, site: input.siteAddress, zone: input.timeZone, template: input.template.fingerprint, subscriptions: input.subscriptions ?? false }));
   // NOTE: "today" matters only through which meetings are upcoming, so a new day alone rebuilds nothing.
   for (const m of input.meetings) {
     const { documents, ...rest } = m;

@@ -207,7 +207,7 @@ function subscribe(input: PortalInput, from: string, forum: string): string {
 <li><a href="${esc(relative(from, paths.forumFeed(forum)))}">Nyhedsfeed (Atom) med nye dagsordener og referater</a></li>
 <li><a href="${esc(webcal)}">Møderne i din kalender (webcal)</a> eller <a href="${esc(relative(from, paths.forumCalendar(forum)))}">hent kalenderfilen (.ics)</a></li>
 </ul>
-${subscriptionForm(input.organisation, from, 'forum', forum, 3)}</section>`;
+${input.subscriptions ? subscriptionForm(input.organisation, from, 'forum', forum, 3) : ''}</section>`;
 }
 
 /** Still to come as of `today`: a meeting of today counts as held once its minutes are out. */
@@ -267,7 +267,7 @@ export function casePage(input: PortalInput, caseNumber: string, entries: readon
   const body = `<h1>Sag ${esc(caseNumber)}</h1>
 <p>Alle punkter om sagen, nyeste først.</p>
 <p><a href="${esc(relative(path, paths.caseFeed(caseNumber)))}">Følg sagen med et nyhedsfeed (Atom)</a></p>
-${subscriptionForm(input.organisation, path, 'sag', caseNumber, 2)}
+${input.subscriptions ? subscriptionForm(input.organisation, path, 'sag', caseNumber, 2) : ''}
 <ol class="case-items">${entries
     .map(
       (e) =>
