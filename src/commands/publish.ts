@@ -85,8 +85,13 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
     io.out(describeSiteResult(site, io.isTTY));
   }
   if (opts.dryRun) {
-    io.out(result.plan.actions.length ? 'Plan (--dry-run: intet er gjort):' : 'Plan (--dry-run): intet at gøre.');
+    // Citizens' notices (issue 21): what this plan publishes counted as published now.
+    const { describeSubscriberNotices } = await import('../publish/notify-subscribers.js');
+    const publishes = result.plan.actions.flatMap((a) => (a.kind === 'publish' && !a.refresh ? [a] : []));
+    const notices = subscriptions ? await describeSubscriberNotices({ model, problems, now, log: await state.readLog(), publishes, formats: renderer.formats }, { ...subscriptions, template }) : [];
+    io.out(result.plan.actions.length || notices.length ? 'Plan (--dry-run: intet er gjort):' : 'Plan (--dry-run): intet at gøre.');
     for (const a of result.plan.actions) io.out(`  - ${describeAction(a)}`);
+    for (const line of notices) io.out(`  - ${line}`);
   }
   return problems.length ? EXIT_CODES.problems : EXIT_CODES.ok;
 }

@@ -8,6 +8,7 @@ import { composeSubscriberNotice } from '../delivery/mail/subscriber-notice.js';
 import { senderOf } from '../delivery/mail/compose.js';
 import { RecipientRejected } from '../delivery/mail/recipient-rejected.js';
 import type { LogEntry, MailTransport, OutgoingMail, StateStore } from '../delivery/ports.js';
+import type { DocumentKind } from '../documents/edition.js';
 import type { Template } from '../documents/template.js';
 import type { Problem, WorkbookModel } from '../model.js';
 import { absolute, paths } from '../portal/addresses.js';
@@ -176,4 +177,27 @@ async function writeInsisting(state: StateStore, entries: LogEntry[], delay: (at
       await delay(i);
     }
   }
+}
+
+/**
+ * For `--dry-run`: the notices the run would send, one line per publication, Danish. What the plan
+ * publishes is counted as published now (the planner's own rule then decides), so the lines say
+ * what a real run would do.
+ */
+export async function describeSubscriberNotices(
+  input: Omit<StepInput, 'log'> & { readonly log: readonly LogEntry[]; readonly publishes: readonly { meetingId: string; document: DocumentKind; edition: string; version: number }[]; readonly formats: readonly string[] },
+  notifier: SubscriberNotifier | undefined,
+): Promise<string[]> {
+  if (!notifier) return [];
+  const at = input.now.toISO()!;
+  const published: LogEntry[] = input.publishes
+    .filter((p) => p.edition === 'offentlig')
+    .flatMap((p) => input.formats.map((format) => ({ at, meetingId: p.meetingId, action: 'upload' as const, document: DOCUMENT_LABEL[p.document], edition: 'offentlig', format, version: String(p.version), status: 'udført' as const })));
+  const notices = await plan({ ...input, log: [...input.log, ...published] }, notifier);
+  const groups = new Map<string, number>();
+  for (const n of notices) {
+    const key = `${DOCUMENT_LABEL[n.document].toLowerCase()} for ${n.meetingId}, version ${n.version}`;
+    groups.set(key, (groups.get(key) ?? 0) + 1);
+  }
+  return [...groups].map(([what, count]) => `Send besked til ${count} ${count === 1 ? 'abonnent' : 'abonnenter'} om ${what}`);
 }

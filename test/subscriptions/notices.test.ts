@@ -3,6 +3,9 @@
 // members' edition shows; and exactly once when a run is killed at any step, whatever the transport
 // (generated: SUBSCRIPTION_RUNS for a long run, PROPERTY_SEED for another seed).
 
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { simpleParser } from 'mailparser';
@@ -13,10 +16,12 @@ import { loadTemplate, type Template } from '../../src/documents/template.js';
 import type { Subscription } from '../../src/portal/subscriptions/rules.js';
 import { createComposer } from '../../src/publish/composer.js';
 import { runPublish } from '../../src/publish/run.js';
+import { runPublish as publishCommand } from '../../src/commands/publish.js';
+import { sqliteSubscriptionStore, subscriptionsPath } from '../../src/local/subscriptions.js';
 import { validateWorkbook } from '../../src/validate/index.js';
-import { instantRenderer, recordingTransport } from '../helpers/fakes.js';
+import { driveLikeStore, instantRenderer, recordingTransport } from '../helpers/fakes.js';
 import { memoryState, type MemoryState } from '../helpers/memory-state.js';
-import { baseline, rawTestWorkbook, type TestWorkbook } from '../helpers/workbook.js';
+import { baseline, rawTestWorkbook, writeTestWorkbook, type TestWorkbook } from '../helpers/workbook.js';
 
 const RUNS = Number(process.env.SUBSCRIPTION_RUNS ?? 60);
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261204);
@@ -67,7 +72,7 @@ async function run(w: World, at: string, checkpoint?: (label: string) => void): 
   await runPublish(
     { model, problems, now: DateTime.fromISO(at, { zone: 'Europe/Copenhagen' }) },
     {
-      documents: (await import('../helpers/fakes.js')).driveLikeStore(),
+      documents: driveLikeStore(),
       mail: w.transport,
       state: w.state,
       renderer: instantRenderer(),
@@ -177,4 +182,23 @@ describe('exactly once, killed at any step (generated)', () => {
       { numRuns: RUNS, seed: SEED },
     );
   }, 120_000);
+});
+
+describe('--dry-run', () => {
+  it('lists the notices a real run would send, counting what the plan publishes as published now, and sends none', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dagsorden-dry-'));
+    const workbookFile = await writeTestWorkbook(workbook(), dir);
+    const out = join(dir, 'out');
+    const store = await sqliteSubscriptionStore(subscriptionsPath(out));
+    await store.putAll(SUBSCRIPTIONS);
+    store.close();
+    const lines: string[] = [];
+    const io = { out: (s: string) => lines.push(s), err: () => {}, env: { DAGSORDEN_SOFFICE: '/ingen/libreoffice', DAGSORDEN_MAIL: 'outbox' }, isTTY: true };
+    await publishCommand({ workbook: workbookFile, out, now: '2022-03-17T12:00', dryRun: true }, io);
+    expect(lines.filter((l) => l.includes('abonnent'))).toEqual(['  - Send besked til 2 abonnenter om dagsorden for CF-2022-03-24, version 1']);
+    const notices = async (): Promise<string[]> => (await readdir(join(out, 'outbox')).catch(() => [] as string[])).filter((f) => f.startsWith('abonnent-'));
+    expect(await notices()).toEqual([]);
+    await publishCommand({ workbook: workbookFile, out, now: '2022-03-17T12:00' }, io);
+    expect(await notices()).toHaveLength(2);
+  });
 });
