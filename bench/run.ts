@@ -80,6 +80,7 @@ const sections: [string, () => Promise<string[]>][] = [
   ['Bounded validation', () => optional('validate-deep', 'benchValidateDeep')],
   ['Many members', () => optional('members', 'benchMembers')],
   ['Bilag', () => optional('bilag', 'benchBilag')],
+  ['Subscribers', () => optional('subscribers', 'benchSubscribers')],
 ];
 
 for (const [title, run] of sections) {

@@ -219,7 +219,7 @@ export const LOG_TAB = tab({
   columns: [
     column({ header: 'Tidspunkt', key: 'at', kind: 'text', scriptOwned: true, note: 'Hvornår (ISO 8601).' }),
     column({ header: 'Møde-id', key: 'meetingId', kind: 'text', scriptOwned: true, note: 'Mødet.' }),
-    column({ header: 'Handling', key: 'action', kind: 'text', scriptOwned: true, note: 'upload, send, lease, notify, kladde eller skyldig (hvem referatet skal til, fastlagt én gang).' }),
+    column({ header: 'Handling', key: 'action', kind: 'text', scriptOwned: true, note: 'upload, send, lease, notify, kladde, skyldig (hvem referatet skal til, fastlagt én gang) eller abonnement.' }),
     column({ header: 'Dokument', key: 'document', kind: 'text', scriptOwned: true, note: 'Dagsorden eller Referat.' }),
     column({ header: 'Udgave', key: 'edition', kind: 'text', scriptOwned: true, note: 'medlemmer eller offentlig.' }),
     column({ header: 'Format', key: 'format', kind: 'text', scriptOwned: true, note: 'pdf eller docx.' }),

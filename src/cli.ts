@@ -57,8 +57,11 @@ program
 
 program
   .command('serve')
-  .description('viser den offentlige hjemmeside på denne computer (http://localhost:8080/)')
+  .description('viser den offentlige hjemmeside på denne computer (http://localhost:8080/) og tager imod tilmeldinger til e-mails')
   .option('--site <mappe>', 'mappen med hjemmesiden', 'out/site')
+  .option('--out <mappe>', 'mappen med abonnementsdatabasen og udbakken', 'out')
+  .addOption(workbookOption())
+  .addOption(sheetOption())
   .option('--port <port>', 'porten', '8080')
   .option('--host <adresse>', 'adressen der lyttes på', '127.0.0.1')
   .action(async (opts: ServeOptions) => {

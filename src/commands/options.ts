@@ -19,10 +19,12 @@ export interface PublishOptions extends SourceOptions {
   site?: string;
 }
 
-export interface ServeOptions {
+export interface ServeOptions extends SourceOptions {
   site: string;
   port: string;
   host: string;
+  /** The embedded default's folder: the subscriptions' database and the outbox. Default `out`. */
+  out: string;
 }
 
 export interface InitSheetOptions {

@@ -52,7 +52,7 @@ function crashHook(at: string | undefined): ((label: string) => void) | undefine
 
 export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo): Promise<number> {
   const env = io.env;
-  const { model, problems, documents, state, mail, siteTarget, bilag, bilagStore } = await wire({ ...opts, sends: !opts.dryRun }, env);
+  const { model, problems, documents, state, mail, siteTarget, bilag, bilagStore, subscriptions } = await wire({ ...opts, sends: !opts.dryRun }, env);
   const now = parseNow(opts.now, model.settings.timeZone);
   const template = await loadTemplate(env.DAGSORDEN_TEMPLATES || undefined);
   const soffice = findSoffice(env);
@@ -69,12 +69,28 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
   const site = opts.dryRun ? undefined : portalSiteStep({ model, problems, template, now, target: siteTarget });
   const result = await carryOutPlan(
     { model, problems, now, dryRun: opts.dryRun },
-    { documents, state, mail, renderer, composer, progress: report, site, ...(checkpoint ? { checkpoint } : {}), ...(bilag && bilagStore ? { bilag: bilagPublisher(bilag, bilagStore, template) } : {}) },
+    {
+      documents,
+      state,
+      mail,
+      renderer,
+      composer,
+      progress: report,
+      site,
+      ...(checkpoint ? { checkpoint } : {}),
+      ...(bilag && bilagStore ? { bilag: bilagPublisher(bilag, bilagStore, template) } : {}),
+      ...(subscriptions ? { subscribers: { ...subscriptions, template } } : {}),
+    },
   );
   if (!opts.dryRun && !result.busy) io.out(describeSiteResult(result.site, io.isTTY));
   if (opts.dryRun) {
-    io.out(result.plan.actions.length ? 'Plan (--dry-run: intet er gjort):' : 'Plan (--dry-run): intet at gøre.');
+    // Citizens' notices (issue 21): what this plan publishes counted as published now.
+    const { describeSubscriberNotices } = await import('../publish/notify-subscribers.js');
+    const publishes = result.plan.actions.flatMap((a) => (a.kind === 'publish' && !a.refresh ? [a] : []));
+    const notices = subscriptions ? await describeSubscriberNotices({ model, problems, now, log: await state.readLog(), publishes, formats: renderer.formats }, { ...subscriptions, template }) : [];
+    io.out(result.plan.actions.length || notices.length ? 'Plan (--dry-run: intet er gjort):' : 'Plan (--dry-run): intet at gøre.');
     for (const a of result.plan.actions) io.out(`  - ${describeAction(a)}`);
+    for (const line of notices) io.out(`  - ${line}`);
   }
   return problems.length ? EXIT_CODES.problems : EXIT_CODES.ok;
 }

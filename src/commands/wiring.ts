@@ -3,6 +3,7 @@
 // embedded default. The environment is read here (and by `openGoogle`, which the wiring calls once);
 // the adapters in src/google/ and src/local/ are handed what they need and never read it.
 
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { findSoffice } from '../documents/pdf.js';
 import { localAttachmentSource } from '../local/bilag-source.js';
@@ -17,6 +18,8 @@ import type { Google } from '../google/client.js';
 import { localDocumentStore } from '../local/documents.js';
 import { outboxTransport } from '../local/outbox.js';
 import { localStateStore } from '../local/state.js';
+import { subscriptionsPath } from '../local/subscriptions.js';
+import type { Subscription } from '../portal/subscriptions/rules.js';
 import { xlsxSource } from '../local/xlsx.js';
 import type { Problem, WorkbookModel } from '../model.js';
 import { BUNDLED_WORKBOOK } from '../package-paths.js';
@@ -58,6 +61,11 @@ export interface Wiring {
    * Asked only when the site is due, so a run whose site is held back never signs in for the bucket.
    */
   siteTarget(): Promise<SiteTarget | undefined>;
+  /**
+   * Citizens' e-mail subscriptions (issue 21), as `dagsorden serve` stores them: on the embedded
+   * default the SQLite file under `<out>/.dagsorden/`. Undefined on Google (not built yet).
+   */
+  readonly subscriptions?: { readonly description: string; readSubscriptions(): Promise<Subscription[]> };
 }
 
 /** Under `--out`: PDFs made of office bilag, by checksum, so an unchanged bilag is not converted again. */
@@ -157,5 +165,14 @@ export async function wire(opts: WiringOptions, env: NodeJS.ProcessEnv): Promise
   };
 
   const bilagStore = onGoogle ? undefined : localBilagStore(outDir);
-  return { source, model, problems, raw, onGoogle, documents, state, mail, bilag, bilagStore, siteTarget };
+  const subscriptionsFile = subscriptionsPath(outDir);
+  const subscriptions = onGoogle
+    ? undefined
+    : {
+        description: `abonnementsdatabasen ${subscriptionsFile}`,
+        // NOTE: sql.js (WebAssembly) is loaded only when someone has signed up.
+        readSubscriptions: async (): Promise<Subscription[]> => (existsSync(subscriptionsFile) ? (await import('../local/subscriptions.js')).readSubscriptions(subscriptionsFile) : []),
+      };
+
+  return { source, model, problems, raw, onGoogle, documents, state, mail, bilag, bilagStore, siteTarget, ...(subscriptions ? { subscriptions } : {}) };
 }

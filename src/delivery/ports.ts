@@ -81,9 +81,10 @@ export interface MailTransport {
 /**
  * `kladde`: a preview was made, updated or removed (its hash, file and folder), so an unchanged one is
  * left alone; `skyldig`: one person the minutes of a meeting are owed to, decided once when the first
- * minutes were planned (docs/lifecycle.md), so later runs complete that set whatever happened between.
+ * minutes were planned (docs/lifecycle.md), so later runs complete that set whatever happened between;
+ * `abonnement`: a citizen's notice of a published public version (src/publish/notify-subscribers.ts).
  */
-export type LogAction = 'lease' | 'upload' | 'send' | 'notify' | 'kladde' | 'skyldig';
+export type LogAction = 'lease' | 'upload' | 'send' | 'notify' | 'kladde' | 'skyldig' | 'abonnement';
 /**
  * `ikke sendt`: an intent a later run found was never carried out (the transport said so);
  * `fjernet`: a published file withdrawn because its newer version could not be made in that format,

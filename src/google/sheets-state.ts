@@ -14,7 +14,7 @@ import { addTabRequests } from './create-sheet.js';
 import { translateGoogleError } from './translate-error.js';
 import { withRetry } from './retry.js';
 
-const LOG_ACTIONS: readonly LogAction[] = ['lease', 'upload', 'send', 'notify', 'kladde', 'skyldig'];
+const LOG_ACTIONS: readonly LogAction[] = ['lease', 'upload', 'send', 'notify', 'kladde', 'skyldig', 'abonnement'];
 const LOG_STATUSES: readonly LogStatus[] = ['påbegyndt', 'udført', 'fejlet', 'sluppet', 'ikke sendt', 'fjernet'];
 
 /** The LogEntry fields, in column order: the schema's column keys are LogEntry's property names. */

@@ -22,7 +22,7 @@ export interface SiteFile {
 export type SiteFiles = Map<string, SiteFile>;
 
 /** NOTE: raise when the site's code changes what a page looks like, so every page is rebuilt. */
-export const SITE_LAYOUT_VERSION = 2; // 2: bilag numbered, files served from the site
+export const SITE_LAYOUT_VERSION = 3; // 2: bilag numbered, files served from the site; 3: the subscription form
 
 const SHORT = 'public, max-age=300';
 const DOCUMENT = 'public, max-age=3600';
@@ -122,7 +122,7 @@ export function searchablePages(input: PortalInput): string[] {
  */
 export function inputFingerprint(input: PortalInput, today: string): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ v: SITE_LAYOUT_VERSION, org: input.organisation, site: input.siteAddress, zone: input.timeZone, template: input.template.fingerprint }));
+  h.update(JSON.stringify({ v: SITE_LAYOUT_VERSION, org: input.organisation, site: input.siteAddress, zone: input.timeZone, template: input.template.fingerprint, subscriptions: input.subscriptions ?? false }));
   // NOTE: "today" matters only through which meetings are upcoming, so a new day alone rebuilds nothing.
   for (const m of input.meetings) {
     // NOTE: a bilag by its checksum; its bytes stay out of the JSON.

@@ -11,6 +11,7 @@ import { paths, relative } from './addresses.js';
 import type { PortalInput, PortalMeeting } from './input.js';
 import { richTextHtml } from './markdown-html.js';
 import { bilagLinkText, bilagSitePath } from './bilag-links.js';
+import { subscriptionForm } from './subscriptions/form.js';
 
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -214,7 +215,8 @@ function subscribe(input: PortalInput, from: string, forum: string): string {
   return `<section class="subscribe" aria-labelledby="abonner"><h2 id="abonner">Abonnér</h2><ul>
 <li><a href="${esc(relative(from, paths.forumFeed(forum)))}">Nyhedsfeed (Atom) med nye dagsordener og referater</a></li>
 <li><a href="${esc(webcal)}">Møderne i din kalender (webcal)</a> eller <a href="${esc(relative(from, paths.forumCalendar(forum)))}">hent kalenderfilen (.ics)</a></li>
-</ul></section>`;
+</ul>
+${input.subscriptions ? subscriptionForm(input.organisation, from, 'forum', forum, 3) : ''}</section>`;
 }
 
 /** Still to come as of `today`: a meeting of today counts as held once its minutes are out. */
@@ -274,6 +276,7 @@ export function casePage(input: PortalInput, caseNumber: string, entries: readon
   const body = `<h1>Sag ${esc(caseNumber)}</h1>
 <p>Alle punkter om sagen, nyeste først.</p>
 <p><a href="${esc(relative(path, paths.caseFeed(caseNumber)))}">Følg sagen med et nyhedsfeed (Atom)</a></p>
+${input.subscriptions ? subscriptionForm(input.organisation, path, 'sag', caseNumber, 2) : ''}
 <ol class="case-items">${entries
     .map(
       (e) =>

@@ -43,6 +43,11 @@ export interface PortalInput {
   readonly meetings: readonly PortalMeeting[];
   /** Name, logo, colours and the fixed Danish phrases, as in the documents. */
   readonly template: Template;
+  /**
+   * The pages offer the e-mail sign-up form: `dagsorden serve` answers `abonnement/` (issue 21). Not on
+   * a Cloud Storage bucket, where nothing answers it until the Google mode's store is built.
+   */
+  readonly subscriptions?: boolean;
 }
 
 /** Without `Hjemmeside-adresse` the site is addressed as `dagsorden serve` shows it. */
@@ -123,6 +128,7 @@ export function selectPortalInput({ model, log, problems, template }: SelectOpti
       timeZone: model.settings.timeZone,
       meetings,
       template,
+      subscriptions: !model.settings.siteBucket,
     },
     heldBack,
   };

@@ -1,16 +1,18 @@
 // A small static file server for the built site: what `dagsorden serve` runs, and what the browser
 // tests open. Folders answer with their index.html; names starting with `.` (the manifest) are never served.
+// `dynamic` answers the addresses it knows first (the subscription endpoint under `abonnement/`).
 
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, normalize, sep } from 'node:path';
 import { contentTypeOf } from './build.js';
 
-export function createSiteServer(dir: string): Server {
+export function createSiteServer(dir: string, dynamic?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>): Server {
   const root = normalize(dir + sep);
   return createServer((req, res) => {
     void (async () => {
+      if (dynamic && (await dynamic(req, res))) return;
       const url = new URL(req.url ?? '/', 'http://localhost');
       let name: string;
       try {

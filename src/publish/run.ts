@@ -15,6 +15,7 @@ import { planPublish, type Action, type NotifyAction, type OweAction, type Plan,
 import { finishRun } from './finish.js';
 import { planPreviewWork, previewIntents } from './preview.js';
 import type { Services } from './services.js';
+import { notifySubscribers, subscriberNoticesDue } from './notify-subscribers.js';
 
 export type { ComposeRequest, Composer, ProgressEvent, Renderer, Services, SiteStep } from './services.js';
 
@@ -151,7 +152,8 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, service
   progress({ event: 'plan', actions: plan.actions.length, heldBack: plan.heldBack });
   const result: RunResult<SiteOutcome> = { plan, published: 0, sent: 0, failed: [] };
   const previewWork = planPreviewWork({ model, problems, log, now, formats: renderer.formats });
-  const otherWork = plan.actions.length > 0 || previewWork.make.length > 0 || previewWork.remove.length > 0;
+  const otherWork =
+    plan.actions.length > 0 || previewWork.make.length > 0 || previewWork.remove.length > 0 || (await subscriberNoticesDue({ model, problems, log }, services.subscribers));
   // The site is asked (read only) whether it has anything to write only when nothing else is due.
   const probe = otherWork ? undefined : await services.site?.probe(log);
   if (!otherWork && !probe?.due) {
@@ -327,6 +329,8 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, service
     }
   }
 
+  // Citizens' notices of what was just published: the same intent → send → result (notify-subscribers.ts).
+  log = [...log, ...(await notifySubscribers({ model, problems, log, now }, services, pending))];
   // Previews, the site and the one write-back, still under the lease; the lease is released in that write.
   const finished = await finishRun({ model, problems, now, log }, services, pending.splice(0), {
     release: { at: stamp(), meetingId: '', action: 'lease', status: 'udført', run: runId },

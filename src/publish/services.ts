@@ -8,6 +8,7 @@ import type { RenderedDocument, RenderRequest } from '../documents/render.js';
 import type { DocumentFormat, DocumentStore, LogEntry, MailTransport, OutgoingMail, StateStore } from '../delivery/ports.js';
 import type { Meeting, Problem, WorkbookModel } from '../model.js';
 import type { BilagPublisher, MailBilag } from './bilag-step.js';
+import type { SubscriberNotifier } from './notify-subscribers.js';
 import type { Action, MessageKey, NotifyAction, Plan, SendAction } from './plan.js';
 
 export interface Renderer {
@@ -65,6 +66,8 @@ export interface Services<SiteOutcome = unknown> {
   readonly checkpoint?: (label: string) => void;
   /** The pause before writing a result again; tests pass one that does not wait. */
   readonly retryDelay?: (attempt: number) => Promise<void>;
+  /** Citizens' e-mail subscriptions (issue 21), when the site offers them. */
+  readonly subscribers?: SubscriberNotifier;
   /** The public site, brought up to date under the run's lease (none: no site). */
   readonly site?: SiteStep<SiteOutcome> | undefined;
 }

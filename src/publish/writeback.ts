@@ -36,6 +36,14 @@ export function writeBackFor(model: WorkbookModel, log: readonly LogEntry[], pro
       const batch = sends.filter((e) => e.document === last.document && e.version === last.version);
       values['Senest udsendt'] = `${last.at.slice(0, 16).replace('T', ' ')}: ${last.document} version ${last.version} til ${batch.length} ${batch.length === 1 ? 'modtager' : 'modtagere'}`;
     }
+    // Citizens' notices (issue 21), counted for the public version they announced.
+    const notices = rows.filter((e) => e.action === 'abonnement');
+    const lastNotice = notices.at(-1);
+    if (lastNotice) {
+      const n = notices.filter((e) => e.document === lastNotice.document && e.version === lastNotice.version).length;
+      const told = `${n} ${n === 1 ? 'abonnent' : 'abonnenter'} fik besked om ${lastNotice.document?.toLowerCase()} version ${lastNotice.version}`;
+      values['Senest udsendt'] = values['Senest udsendt'] ? `${values['Senest udsendt']}; ${told}` : `${lastNotice.at.slice(0, 16).replace('T', ' ')}: ${told}`;
+    }
     // NOTE: always written, also when empty: a preview that no longer applies is unlinked.
     if (extra.previews) values['Forhåndsvisning'] = extra.previews.get(m.id) ?? '';
     const next = extra.next?.get(m.id);

@@ -14,12 +14,19 @@ const CLI = join(PACKAGE_ROOT, 'dist', 'src', 'cli.js');
 it('serves the site built by publish, and says so in Danish', async () => {
   const out = join(await mkdtemp(join(tmpdir(), 'dagsorden-serve-')), 'out');
   expect((await publish(BUNDLED_WORKBOOK, out, '2022-03-18T12:00')).code).toBe(0);
-  const child = spawn(process.execPath, [CLI, 'serve', '--site', join(out, 'site'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'serve', '--site', join(out, 'site'), '--out', out, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
-    const first = await new Promise<string>((resolve, reject) => {
-      child.stdout.once('data', (d: Buffer) => resolve(d.toString()));
+    const said = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => {
+        text += d.toString();
+        if (text.includes('(stop med Ctrl+C).')) resolve(text);
+      });
       child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
     });
+    // The subscription endpoint (issue 21) says where sign-ups are kept, then the site its address.
+    const [endpointLine, first] = said.trim().split('\n') as [string, string];
+    expect(endpointLine).toMatch(/^Tilmeldinger til e-mails gemmes i .*abonnenter\.sqlite; bekræftelser sendes via udbakken .*outbox\.$/);
     expect(first).toMatch(/^Hjemmesiden fra .* vises på http:\/\/localhost:\d+\/ \(stop med Ctrl\+C\)\./);
     const base = /http:\/\/localhost:(\d+)\//.exec(first)![0].replace('localhost', '127.0.0.1');
     const home = await fetch(base);

@@ -4,10 +4,11 @@
 // entitlement and activity changes; items closed or opened after publication; unreadable cells in
 // items; LibreOffice present or missing; kills) and `publish` runs. After every run no marker of an
 // item that is closed may appear in any public artefact: every part of every public .docx, PDF text and metadata, every
-// e-mail to a recipient not entitled (headers and calendar included), the calendar of anyone, the
-// status, the log, file names and titles, and Validering. Every item has a bilag file beside the
-// workbook whose name and content (PDF text, .docx body) carry the marker while the item is closed:
-// no public bilag copy, public combined PDF, site file or public e-mail attachment may hold it.
+// e-mail to a recipient not entitled (headers and calendar included; citizens' subscription notices
+// too, issue 21), the calendar of anyone, the status, the log, file names and titles, and Validering.
+// Every item has a bilag file beside the workbook whose name and content (PDF text, .docx body) carry
+// the marker while the item is closed: no public bilag copy, public combined PDF, site file or public
+// e-mail attachment may hold it.
 // CONFIDENTIALITY_RUNS=10000 npx vitest run test/properties/confidentiality.test.ts for a long run;
 // PROPERTY_SEED=<n> for another seed.
 
@@ -30,6 +31,7 @@ import { findSoffice } from '../../src/documents/pdf.js';
 import { loadTemplate, type Template } from '../../src/documents/template.js';
 import { createComposer } from '../../src/publish/composer.js';
 import type { Problem, WorkbookModel } from '../../src/model.js';
+import type { Subscription } from '../../src/portal/subscriptions/rules.js';
 import { buildSite } from '../../src/portal/build.js';
 import { selectPortalInput } from '../../src/portal/input.js';
 import { siteHeldBack } from '../../src/portal/site-step.js';
@@ -210,7 +212,13 @@ function pdfText(bytes: Uint8Array): string {
   return text;
 }
 
-const totals = { cases: 0, runs: 0, kills: 0, heldBack: 0, artefacts: 0, pdfRuns: 0, bilagCopies: 0, combined: 0 };
+const totals = { cases: 0, runs: 0, kills: 0, heldBack: 0, artefacts: 0, pdfRuns: 0, bilagCopies: 0, combined: 0, notices: 0 };
+
+/** Citizens following the forum and the items' case, confirmed before anything was published. */
+const SUBSCRIPTIONS: Subscription[] = [
+  { id: 'forum', email: 'borger1@example.net', kind: 'forum', target: 'Chefforum', token: 'f'.repeat(43), requestedAt: '2022-01-01T00:00:00.000Z', confirmedAt: '2022-01-01T00:00:00.000Z' },
+  { id: 'sag', email: 'borger2@example.net', kind: 'sag', target: '00.01.00-A21-2-21', token: 's'.repeat(43), requestedAt: '2022-01-01T00:00:00.000Z', confirmedAt: '2022-01-01T00:00:00.000Z' },
+];
 
 async function scenario(s: { closed: boolean[]; members: { seesClosed: boolean; active: boolean }[]; steps: (Edit | { e: 'run'; kill: number | null })[] }, index: number): Promise<void> {
   totals.cases++;
@@ -312,6 +320,7 @@ async function scenario(s: { closed: boolean[]; members: { seesClosed: boolean; 
     for (const [key, c] of bilagStore.combined) if (key.endsWith('|offentlig') && ++totals.combined) leak(`public combined PDF ${c.name}`, `${c.name}\n${pdfText(c.bytes)}`);
     const entitled = new Set(members.filter((m) => m.seesClosed && m.active).map((m) => m.email));
     for (const mail of newMail) {
+      if (mail.messageId.startsWith('<abonnent-')) totals.notices++;
       const { all, calendar } = await mailTexts(mail);
       leak(`calendar of ${mail.to}`, calendar);
       // The secretary's notice names cells and rules only; members without access get the public edition.
@@ -419,6 +428,7 @@ async function scenario(s: { closed: boolean[]; members: { seesClosed: boolean; 
               renderer: soffice ? documentRenderer(template, soffice) : docxRenderer(template),
               composer: createComposer(model.settings, mailTemplate),
               bilag: bilagPublisher(source, bilagStore, template),
+              subscribers: { description: 'borgere', readSubscriptions: async () => SUBSCRIPTIONS, template },
               checkpoint: () => {
                 if (step.kill !== null && n++ === step.kill) throw new Killed();
               },
@@ -445,11 +455,12 @@ describe('no closed content in any public artefact (generated)', () => {
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
     console.log(
-      `fortrolighed: ${totals.cases} tilfælde, ${totals.runs} kørsler (${totals.pdfRuns} med LibreOffice), ${totals.kills} dræbt, ${totals.heldBack} med problemer i arket, ${totals.artefacts} artefakter undersøgt, heraf ${totals.bilagCopies} offentlige bilagskopier og ${totals.combined} samlede PDF'er (seed ${SEED})`,
+      `fortrolighed: ${totals.cases} tilfælde, ${totals.runs} kørsler (${totals.pdfRuns} med LibreOffice), ${totals.kills} dræbt, ${totals.heldBack} med problemer i arket, ${totals.artefacts} artefakter undersøgt, heraf ${totals.bilagCopies} offentlige bilagskopier, ${totals.combined} samlede PDF'er og ${totals.notices} e-mails til abonnenter (seed ${SEED})`,
     );
     expect(totals.cases).toBe(RUNS);
-    // The bilag were really published and scanned, not skipped.
+    // The bilag and the notices were really published and scanned, not skipped.
     expect(totals.bilagCopies).toBeGreaterThan(0);
     expect(totals.combined).toBeGreaterThan(0);
+    expect(totals.notices).toBeGreaterThan(RUNS / 2);
   }, 1_200_000);
 });
