@@ -38,9 +38,9 @@ describe('requests are checked against Google’s discovery documents', () => {
 
   it('a misspelt field deep in a Sheets batchUpdate is a 400 with Google’s "Unknown name … Cannot find field."', async () => {
     const sheets = await (await google(standin, fakeClock().policy)).sheets();
+    // @ts-expect-error: the misspelling is the point
     const bad = sheets.spreadsheets.batchUpdate({
       spreadsheetId: 'sheet-1',
-      // @ts-expect-error: the misspelling is the point
       requestBody: { requests: [{ addSheet: { properties: { title: 'Vejledning', gridProperties: { frozenRowCont: 1 } } } }] },
     });
     expect(await googleError(bad)).toEqual({
@@ -87,9 +87,9 @@ describe('requests are checked against Google’s discovery documents', () => {
 
   it('a value of the wrong type is a 400', async () => {
     const sheets = await (await google(standin, fakeClock().policy)).sheets();
+    // @ts-expect-error: the wrong type is the point
     const bad = sheets.spreadsheets.batchUpdate({
       spreadsheetId: 'sheet-1',
-      // @ts-expect-error: the wrong type is the point
       requestBody: { requests: [{ addSheet: { properties: { title: 'X', index: 'first' } } }] },
     });
     expect(await googleError(bad)).toMatchObject({ status: 400, message: `Invalid value at 'requests[0].add_sheet.properties.index' (integer), "first"` });
@@ -106,6 +106,21 @@ describe('requests are checked against Google’s discovery documents', () => {
     await drive.files.list({ q: "name = 'x'", fields: 'files(id,name,appProperties),nextPageToken' });
     await sheets.spreadsheets.get({ spreadsheetId: 'sheet-1', fields: 'sheets(properties(sheetId,title,gridProperties)),properties.title' });
     expect(takeBreaches()).toHaveLength(2);
+  });
+
+  it('the field mask inside a Sheets update request must name real fields too', async () => {
+    const sheets = await (await google(standin, fakeClock().policy)).sheets();
+    const range = { sheetId: standin.state.sheets.spreadsheets.get('sheet-1')!.sheets[0]!.properties.sheetId, startRowIndex: 0, endRowIndex: 1 };
+    const bad = sheets.spreadsheets.batchUpdate({
+      spreadsheetId: 'sheet-1',
+      requestBody: { requests: [{ repeatCell: { range, cell: { userEnteredFormat: { wrapStrategy: 'WRAP' } }, fields: 'userEnteredFormat.wrapStrategi' } }] },
+    });
+    expect(await googleError(bad)).toMatchObject({ status: 400, message: 'Invalid requests[0].repeatCell: Invalid field selection wrapStrategi' });
+    expect(takeBreaches()).toHaveLength(1);
+    await sheets.spreadsheets.batchUpdate({
+      spreadsheetId: 'sheet-1',
+      requestBody: { requests: [{ repeatCell: { range, cell: { userEnteredFormat: { wrapStrategy: 'WRAP' } }, fields: 'userEnteredFormat.wrapStrategy' } }] },
+    });
   });
 
   it('raw HTTP is checked too, not only what the client library sends', async () => {

@@ -252,6 +252,35 @@ function checkBody(req: StandinRequest, m: ContractMethod, api: Api): void {
   const validate = api.requests.get(ref);
   const clean = withoutNulls(data);
   if (!validate(clean)) throw bodyError(validate.errors![0]!, clean);
+  if (ref === 'BatchUpdateSpreadsheetRequest') checkUpdateMasks(clean as { requests?: Record<string, { fields?: string }>[] }, api.doc);
+}
+
+/** What the `fields` mask of a Sheets update request is a mask of (the sibling object it updates). */
+const MASK_TARGETS: Record<string, string> = {
+  repeatCell: 'CellData',
+  updateCells: 'CellData',
+  appendCells: 'CellData',
+  updateSheetProperties: 'SheetProperties',
+  updateSpreadsheetProperties: 'SpreadsheetProperties',
+  updateDimensionProperties: 'DimensionProperties',
+  updateProtectedRange: 'ProtectedRange',
+  updateNamedRange: 'NamedRange',
+};
+
+/** The field masks inside a Sheets batchUpdate (`repeatCell.fields` and the like) must name real fields too. */
+function checkUpdateMasks(body: { requests?: Record<string, { fields?: string }>[] }, doc: DiscoveryDocument): void {
+  (body.requests ?? []).forEach((request, n) => {
+    for (const [kind, r] of Object.entries(request)) {
+      const target = MASK_TARGETS[kind];
+      if (!target || typeof r.fields !== 'string' || r.fields === '*') continue;
+      try {
+        checkFields(parseFieldMask(r.fields), { $ref: target }, doc);
+      } catch (e) {
+        if (e instanceof ApiError) throw new ApiError(400, `Invalid requests[${n}].${kind}: ${e.message}`, 'invalidArgument');
+        throw e;
+      }
+    }
+  });
 }
 
 type Mask = Map<string, Mask | true>;
@@ -312,11 +341,17 @@ function checkFields(mask: Mask, schema: DiscoverySchema, doc: DiscoveryDocument
   }
 }
 
+/** The discovery method a stand-in route stands for: `storage.objects.get.media` is `storage.objects.get` with `alt=media`. */
+function methodId(route: string): string {
+  return route.replace(/\.media$/, '');
+}
+
 /**
  * Checks one request against the contract of the method the stand-in routed it to. Throws the
  * `ApiError` Google would answer with; returns quietly when Google would accept it.
  */
-export function checkRequest(req: StandinRequest, routeName: string): void {
+export function checkRequest(req: StandinRequest, route: string): void {
+  const routeName = methodId(route);
   const api = allApis().get(routeName.split('.')[0]!);
   if (!api) return; // OAuth: no discovery document, checked by its own handler
   const m = api.methods.get(routeName);
@@ -333,7 +368,8 @@ export function checkRequest(req: StandinRequest, routeName: string): void {
  * The breaches of a JSON answer against the method's response schema (empty when it conforms).
  * Media downloads and error answers are not checked here.
  */
-export function checkResponse(routeName: string, body: unknown): string[] {
+export function checkResponse(route: string, body: unknown): string[] {
+  const routeName = methodId(route);
   const api = allApis().get(routeName.split('.')[0]!);
   const ref = api?.methods.get(routeName)?.method.response?.$ref;
   if (!api || !ref || body === undefined || Buffer.isBuffer(body) || typeof body !== 'object' || body === null) return [];
