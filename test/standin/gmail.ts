@@ -27,10 +27,12 @@ export interface GmailState {
   readonly messages: Map<string, GmailMessage>;
   readonly drafts: Map<string, GmailDraft>;
   counter: number;
+  /** Send-as addresses besides the account's own (lower case). */
+  readonly sendAs: Set<string>;
 }
 
 export function newGmailState(): GmailState {
-  return { messages: new Map(), drafts: new Map(), counter: 0 };
+  return { messages: new Map(), drafts: new Map(), counter: 0, sendAs: new Set() };
 }
 
 /** Messages that were sent (label SENT), in sending order. */
@@ -186,6 +188,16 @@ export function matchGmail(req: StandinRequest, state: GmailState): RouteMatch |
     if (m === 'GET' && id !== undefined && verb === undefined)
       return r('gmail.users.messages.get', () => json(messageResource(ownMessage(state, account(), id), req.query.get('format'), req.query.getAll('metadataHeaders'))));
   }
+
+  // Send-as aliases (Gmail → Indstillinger → Konti → Send mail som): the account's own address is
+  // always one; others are added by the test in `state.sendAs`.
+  if (collection === 'settings' && id === 'sendAs' && m === 'GET' && verb !== undefined)
+    return r('gmail.users.settings.sendAs.get', () => {
+      const acct = account();
+      const address = verb.toLowerCase();
+      if (address !== acct.toLowerCase() && !state.sendAs.has(address)) throw new ApiError(404, 'Requested entity was not found.', 'notFound');
+      return json({ sendAsEmail: verb, displayName: '', isPrimary: address === acct.toLowerCase(), verificationStatus: 'accepted' });
+    });
 
   if (collection === 'drafts') {
     if (m === 'POST' && id === undefined)
