@@ -3,10 +3,12 @@
 // wrong send-as address, an unreachable bucket, no LibreOffice, no Google sign-in, a missing tab.
 // And it never writes, sends or publishes anything.
 
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { doctorFindings, type ProbeResults } from '../../src/doctor/findings.js';
 import { runDoctor } from '../../src/commands/doctor.js';
-import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
+import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../../src/package-paths.js';
 import { createBucket, loadXlsx, seedFile, sheetOf, spreadsheetOf, startStandin, type Standin } from '../standin/index.js';
 import { google } from './helpers.js';
 
@@ -68,6 +70,17 @@ describe('dagsorden doctor', () => {
     const writes = standin.calls.list.filter((c) => c.method !== 'GET' && c.route !== 'oauth.tokeninfo');
     expect(writes.map((c) => c.route)).toEqual([]);
     expect(JSON.stringify([...standin.state.sheets.spreadsheets.values()].map((s) => s.sheets.map((t) => t.rows)))).toBe(before);
+  });
+
+  it('the README shows what doctor prints: all well, and a missing scope with a sender Gmail does not allow', async () => {
+    const readme = await readFile(join(PACKAGE_ROOT, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/```text\n([\s\S]*?)```/g)].map((m) => m[1]!.split('\n').map((l) => l.replace(/^ {2}/, '')).join('\n').trimEnd());
+    const allWell = (await doctor()).lines.join('\n').replace(/LibreOffice: Fundet: .*\./, 'LibreOffice: Fundet: /usr/bin/soffice.');
+    expect(blocks).toContain(allWell);
+    standin.state.oauth.grantedScopes = standin.state.oauth.grantedScopes.filter((s) => !s.endsWith('gmail.compose'));
+    standin.state.gmail.sendAs.clear();
+    const { lines } = await doctor();
+    expect(blocks).toContain(lines.filter((l) => !/^OK/.test(l)).join('\n'));
   });
 
   it('a missing scope: names it and says how to grant it (exit 1)', async () => {
