@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import type { DateTime } from 'luxon';
 import type { DocumentKind, Edition } from '../documents/edition.js';
 import type { RenderedDocument, RenderRequest } from '../documents/render.js';
+import { DailyLimitReached } from '../delivery/mail/daily-limit.js';
 import { RecipientRejected } from '../delivery/mail/recipient-rejected.js';
 import type { DocumentFile, DocumentFormat, DocumentStore, LogEntry, MailTransport, OutgoingMail, StateStore } from '../delivery/ports.js';
 import type { Meeting, Problem, WorkbookModel } from '../model.js';
@@ -81,6 +82,8 @@ export interface RunResult {
   readonly failed: { action: Action; detail: string }[];
   /** Another run holds the lease: this one did nothing. */
   readonly busy?: boolean;
+  /** The mail account's daily sending limit stopped the sending: how many messages wait, and from when they can go. */
+  readonly heldBack?: { readonly messages: number; readonly retryAt?: Date };
 }
 
 /** How long a run's lease holds if the run dies without releasing it. */
@@ -330,6 +333,7 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
   }
   // 3. Send: every message, the problem notice included, through the same intent → send → result.
   let sent = 0;
+  let heldBack: RunResult['heldBack'];
   for (const o of outgoing) {
     const a = o.action;
     if (mail.prepare && !o.ticket) continue; // staging failed for this recipient: recorded above
@@ -346,6 +350,14 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
       progress({ event: 'done', action: a });
       checkpoint(`after send ${a.messageId}`);
     } catch (e) {
+      // NOTE: the daily limit stops the sending, not the run: this message and the rest are left
+      // unsent (a staged draft keeps its ticket), and a later run sends them once the limit resets.
+      if (e instanceof DailyLimitReached) {
+        heldBack = { messages: outgoing.length - outgoing.indexOf(o), ...(e.retryAt ? { retryAt: e.retryAt } : {}) };
+        record(rowFor(a, stamp(), 'ikke sendt', { detail: e.message }));
+        progress({ event: 'failed', action: a, detail: e.message });
+        break;
+      }
       recipientFailed(a, e);
     }
   }
@@ -353,7 +365,7 @@ export async function runPublish(input: RunInput, services: Services): Promise<R
   record({ at: stamp(), meetingId: '', action: 'lease', status: 'udført', run: runId });
   await finishRun({ model, problems, now, log }, services, pending.splice(0));
   progress({ event: 'finished', published, sent, failed: failed.length });
-  return { plan, published, sent, failed };
+  return { plan, published, sent, failed, ...(heldBack ? { heldBack } : {}) };
 }
 
 /**
