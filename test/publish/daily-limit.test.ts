@@ -50,6 +50,8 @@ describe('Gmail’s daily sending limit', () => {
     const r = await publish('2022-03-18T12:00');
     expect(r.code).toBe(0);
     expect(sent()).toHaveLength(LIMIT);
+    // The output says how many wait and when they go (Copenhagen time: midnight UTC is 01:00).
+    expect(r.out).toContain('Kontoens daglige grænse for afsendte e-mails er nået. 8 e-mails venter og sendes ved den første kørsel efter 19. marts 2022 kl. 01:00. Intet går tabt, og intet sendes to gange.');
     // The one that met the limit is recorded as not sent, with the reason in Danish.
     // Not retried within the run: the limit holds for hours.
     const refused = standin.calls.list.filter((c) => c.route === 'gmail.users.drafts.send' && c.status === 429);
