@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkRequest, checkResponse } from './contract.js';
+import { QuotaCounter } from './limits.js';
 import { matchDrive, newDriveState, type DriveState } from './drive.js';
 import { matchGmail, newGmailState, type GmailState } from './gmail.js';
 import { ApiError, errorBody, quotaMessage, type ApiFamily, type StandinReply, type StandinRequest } from './http.js';
@@ -121,6 +122,8 @@ export interface Standin {
    * test expects none (contract-setup.ts); a test that provokes one on purpose empties it.
    */
   readonly contract: string[];
+  /** Google's per-minute quotas (limits.ts): Sheets 60 reads and 60 writes a minute per user. */
+  readonly quotas: QuotaCounter;
   /** Empties state, calls, faults and the unhandled list. */
   reset(): void;
   close(): Promise<void>;
@@ -176,6 +179,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
   const tokens = new Map(Object.entries(options.tokens ?? {}));
   const unhandled: string[] = [];
   const contract: string[] = [];
+  const quotas = new QuotaCounter();
   const defaultAccount = options.defaultAccount ?? DEFAULT_ACCOUNT;
   let url = '';
 
@@ -269,6 +273,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
         if (e instanceof ApiError) contract.push(`${match.name} request ${method} ${u.pathname}${u.search}: ${e.message}`);
         throw e;
       }
+      quotas.take(match.name, account ?? '');
       const r = await match.handle();
       if (r.status >= 200 && r.status < 300 && request.query.get('alt') !== 'media') contract.push(...checkResponse(match.name, r.body));
       reply(failWith ? errorReply(failWith, match.family) : r);
@@ -296,12 +301,14 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     tokens,
     unhandled,
     contract,
+    quotas,
     reset() {
       state.current = freshState();
       calls.clear();
       faults.length = 0;
       unhandled.length = 0;
       contract.length = 0;
+      quotas.clear();
     },
     close() {
       runningStandins.delete(standin);
