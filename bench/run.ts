@@ -79,6 +79,7 @@ const sections: [string, () => Promise<string[]>][] = [
   ['Google calls for previews', () => optional('preview-calls', 'benchPreviewCalls')],
   ['Bounded validation', () => optional('validate-deep', 'benchValidateDeep')],
   ['Many members', () => optional('members', 'benchMembers')],
+  ['Many members through Gmail, with its daily limit', () => optional('members-gmail', 'benchMembersGmail')],
 ];
 
 for (const [title, run] of sections) {
