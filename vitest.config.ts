@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Every test, after it ran: no stand-in met a request or gave an answer outside Google's contract.
+    setupFiles: ['test/standin/contract-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // LibreOffice and local servers: keep parallelism modest on a 2-core machine.

@@ -81,6 +81,7 @@ const sections: [string, () => Promise<string[]>][] = [
   ['Many members', () => optional('members', 'benchMembers')],
   ['Bilag', () => optional('bilag', 'benchBilag')],
   ['Subscribers', () => optional('subscribers', 'benchSubscribers')],
+  ['Many members through Gmail, with its daily limit', () => optional('members-gmail', 'benchMembersGmail')],
 ];
 
 for (const [title, run] of sections) {

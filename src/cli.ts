@@ -80,6 +80,15 @@ program
   });
 
 program
+  .command('doctor')
+  .description('kontrollerer uden at sende eller udgive noget, om den planlagte kørsel vil virke (exit 0: alt i orden)')
+  .addOption(sheetOption())
+  .action(async (opts: { sheet?: string }) => {
+    const { runDoctor } = await import('./commands/doctor.js');
+    process.exitCode = await runDoctor(opts);
+  });
+
+program
   .command('auth')
   .description('engangs-login hos Google i browseren; gemmer nøglen til de planlagte kørsler')
   .option('--client <fil>', 'OAuth-klientens JSON (Desktop app) fra Google Cloud Console', 'credentials.json')

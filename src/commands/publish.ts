@@ -30,6 +30,12 @@ const defaultIo: PublishIo = {
   isTTY: Boolean(process.stdout.isTTY),
 };
 
+/** The daily sending limit stopped the sending: how many wait, and from when they can go (the workbook's time zone). */
+export function describeHeldBack(held: { readonly messages: number; readonly retryAt?: Date }, zone: string): string {
+  const when = held.retryAt ? ` efter ${DateTime.fromJSDate(held.retryAt).setZone(zone).setLocale('da').toFormat("d. MMMM yyyy 'kl.' HH:mm")}` : ' senere';
+  return `Kontoens daglige grænse for afsendte e-mails er nået. ${held.messages} ${held.messages === 1 ? 'e-mail venter' : 'e-mails venter'} og sendes ved den første kørsel${when}. Intet går tabt, og intet sendes to gange.`;
+}
+
 function parseNow(iso: string | undefined, zone: string): DateTime {
   if (!iso) return DateTime.now().setZone(zone);
   const t = DateTime.fromISO(iso, { zone });
@@ -82,6 +88,7 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
       ...(subscriptions ? { subscribers: { ...subscriptions, template } } : {}),
     },
   );
+  if (result.heldBack) io.out(describeHeldBack(result.heldBack, model.settings.timeZone));
   if (!opts.dryRun && !result.busy) io.out(describeSiteResult(result.site, io.isTTY));
   if (opts.dryRun) {
     // Citizens' notices (issue 21): what this plan publishes counted as published now.

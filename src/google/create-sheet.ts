@@ -3,6 +3,7 @@
 // (optionally) the example's rows. The requests are built by a pure function.
 
 import type { sheets_v4 } from '@googleapis/sheets';
+import { GUIDE_TAB_NAME, guideRows } from '../../sheets-schema/guide.js';
 import { TABS, type ColumnSpec, type TabSpec } from '../../sheets-schema/schema.js';
 import { isCellError, type RawGrid, type RawValue } from '../workbook/raw.js';
 import type { Google } from './client.js';
@@ -11,6 +12,8 @@ import { isRateLimit, withRetry } from './retry.js';
 
 /** Sheet ids are ours to choose, so the one batchUpdate can address every tab without a read. */
 export const SHEET_IDS: Readonly<Record<TabSpec['key'], number>> = { meetings: 0, items: 1, members: 2, settings: 3, log: 4, problems: 5 };
+/** The Vejledning tab's id in a Sheet made by init-sheet (after the schema's tabs). */
+export const GUIDE_SHEET_ID = 6;
 
 const ROWS = 1000;
 const NUMBER_FORMATS: Partial<Record<ColumnSpec['kind'], sheets_v4.Schema$NumberFormat>> = {
@@ -38,8 +41,47 @@ export function tabProperties(tab: TabSpec, sheetId: number, dataRows = 0, index
 export function spreadsheetBody(title: string, example?: ReadonlyMap<string, RawGrid>): sheets_v4.Schema$Spreadsheet {
   return {
     properties: { title, locale: 'da_DK', timeZone: 'Europe/Copenhagen' },
-    sheets: TABS.map((tab, index) => ({ properties: tabProperties(tab, SHEET_IDS[tab.key], example?.get(tab.name)?.rows.length ?? 0, index) })),
+    sheets: [
+      ...TABS.map((tab, index) => ({ properties: tabProperties(tab, SHEET_IDS[tab.key], example?.get(tab.name)?.rows.length ?? 0, index) })),
+      { properties: guideProperties(GUIDE_SHEET_ID, TABS.length) },
+    ],
   };
+}
+
+/** The Vejledning tab: two columns, the header row frozen. */
+function guideProperties(sheetId: number, index?: number): sheets_v4.Schema$SheetProperties {
+  return { sheetId, title: GUIDE_TAB_NAME, ...(index === undefined ? {} : { index }), gridProperties: { rowCount: Math.max(50, guideRows().length), columnCount: 2, frozenRowCount: 1 } };
+}
+
+/**
+ * The Vejledning tab's contents and layout (sheets-schema/guide.ts): the topic column narrow and
+ * bold, the text wide and wrapped, and a warning when someone edits it (the next version of
+ * dagsorden writes it again).
+ */
+export function guideLayoutRequests(sheetId: number): sheets_v4.Schema$Request[] {
+  const rows = guideRows();
+  return [
+    {
+      updateCells: {
+        start: { sheetId, rowIndex: 0, columnIndex: 0 },
+        rows: rows.map((row, r) => ({
+          values: row.map((text, c) => ({
+            userEnteredValue: { stringValue: text },
+            userEnteredFormat: { textFormat: { bold: r === 0 || c === 0 }, wrapStrategy: 'WRAP', verticalAlignment: 'TOP', ...(r === 0 ? { backgroundColor: { red: 0.93, green: 0.93, blue: 0.93 } } : {}) },
+          })),
+        })),
+        fields: 'userEnteredValue,userEnteredFormat.textFormat.bold,userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment,userEnteredFormat.backgroundColor',
+      },
+    },
+    { updateDimensionProperties: { range: { sheetId, dimension: 'COLUMNS', startIndex: 0, endIndex: 1 }, properties: { pixelSize: 220 }, fields: 'pixelSize' } },
+    { updateDimensionProperties: { range: { sheetId, dimension: 'COLUMNS', startIndex: 1, endIndex: 2 }, properties: { pixelSize: 720 }, fields: 'pixelSize' } },
+    { addProtectedRange: { protectedRange: { range: { sheetId }, description: `${GUIDE_TAB_NAME}: skrives af dagsorden. Ret ikke her.`, warningOnly: true } } },
+  ];
+}
+
+/** The requests that add the Vejledning tab to an existing Sheet (the job does it once, as it adds a missing tab). */
+export function addGuideRequests(sheetId: number): sheets_v4.Schema$Request[] {
+  return [{ addSheet: { properties: guideProperties(sheetId) } }, ...guideLayoutRequests(sheetId)];
 }
 
 /**
@@ -78,6 +120,7 @@ export function setupRequests(example?: ReadonlyMap<string, RawGrid>): sheets_v4
     const grid = example?.get(tab.name);
     if (grid && grid.rows.length > 1) requests.push(exampleRows(tab, sheetId, grid));
   }
+  requests.push(...guideLayoutRequests(GUIDE_SHEET_ID));
   return requests;
 }
 

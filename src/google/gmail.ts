@@ -4,8 +4,8 @@
 
 import { Readable } from 'node:stream';
 import type { gmail_v1 } from '@googleapis/gmail';
-import { translateGoogleError } from './translate-error.js';
-import { DEFAULT_RETRY_POLICY, googleErrorFacts, withRetry, type RetryPolicy } from './retry.js';
+import { dailySendingLimit, isDailySendingLimit, translateGoogleError } from './translate-error.js';
+import { DEFAULT_RETRY_POLICY, googleErrorFacts, isRetryable, withRetry, type RetryPolicy } from './retry.js';
 import type { MailTransport, OutgoingMail, SentMessageRef } from '../delivery/ports.js';
 import { RecipientRejected } from '../delivery/mail/recipient-rejected.js';
 
@@ -32,7 +32,7 @@ export function gmailTransport(gmail: gmail_v1.Gmail, options: GmailTransportOpt
   const userId = options.userId ?? 'me';
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   const fail = (e: unknown, mail: SentMessageRef): unknown =>
-    recipientProblem(e, mail) ?? translateGoogleError(e, { target: { kind: 'mailbox' }, ...(options.account ? { account: options.account } : {}), timeoutMs: policy.timeoutMs });
+    recipientProblem(e, mail) ?? dailySendingLimit(e) ?? translateGoogleError(e, { target: { kind: 'mailbox' }, ...(options.account ? { account: options.account } : {}), timeoutMs: policy.timeoutMs });
 
   /** The draft with this Message-ID, if a create whose answer was lost did make one. */
   async function findDraft(mail: OutgoingMail): Promise<string | undefined> {
@@ -90,7 +90,8 @@ export function gmailTransport(gmail: gmail_v1.Gmail, options: GmailTransportOpt
             return true;
           },
           policy,
-          { recover: async () => ((await draftIsGone(ticket)) ? true : undefined) },
+          // NOTE: the daily sending limit holds for hours: not retried, the runner keeps the rest for a later run.
+          { recover: async () => ((await draftIsGone(ticket)) ? true : undefined), retryable: (f) => isRetryable(f) && !isDailySendingLimit(f) },
         );
       } catch (e) {
         // NOTE: 404 means the draft no longer exists: an earlier attempt sent it and its answer was

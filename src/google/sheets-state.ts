@@ -10,7 +10,8 @@ import { tabRange } from './sheets-read.js';
 import { UserError } from '../errors.js';
 import type { LogAction, LogEntry, LogStatus, StateStore, WriteBack } from '../delivery/ports.js';
 import type { Google } from './client.js';
-import { addTabRequests } from './create-sheet.js';
+import { addGuideRequests, addTabRequests } from './create-sheet.js';
+import { GUIDE_TAB_NAME } from '../../sheets-schema/guide.js';
 import { translateGoogleError } from './translate-error.js';
 import { withRetry } from './retry.js';
 
@@ -332,6 +333,13 @@ export class SheetsStateStore implements StateStore {
       added.push(name);
       this.gridSize.set(name, { rows: 1000, columns: Math.max(26, spec.columns.length) });
       requests.push(...addTabRequests(spec, sheetId));
+    }
+    // A Sheet made before the guide existed gets its Vejledning tab with the first such write that
+    // happens anyway (the tab ids are all known here, so no extra call), as a missing tab is added.
+    if (!ids.has(GUIDE_TAB_NAME)) {
+      const sheetId = this.freshSheetId(GUIDE_TAB_NAME);
+      ids.set(GUIDE_TAB_NAME, sheetId);
+      requests.push(...addGuideRequests(sheetId));
     }
     const missing = [...new Set(cells.map((c) => c.tab))].filter((t) => !ids.has(t));
     if (missing.length) throw new Error(`The tab(s) ${missing.join(', ')} do not exist in ${this.spreadsheetId}.`);

@@ -1,6 +1,7 @@
 // Google errors translated in ONE place into a UserError('service') whose Danish sentence says what
 // went wrong and what to do. Anything that is not a Google/HTTP error is passed through (a bug).
 
+import { DailyLimitReached } from '../delivery/mail/daily-limit.js';
 import { UserError } from '../errors.js';
 import { googleErrorFacts, isRateLimit, RetriesExhausted, type GoogleErrorFacts } from './retry.js';
 
@@ -96,6 +97,24 @@ function notFoundSentence(ctx: GoogleErrorContext): string {
     default:
       return `${what(t)} blev ikke fundet (${SERVICE_NAMES[t.kind]} svarede 404).`;
   }
+}
+
+/** Gmail's answer when the account's daily sending limit is reached (see dailySendingLimit). */
+export function isDailySendingLimit(f: GoogleErrorFacts): boolean {
+  return (f.status === 429 || f.status === 403) && /\(Mail sending\)|dailyLimitExceeded|sending limit/i.test(`${f.reason ?? ''} ${f.message ?? ''}`);
+}
+
+/**
+ * Gmail's daily sending limit: 429 "User-rate limit exceeded. Retry after <time> (Mail sending)"
+ * (Gmail API, "Resolve errors": mail sending limits). A DailyLimitReached, or undefined for any
+ * other error. Retrying within the run is pointless: the limit holds for hours.
+ */
+export function dailySendingLimit(e: unknown): DailyLimitReached | undefined {
+  const f = e instanceof RetriesExhausted ? e.facts : googleErrorFacts(e);
+  if (!f || !isDailySendingLimit(f)) return undefined;
+  const at = /Retry after (\S+)/i.exec(f.message ?? '')?.[1];
+  const retryAt = at && Number.isFinite(Date.parse(at)) ? new Date(at) : undefined;
+  return new DailyLimitReached(retryAt, f.message ?? '');
 }
 
 /**

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import type { DateTime } from 'luxon';
 import type { DocumentKind } from '../documents/edition.js';
 import type { RenderRequest } from '../documents/render.js';
+import { DailyLimitReached } from '../delivery/mail/daily-limit.js';
 import { RecipientRejected } from '../delivery/mail/recipient-rejected.js';
 import type { DocumentFile, DocumentFormat, LogEntry, MailTransport, OutgoingMail, StateStore } from '../delivery/ports.js';
 import type { Problem, WorkbookModel } from '../model.js';
@@ -35,6 +36,8 @@ export interface RunResult<SiteOutcome = unknown> {
   readonly busy?: boolean;
   /** What the site step did (none: no site, or the run stood back). */
   readonly site?: SiteOutcome;
+  /** The mail account's daily sending limit stopped the sending: how many messages wait, and from when they can go. */
+  readonly heldBack?: { readonly messages: number; readonly retryAt?: Date };
 }
 
 /** Said when another run holds the lease. */
@@ -309,6 +312,7 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, service
   }
   // 3. Send: every message, the problem notice included, through the same intent → send → result.
   let sent = 0;
+  let heldBack: RunResult['heldBack'];
   for (const o of outgoing) {
     const a = o.action;
     if (mail.prepare && !o.ticket) continue; // staging failed for this recipient: recorded above
@@ -325,6 +329,14 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, service
       progress({ event: 'done', action: a });
       checkpoint(`after send ${a.messageId}`);
     } catch (e) {
+      // NOTE: the daily limit stops the sending, not the run: this message and the rest are left
+      // unsent (a staged draft keeps its ticket), and a later run sends them once the limit resets.
+      if (e instanceof DailyLimitReached) {
+        heldBack = { messages: outgoing.length - outgoing.indexOf(o), ...(e.retryAt ? { retryAt: e.retryAt } : {}) };
+        record(rowFor(a, stamp(), 'ikke sendt', { detail: e.message }));
+        progress({ event: 'failed', action: a, detail: e.message });
+        break;
+      }
       recipientFailed(a, e);
     }
   }
@@ -336,7 +348,7 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, service
     release: { at: stamp(), meetingId: '', action: 'lease', status: 'udført', run: runId },
   });
   progress({ event: 'finished', published, sent, failed: failed.length });
-  return { plan, published, sent, failed, ...(finished.site ? { site: finished.site.outcome } : {}) };
+  return { plan, published, sent, failed, ...(heldBack ? { heldBack } : {}), ...(finished.site ? { site: finished.site.outcome } : {}) };
 }
 
 /**

@@ -3,7 +3,8 @@
 // example, a Sheet that validates exactly like the bundled .xlsx.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MEETING_STATUSES, TABS } from '../../sheets-schema/schema.js';
+import { GUIDE_HEADERS, GUIDE_TAB_NAME, guideRows, guideSections } from '../../sheets-schema/guide.js';
+import { INPUT_TABS, MEETING_STATUSES, SETTINGS, TABS } from '../../sheets-schema/schema.js';
 import { runInitSheet } from '../../src/commands/init-sheet.js';
 import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
 import { readAndValidate } from '../../src/validate/index.js';
@@ -31,7 +32,7 @@ describe('dagsorden init-sheet', () => {
   it('creates the documented tabs in two calls and prints the URL and the id for DAGSORDEN_SHEET', async () => {
     const { ss, lines } = await init(false);
     expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.create': 1, 'sheets.spreadsheets.batchUpdate': 1 });
-    expect(ss.sheets.map((s) => s.properties.title)).toEqual(TABS.map((t) => t.name));
+    expect(ss.sheets.map((s) => s.properties.title)).toEqual([...TABS.map((t) => t.name), GUIDE_TAB_NAME]);
     expect(ss.properties).toMatchObject({ title: 'Chefforum – dagsordener og referater', locale: 'da_DK', timeZone: 'Europe/Copenhagen' });
     expect(lines).toEqual([
       'Oprettede regnearket "Chefforum – dagsordener og referater":',
@@ -107,5 +108,39 @@ describe('dagsorden init-sheet', () => {
     const c2 = cellOf(sheetOf(standin, ss.spreadsheetId, 'Møder'), 'C2')!;
     expect(typeof c2.value).toBe('number');
     expect(c2.format?.numberFormat).toEqual({ type: 'DATE', pattern: 'dd-mm-yyyy' });
+  });
+
+  it('adds the Vejledning tab: cell by cell the guide built from the schema, topics bold, protected with a warning', async () => {
+    const { ss } = await init(false);
+    const sheet = sheetOf(standin, ss.spreadsheetId, GUIDE_TAB_NAME);
+    const rows = valuesOf(sheet);
+    expect(rows).toEqual(guideRows());
+    expect(rows[0]).toEqual([...GUIDE_HEADERS]);
+    expect(sheet.properties.gridProperties.frozenRowCount).toBe(1);
+    rows.forEach((row, r) =>
+      row.forEach((text, c) => {
+        const cell = sheet.rows[r]![c]!;
+        expect(cell.value).toBe(text);
+        expect(cell.format).toMatchObject({ textFormat: { bold: r === 0 || c === 0 }, wrapStrategy: 'WRAP' });
+      }),
+    );
+    expect(sheet.protectedRanges).toEqual([expect.objectContaining({ range: { sheetId: sheet.properties.sheetId }, warningOnly: true })]);
+    // Every topic the issue asks for, in order, each once.
+    expect(rows.map((r) => r[0]).filter(Boolean)).toEqual(['Emne', ...guideSections().map((s) => s.heading)]);
+    expect(guideSections().map((s) => s.heading)).toEqual(['Planlæg et møde', 'Skriv et punkt', 'Luk et punkt', 'Tilføj et bilag', 'Læs «Næste» og «Validering»', 'Aflys eller flyt et møde', 'Hvem får hvad']);
+  });
+
+  it('the guide names only columns, tabs, statuses and settings the schema has, and each of them as the Sheet spells it', () => {
+    const text = guideRows().flat().join('\n');
+    const quoted = [...text.matchAll(/«([^»]+)»/g)].map((m) => m[1]!);
+    const known = new Set<string>([
+      ...TABS.flatMap((t) => [t.name, ...t.columns.map((c) => c.header)]),
+      ...MEETING_STATUSES,
+      ...SETTINGS.map((s) => s.key),
+    ]);
+    expect(quoted.length).toBeGreaterThan(30);
+    expect(quoted.filter((q) => !known.has(q))).toEqual([]);
+    // The tabs the secretary fills in are all explained.
+    for (const tab of INPUT_TABS) expect(text).toMatch(new RegExp(`[Ff]anen «${tab.name}»`));
   });
 });

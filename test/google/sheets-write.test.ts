@@ -2,6 +2,7 @@
 // script-owned cells change, text stays text, one call per write, nothing when nothing changed.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GUIDE_TAB_NAME, guideRows } from '../../sheets-schema/guide.js';
 import { columnLetter, LOG_TAB, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
 import type { LogEntry, WriteBack } from '../../src/delivery/ports.js';
 import { parseLogRows, sheetsStateStore } from '../../src/google/sheets-state.js';
@@ -177,6 +178,22 @@ describe('SheetsStateStore.writeBack', () => {
     expect(parseLogRows({ tab: 'Udsendelser', rows: valuesOf(log) as never })).toEqual([entry()]);
     // Validering is not created: there was nothing to write to it.
     expect(spreadsheetOf(standin, ID).sheets.some((s) => s.properties.title === 'Validering')).toBe(false);
+  });
+
+  it('adds the Vejledning tab to a Sheet made before it existed, with the first cells write that happens anyway, once', async () => {
+    await exampleSheet({ scriptTabs: false });
+    expect(spreadsheetOf(standin, ID).sheets.some((s) => s.properties.title === GUIDE_TAB_NAME)).toBe(false);
+    const { store } = await read();
+    await store.appendLog([entry()]);
+    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.batchUpdate': 1 });
+    const guide = sheetOf(standin, ID, GUIDE_TAB_NAME);
+    expect(valuesOf(guide)).toEqual(guideRows());
+    expect(guide.protectedRanges).toMatchObject([{ warningOnly: true, range: { sheetId: guide.properties.sheetId } }]);
+    // The next run (a fresh read, now with the tab there) does not add it again.
+    const next = await read();
+    await next.store.appendLog([entry({ at: '2022-03-17T12:05' })]);
+    await next.store.writeBack({ meetings: new Map(), problems: [{ tab: 'Møder', cell: 'C2', message: 'x' }] });
+    expect(spreadsheetOf(standin, ID).sheets.filter((s) => s.properties.title === GUIDE_TAB_NAME)).toHaveLength(1);
   });
 
   it('grows the log tab when the rows would fall outside its grid', async () => {

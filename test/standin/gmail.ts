@@ -27,10 +27,33 @@ export interface GmailState {
   readonly messages: Map<string, GmailMessage>;
   readonly drafts: Map<string, GmailDraft>;
   counter: number;
+  /** Send-as addresses besides the account's own (lower case). */
+  readonly sendAs: Set<string>;
+  /**
+   * Messages one account may send per day: 2,000 for a Google Workspace account ("Gmail sending
+   * limits in Google Workspace", support.google.com/a/answer/166852). Beyond it Gmail answers 429
+   * "User-rate limit exceeded" "(Mail sending)" with the time to retry (Gmail API, "Resolve errors").
+   */
+  dailyLimit: number;
+  /** The day (UTC, `yyyy-mm-dd`) the limit counts for; a test moves it on to make it the next day. */
+  today: string;
+  /** Messages sent per `account day`. */
+  readonly sentPerDay: Map<string, number>;
+}
+
+/** Counts one message against the account's daily sending limit, or refuses it as Gmail does. */
+function countSend(state: GmailState, account: string): void {
+  const key = `${account} ${state.today}`;
+  const n = state.sentPerDay.get(key) ?? 0;
+  if (n >= state.dailyLimit) {
+    const next = new Date(Date.parse(`${state.today}T00:00:00Z`) + 86_400_000).toISOString();
+    throw new ApiError(429, `User-rate limit exceeded.  Retry after ${next} (Mail sending)`, 'rateLimitExceeded', { retryAfter: new Date(next).toUTCString() });
+  }
+  state.sentPerDay.set(key, n + 1);
 }
 
 export function newGmailState(): GmailState {
-  return { messages: new Map(), drafts: new Map(), counter: 0 };
+  return { messages: new Map(), drafts: new Map(), counter: 0, sendAs: new Set(), dailyLimit: 2000, today: new Date().toISOString().slice(0, 10), sentPerDay: new Map() };
 }
 
 /** Messages that were sent (label SENT), in sending order. */
@@ -172,6 +195,7 @@ export function matchGmail(req: StandinRequest, state: GmailState): RouteMatch |
     if (m === 'POST' && id === 'send' && verb === undefined)
       return r('gmail.users.messages.send', () => {
         const { raw, threadId } = incomingRaw(req, upload, false);
+        countSend(state, account());
         const sent = storeMessage(state, account(), raw, ['SENT'], threadId);
         return json({ id: sent.id, threadId: sent.threadId, labelIds: [...sent.labelIds] });
       });
@@ -186,6 +210,16 @@ export function matchGmail(req: StandinRequest, state: GmailState): RouteMatch |
     if (m === 'GET' && id !== undefined && verb === undefined)
       return r('gmail.users.messages.get', () => json(messageResource(ownMessage(state, account(), id), req.query.get('format'), req.query.getAll('metadataHeaders'))));
   }
+
+  // Send-as aliases (Gmail → Indstillinger → Konti → Send mail som): the account's own address is
+  // always one; others are added by the test in `state.sendAs`.
+  if (collection === 'settings' && id === 'sendAs' && m === 'GET' && verb !== undefined)
+    return r('gmail.users.settings.sendAs.get', () => {
+      const acct = account();
+      const address = verb.toLowerCase();
+      if (address !== acct.toLowerCase() && !state.sendAs.has(address)) throw new ApiError(404, 'Requested entity was not found.', 'notFound');
+      return json({ sendAsEmail: verb, displayName: '', isPrimary: address === acct.toLowerCase(), verificationStatus: 'accepted' });
+    });
 
   if (collection === 'drafts') {
     if (m === 'POST' && id === undefined)
@@ -202,6 +236,7 @@ export function matchGmail(req: StandinRequest, state: GmailState): RouteMatch |
         const draft = ownDraft(state, account(), typeof body.id === 'string' ? body.id : undefined);
         const msg = draft.message;
         if (!msg.headers.get('to') && !msg.headers.get('cc') && !msg.headers.get('bcc')) throw new ApiError(400, 'Recipient address required', 'invalidArgument');
+        countSend(state, account());
         msg.labelIds = ['SENT'];
         state.drafts.delete(draft.id);
         return json({ id: msg.id, threadId: msg.threadId, labelIds: [...msg.labelIds] });

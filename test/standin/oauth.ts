@@ -25,10 +25,20 @@ export interface OAuthState {
   readonly authRequests: URLSearchParams[];
   /** Access tokens issued, with the account they stand for. */
   readonly issued: Map<string, string>;
+  /** The scopes `/tokeninfo` reports for any access token (what the consent or the admin granted). */
+  grantedScopes: string[];
 }
 
+/** What a token carries when a test says nothing else: the four scopes dagsorden asks for. */
+export const ALL_SCOPES = [
+  'https://www.googleapis.com/auth/spreadsheets',
+  'https://www.googleapis.com/auth/drive.file',
+  'https://www.googleapis.com/auth/gmail.compose',
+  'https://www.googleapis.com/auth/devstorage.read_write',
+];
+
 export function newOAuthState(): OAuthState {
-  return { clients: new Map(), codes: new Map(), refreshTokens: new Map(), consented: new Set(), authRequests: [], issued: new Map() };
+  return { clients: new Map(), codes: new Map(), refreshTokens: new Map(), consented: new Set(), authRequests: [], issued: new Map(), grantedScopes: [...ALL_SCOPES] };
 }
 
 const token = (prefix: string) => `${prefix}${randomBytes(12).toString('base64url')}`;
@@ -72,6 +82,22 @@ export function matchOAuth(req: StandinRequest, state: OAuthState, tokens: Map<s
         to.searchParams.set('scope', q.get('scope') ?? '');
         if (q.get('state')) to.searchParams.set('state', q.get('state')!);
         return { status: 302, headers: { location: to.toString() }, body: '' };
+      },
+    };
+  }
+  // Google's token information endpoint (oauth2.googleapis.com/tokeninfo): the scopes an access
+  // token carries. google-auth-library asks with POST and the token as a bearer header.
+  if ((req.method === 'POST' || req.method === 'GET') && path === '/tokeninfo') {
+    return {
+      name: 'oauth.tokeninfo',
+      family: 'oauth',
+      authenticated: false,
+      handle() {
+        const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? req.query.get('access_token');
+        if (!bearer) throw new ApiError(400, 'Invalid Value', 'invalid_request');
+        const email = state.issued.get(bearer) ?? (tokens.size ? tokens.get(bearer) : account);
+        if (!email) throw new ApiError(400, 'Invalid Value', 'invalid_token');
+        return json({ azp: 'standin-client', aud: 'standin-client', sub: '100000000000000000000', scope: state.grantedScopes.join(' '), exp: String(Math.floor(Date.now() / 1000) + 3599), expires_in: 3599, email, email_verified: 'true', access_type: 'offline' });
       },
     };
   }

@@ -3,6 +3,8 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkRequest, checkResponse } from './contract.js';
+import { QuotaCounter } from './limits.js';
 import { matchDrive, newDriveState, type DriveState } from './drive.js';
 import { matchGmail, newGmailState, type GmailState } from './gmail.js';
 import { ApiError, errorBody, quotaMessage, type ApiFamily, type StandinReply, type StandinRequest } from './http.js';
@@ -114,12 +116,23 @@ export interface Standin {
   readonly tokens: Map<string, string>;
   /** Requests no route answered (a test should expect none). */
   readonly unhandled: string[];
+  /**
+   * Breaches of Google's contract (./contract.ts): requests Google would refuse (answered with
+   * Google's 400/404) and answers of the stand-in that its response schema does not allow. Every
+   * test expects none (contract-setup.ts); a test that provokes one on purpose empties it.
+   */
+  readonly contract: string[];
+  /** Google's per-minute quotas (limits.ts): Sheets 60 reads and 60 writes a minute per user. */
+  readonly quotas: QuotaCounter;
   /** Empties state, calls, faults and the unhandled list. */
   reset(): void;
   close(): Promise<void>;
 }
 
 export const DEFAULT_ACCOUNT = 'dagsorden@example.org';
+
+/** The stand-ins that are running, for the check after each test (contract-setup.ts). */
+export const runningStandins = new Set<Standin>();
 
 function faultMatches(match: Fault['match'], t: FaultTarget): boolean {
   if (typeof match === 'function') return match(t);
@@ -165,6 +178,8 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
   const faults: Fault[] = [];
   const tokens = new Map(Object.entries(options.tokens ?? {}));
   const unhandled: string[] = [];
+  const contract: string[] = [];
+  const quotas = new QuotaCounter();
   const defaultAccount = options.defaultAccount ?? DEFAULT_ACCOUNT;
   let url = '';
 
@@ -252,7 +267,15 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
         if (!token) throw new ApiError(401, 'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.', 'required', { location: 'Authorization', locationType: 'header' });
         if (!account) throw new ApiError(401, undefined, 'authError', { location: 'Authorization', locationType: 'header' });
       }
+      try {
+        checkRequest(request, match.name);
+      } catch (e) {
+        if (e instanceof ApiError) contract.push(`${match.name} request ${method} ${u.pathname}${u.search}: ${e.message}`);
+        throw e;
+      }
+      quotas.take(match.name, account ?? '');
       const r = await match.handle();
+      if (r.status >= 200 && r.status < 300 && request.query.get('alt') !== 'media') contract.push(...checkResponse(match.name, r.body));
       reply(failWith ? errorReply(failWith, match.family) : r);
     } catch (e) {
       if (e instanceof ApiError) reply(errorReply(e, match.family));
@@ -268,7 +291,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  return {
+  const standin: Standin = {
     url,
     get state() {
       return state.current;
@@ -277,17 +300,24 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     faults,
     tokens,
     unhandled,
+    contract,
+    quotas,
     reset() {
       state.current = freshState();
       calls.clear();
       faults.length = 0;
       unhandled.length = 0;
+      contract.length = 0;
+      quotas.clear();
     },
     close() {
+      runningStandins.delete(standin);
       return new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((e) => (e ? reject(e) : resolve()));
       });
     },
   };
+  runningStandins.add(standin);
+  return standin;
 }
