@@ -116,6 +116,7 @@ interface Reference {
 
 const references = new Map<string, Promise<Reference>>();
 let stories = 0;
+const totals = { processes: 0, killed: 0, busy: 0, mails: 0 };
 
 /** The same times, one process each, no kill: what side by side must come to. */
 function reference(times: readonly string[]): Promise<Reference> {
@@ -174,6 +175,9 @@ it(`side by side, with kills, the job does what one run at a time does (${RUNS} 
           const round = story.rounds[i]!;
           const crashes = round.kills.slice(0, round.processes);
           const exits = await Promise.all(crashes.map((crashAt) => publish(out, user, now, crashAt)));
+          totals.processes += exits.length + 1;
+          totals.killed += exits.filter((e) => e.signal === 'SIGKILL').length;
+          totals.busy += exits.filter((e) => events(e).some((ev) => ev.event === 'busy')).length;
           exits.forEach((e, p) => {
             const killed = e.signal === 'SIGKILL' && crashes[p] !== null;
             expect(killed || e.code === 0, `process ${p} at ${now}: exit ${e.code} ${e.signal}\n${e.stderr}`).toBe(true);
@@ -193,6 +197,7 @@ it(`side by side, with kills, the job does what one run at a time does (${RUNS} 
         }
 
         const mail = received.get(user) ?? [];
+        totals.mails += mail.length;
         expect(new Set(mail).size, 'every e-mail reached the server once').toBe(mail.length);
         expect([...mail].sort()).toEqual([...ref.mail].sort());
         const files = await filesOf(out);
@@ -206,4 +211,6 @@ it(`side by side, with kills, the job does what one run at a time does (${RUNS} 
     }),
     { numRuns: RUNS, seed: SEED, endOnFailure: true },
   );
+  console.log(`side om side: ${stories} forløb, ${totals.processes} processer, ${totals.killed} dræbt, ${totals.busy} stod tilbage, ${totals.mails} e-mails (seed ${SEED})`);
+  expect(totals.busy, 'runs really met each other').toBeGreaterThan(0);
 }, 900_000);
