@@ -17,9 +17,11 @@ import { wire } from '../../src/commands/wiring.js';
 import { loadTemplate } from '../../src/documents/template.js';
 import { openGoogle } from '../../src/google/client.js';
 import { parseLogRows } from '../../src/google/sheets-state.js';
+import { googleSubscriptionStore } from '../../src/google/subscribers.js';
 import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
 import { createSiteServer } from '../../src/portal/server.js';
 import { subscriptionEndpoint } from '../../src/portal/subscriptions/endpoint.js';
+import { pendingKey } from '../../src/portal/subscriptions/rules.js';
 import { loadXlsx, sentMessages, sheetOf, spreadsheetOf, startStandin, valuesOf, type Standin } from '../standin/index.js';
 
 let standin: Standin;
@@ -166,6 +168,36 @@ describe('subscriptions in the Sheet (Google mode)', () => {
     const before = sentMessages(standin.state.gmail).length;
     expect((await publish('2022-11-09T13:20')).code).toBe(1);
     expect(sentMessages(standin.state.gmail).length).toBe(before);
+  });
+
+  it('the one-click unsubscribe (RFC 8058) empties her row: the job reads no subscription for her', async () => {
+    const token = rowOf('anna@example.org')![col('Nøgle')]!;
+    const base = `http://127.0.0.1:${(server!.address() as AddressInfo).port}/`;
+    const r = await post(`${base}abonnement/afmeld?t=${token}`, 'List-Unsubscribe=One-Click');
+    expect(r.status).toBe(200);
+    expect(rowOf('anna@example.org')).toBeUndefined();
+    const wiring = await wire({ sheet: SHEET, out, sends: false }, env('gmail'));
+    expect((await wiring.subscriptions!.readSubscriptions()).map((x) => x.email)).toEqual([]);
+  });
+
+  it('serve on a Sheet without the tab makes it, laid out as init-sheet does, and keeps a pending token only as its fingerprint', async () => {
+    const id = 'abonnent-sheet-0002';
+    await loadXlsx(standin, BUNDLED_WORKBOOK, { id });
+    const store = googleSubscriptionStore({ spreadsheetId: id, google: openGoogle(env('gmail')) });
+    expect(await store.all()).toEqual([]);
+    const s = { id: 'id-dorte-00001', email: 'dorte@example.org', kind: 'sag' as const, target: '00.01.00-A21-2-21', token: 'D'.repeat(43), requestedAt: '2022-03-20T10:00:00.000Z' };
+    await store.put(s);
+    const sheet = sheetOf(standin, id, SUBSCRIBERS_TAB.name);
+    const rows = valuesOf(sheet).map((r) => r.map((v) => (v === null ? '' : String(v))));
+    expect(rows[0]).toEqual(SUBSCRIBERS_TAB.columns.map((c) => c.header));
+    expect(sheet.rows[0]![0]!.note).toBe(SUBSCRIBERS_TAB.columns[0]!.note);
+    expect(sheet.protectedRanges.some((p) => p.warningOnly)).toBe(true);
+    expect(rows[1]).toEqual(['dorte@example.org', 'Sag', '00.01.00-A21-2-21', '2022-03-20T10:00:00.000Z', '', 'id-dorte-00001', pendingKey(s.token)]);
+    // Confirmed: the same row, now with the token itself.
+    await store.put({ ...s, confirmedAt: '2022-03-20T10:05:00.000Z' });
+    expect(await store.all()).toEqual([{ ...s, confirmedAt: '2022-03-20T10:05:00.000Z' }]);
+    await store.remove([s.id]);
+    expect(await store.all()).toEqual([]);
   });
 });
 
