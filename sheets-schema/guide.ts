@@ -2,7 +2,7 @@
 // a status or a setting that the Sheet does not have: the `Vejledning` tab (init-sheet, and the job
 // for an existing Sheet), docs/vejledning.md and the one-page PDF are all this one text.
 
-import { ITEMS_TAB, MEETINGS_TAB, MEMBERS_TAB, PROBLEMS_TAB, SETTINGS, SETTINGS_TAB, type ColumnSpec, type MeetingStatus, type TabSpec } from './schema.js';
+import { ITEMS_TAB, MEETINGS_TAB, MEMBERS_TAB, PROBLEMS_TAB, SETTINGS, SETTINGS_TAB, SUBSCRIBERS_TAB, type ColumnSpec, type MeetingStatus, type TabSpec } from './schema.js';
 
 export const GUIDE_TAB_NAME = 'Vejledning';
 /** The guide tab's two header cells. */
@@ -69,6 +69,12 @@ export function guideSections(): readonly GuideSection[] {
       paragraphs: [
         `${h(M, 'next')} i ${t(M)}: ${col(M, 'next').note.replace(/^Skrives af systemet: /, '')}`,
         `${T(PROBLEMS_TAB)}: ${PROBLEMS_TAB.note} ${h(PROBLEMS_TAB, 'cell')} peger på cellen med fejlen, og ${h(PROBLEMS_TAB, 'message')} siger, hvad du skal gøre. Ret cellen; ved næste kørsel forsvinder linjen.`,
+      ],
+    },
+    {
+      heading: 'Se og fjern abonnenter',
+      paragraphs: [
+        `${T(SUBSCRIBERS_TAB)}: ${SUBSCRIBERS_TAB.note} En borger kommer først med, når hun har bekræftet via linket i sin e-mail; før det er ${h(SUBSCRIBERS_TAB, 'confirmedAt')} tom, og der sendes intet. Er en række rettet, bruges den ikke, og ${t(PROBLEMS_TAB)} siger hvorfor.`,
       ],
     },
     {

@@ -111,7 +111,7 @@ export interface ColumnSpec {
 
 export interface TabSpec {
   readonly name: string;
-  readonly key: 'meetings' | 'items' | 'members' | 'settings' | 'log' | 'problems';
+  readonly key: 'meetings' | 'items' | 'members' | 'settings' | 'log' | 'problems' | 'subscribers';
   readonly note: string;
   readonly columns: readonly ColumnSpec[];
   /** The whole tab is written by the script. */
@@ -255,7 +255,36 @@ export const PROBLEMS_TAB = tab({
   ],
 });
 
-export const TABS: readonly TabSpec[] = [MEETINGS_TAB, ITEMS_TAB, MEMBERS_TAB, SETTINGS_TAB, LOG_TAB, PROBLEMS_TAB];
+/** The `Følger` column's values: what a citizen follows (the store's `forum` / `sag`). */
+export const SUBSCRIBER_KINDS = { forum: 'Forum', sag: 'Sag' } as const;
+
+// NOTE: the Google mode's subscription store (src/google/subscribers.ts): `dagsorden serve` writes
+// the rows, the job reads them in its one read. The secretary sees who subscribes to what and may
+// delete a row (the citizen is then unsubscribed); an edited row is reported and never used.
+// The Nøgle column holds the token of the citizen's unsubscribe and manage links: the job writes it
+// into every notice, and the Sheet is all the endpoint and the job share (no secret to lose). What
+// the secretary reads there is a bare code, not a link, and the endpoint's pages only act on a
+// button (a POST), so reading or clicking never unsubscribes or confirms anyone. A pending sign-up's
+// confirmation code is NOT in the Sheet: only its hash (`bekræft:` + SHA-256), so no one with access to
+// the Sheet can confirm a sign-up in the citizen's name; the code itself is only in her e-mail.
+export const SUBSCRIBERS_TAB = tab({
+  name: 'Abonnenter',
+  key: 'subscribers',
+  scriptOwned: true,
+  optional: true,
+  note: 'Borgere, der får en e-mail, når en dagsorden eller et referat udgives. Skrives af dagsorden. Slet en række for at afmelde borgeren; ret ikke i rækkerne.',
+  columns: [
+    column({ header: 'E-mail', key: 'email', kind: 'text', scriptOwned: true, note: 'Borgerens e-mailadresse.' }),
+    column({ header: 'Følger', key: 'kind', kind: 'text', scriptOwned: true, note: 'Forum (et forums dagsordener og referater) eller Sag (en sag på tværs af fora).' }),
+    column({ header: 'Navn eller sagsnr.', key: 'target', kind: 'text', scriptOwned: true, note: 'Forummets navn eller sagens nummer (Sagsnr.).' }),
+    column({ header: 'Tilmeldt', key: 'requestedAt', kind: 'text', scriptOwned: true, note: 'Hvornår bekræftelsen blev sendt (ISO 8601). En tilmelding, der ikke er bekræftet efter 7 dage, slettes.' }),
+    column({ header: 'Bekræftet', key: 'confirmedAt', kind: 'text', scriptOwned: true, note: 'Hvornår borgeren bekræftede (ISO 8601). Tom: ikke bekræftet endnu; så sendes intet.' }),
+    column({ header: 'Id', key: 'id', kind: 'text', scriptOwned: true, note: 'Tilfældigt id. Udsendelser nævner abonnenten ved det, aldrig ved adressen.' }),
+    column({ header: 'Nøgle', key: 'token', kind: 'text', scriptOwned: true, note: 'Koden i borgerens afmeldingslink. Del den ikke. Før bekræftelsen står kun et fingeraftryk af bekræftelseskoden her.' }),
+  ],
+});
+
+export const TABS: readonly TabSpec[] = [MEETINGS_TAB, ITEMS_TAB, MEMBERS_TAB, SETTINGS_TAB, LOG_TAB, PROBLEMS_TAB, SUBSCRIBERS_TAB];
 /** The tabs the secretary fills in: all must exist. */
 export const INPUT_TABS: readonly TabSpec[] = TABS.filter((t) => !t.optional);
 

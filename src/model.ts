@@ -45,7 +45,9 @@ export type ProblemScope =
   | { kind: 'unassigned' }
   | { kind: 'members' }
   | { kind: 'settings' }
-  | { kind: 'workbook' };
+  | { kind: 'workbook' }
+  /** A row of Abonnenter (Google mode) that is left out: it holds back no one else's mail. */
+  | { kind: 'subscribers' };
 
 export interface Problem {
   readonly tab: string;
@@ -95,7 +97,7 @@ export function heldBackBy(problems: readonly Problem[]): HeldBack {
   const everything = problems.some((p) => p.scope.kind === 'workbook');
   return {
     everything,
-    sending: problems.some((p) => p.scope.kind !== 'meeting'),
+    sending: problems.some((p) => p.scope.kind !== 'meeting' && p.scope.kind !== 'subscribers'),
     site: problems.some((p) => p.scope.kind === 'workbook' || p.scope.kind === 'settings'),
     meeting: (meetingId) => everything || own.has(meetingId),
   };

@@ -1,13 +1,12 @@
 // `dagsorden serve`: the public site's server on this computer, and the endpoint where citizens
 // subscribe by e-mail (`abonnement/`: sign-up, confirm, unsubscribe, manage; issue 21). The
-// subscriptions are kept in `<out>/.dagsorden/abonnenter.sqlite`, which `dagsorden publish` reads to
-// send the notices. Runs until stopped (Ctrl+C).
+// subscriptions are kept in `<out>/.dagsorden/abonnenter.sqlite`, or with `--sheet` in the Sheet's
+// tab Abonnenter; `dagsorden publish` reads them there to send the notices. Runs until stopped (Ctrl+C).
 
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadTemplate } from '../documents/template.js';
 import { UserError, EXIT_CODES } from '../errors.js';
-import { subscriptionsPath } from '../local/subscriptions.js';
 import { fileOf, paths } from '../portal/addresses.js';
 import { DEFAULT_SITE_ADDRESS } from '../portal/input.js';
 import { createSiteServer } from '../portal/server.js';
@@ -26,11 +25,10 @@ async function subscriptionsFor(opts: ServeOptions, site: string, env: NodeJS.Pr
     out('Tilmelding til e-mails er slået fra: Indstillinger → Afsender er tom, så der kan ikke sendes bekræftelser. Udfyld den, og start igen.');
     return undefined;
   }
-  const { sqliteSubscriptionStore } = await import('../local/subscriptions.js');
   const { subscriptionEndpoint } = await import('../portal/subscriptions/endpoint.js');
   const template = await loadTemplate(env.DAGSORDEN_TEMPLATES || undefined);
-  const path = subscriptionsPath(resolve(opts.out));
-  const store = await sqliteSubscriptionStore(path);
+  // The Sheet's tab Abonnenter with --sheet, else the SQLite file under --out: where the job reads them.
+  const store = await wiring.openSubscriptionStore();
   const endpoint = subscriptionEndpoint({
     store,
     mail: wiring.mail,
@@ -40,7 +38,7 @@ async function subscriptionsFor(opts: ServeOptions, site: string, env: NodeJS.Pr
     exists: async (kind, target) => existsSync(join(site, fileOf(kind === 'forum' ? paths.forum(target) : paths.case(target)))),
     onError: (e) => err(`Tilmeldingen kunne ikke gennemføres: ${e instanceof Error ? e.message : String(e)}`),
   });
-  out(`Tilmeldinger til e-mails gemmes i ${path}; bekræftelser sendes via ${wiring.mail.description}.`);
+  out(`Tilmeldinger til e-mails gemmes i ${store.description}; bekræftelser sendes via ${wiring.mail.description}.`);
   return endpoint;
 }
 

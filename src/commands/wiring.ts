@@ -20,9 +20,11 @@ import { outboxTransport } from '../local/outbox.js';
 import { localStateStore } from '../local/state.js';
 import { subscriptionsPath } from '../local/subscriptions.js';
 import type { Subscription } from '../portal/subscriptions/rules.js';
+import type { SubscriptionStore } from '../portal/subscriptions/store.js';
 import { xlsxSource } from '../local/xlsx.js';
 import type { Problem, WorkbookModel } from '../model.js';
 import { BUNDLED_WORKBOOK } from '../package-paths.js';
+import { SUBSCRIBERS_TAB } from '../../sheets-schema/schema.js';
 import { folderTarget, type SiteTarget } from '../portal/target.js';
 import { readAndValidate } from '../validate/index.js';
 import type { RawWorkbook, WorkbookSource } from '../workbook/raw.js';
@@ -63,9 +65,12 @@ export interface Wiring {
   siteTarget(): Promise<SiteTarget | undefined>;
   /**
    * Citizens' e-mail subscriptions (issue 21), as `dagsorden serve` stores them: on the embedded
-   * default the SQLite file under `<out>/.dagsorden/`. Undefined on Google (not built yet).
+   * default the SQLite file under `<out>/.dagsorden/`; on Google the Sheet's tab Abonnenter, as the
+   * workbook read already holds it (no call of its own).
    */
   readonly subscriptions?: { readonly description: string; readSubscriptions(): Promise<Subscription[]> };
+  /** The store `dagsorden serve` keeps sign-ups in (the same place the job reads). */
+  openSubscriptionStore(): Promise<SubscriptionStore & { close?(): void }>;
 }
 
 /** Under `--out`: PDFs made of office bilag, by checksum, so an unchanged bilag is not converted again. */
@@ -119,8 +124,12 @@ export async function wire(opts: WiringOptions, env: NodeJS.ProcessEnv): Promise
     'sheet' in chosen
       ? undefined
       : localAttachmentSource({ dir: dirname(resolve(chosen.workbook)), ...(soffice ? { soffice } : {}), ...(opts.sends ? { cacheDir: join(outDir, BILAG_PDF_CACHE) } : {}) });
-  const { model, problems } = await readAttachmentFiles(read, read.raw, bilag);
+  const { model, problems: workbookProblems } = await readAttachmentFiles(read, read.raw, bilag);
   const raw = read.raw;
+  // Google mode: the subscribers as the one read returned them; a row that cannot be trusted is
+  // left out and reported in Validering with its cell (scope `subscribers`: it holds back no one else).
+  const onSheet = 'sheet' in chosen ? (await import('../google/subscribers.js')).parseSubscriberRows(raw.grids.get(SUBSCRIBERS_TAB.name)) : undefined;
+  const problems = onSheet ? [...workbookProblems, ...onSheet.problems] : workbookProblems;
 
   let documents: DocumentStore;
   let state: StateStore;
@@ -166,13 +175,22 @@ export async function wire(opts: WiringOptions, env: NodeJS.ProcessEnv): Promise
 
   const bilagStore = onGoogle ? undefined : localBilagStore(outDir);
   const subscriptionsFile = subscriptionsPath(outDir);
-  const subscriptions = onGoogle
-    ? undefined
+  const spreadsheetId = 'sheet' in chosen ? raw.sheet?.spreadsheetId : undefined;
+  const subscriptions = onSheet
+    ? { description: `fanen ${SUBSCRIBERS_TAB.name} i ${source.description}`, readSubscriptions: async (): Promise<Subscription[]> => onSheet.subscriptions }
     : {
         description: `abonnementsdatabasen ${subscriptionsFile}`,
         // NOTE: sql.js (WebAssembly) is loaded only when someone has signed up.
         readSubscriptions: async (): Promise<Subscription[]> => (existsSync(subscriptionsFile) ? (await import('../local/subscriptions.js')).readSubscriptions(subscriptionsFile) : []),
       };
+  const openSubscriptionStore = async (): Promise<SubscriptionStore & { close?(): void }> => {
+    if (spreadsheetId) {
+      const { googleSubscriptionStore } = await import('../google/subscribers.js');
+      return googleSubscriptionStore({ spreadsheetId, google: google() });
+    }
+    const { sqliteSubscriptionStore } = await import('../local/subscriptions.js');
+    return sqliteSubscriptionStore(subscriptionsFile);
+  };
 
-  return { source, model, problems, raw, onGoogle, documents, state, mail, bilag, bilagStore, siteTarget, ...(subscriptions ? { subscriptions } : {}) };
+  return { source, model, problems, raw, onGoogle, documents, state, mail, bilag, bilagStore, siteTarget, subscriptions, openSubscriptionStore };
 }

@@ -11,7 +11,7 @@ import { translateGoogleError } from './translate-error.js';
 import { isRateLimit, withRetry } from './retry.js';
 
 /** Sheet ids are ours to choose, so the one batchUpdate can address every tab without a read. */
-export const SHEET_IDS: Readonly<Record<TabSpec['key'], number>> = { meetings: 0, items: 1, members: 2, settings: 3, log: 4, problems: 5 };
+export const SHEET_IDS: Readonly<Record<TabSpec['key'], number>> = { meetings: 0, items: 1, members: 2, settings: 3, log: 4, problems: 5, subscribers: 7 };
 /** The Vejledning tab's id in a Sheet made by init-sheet (after the schema's tabs). */
 export const GUIDE_SHEET_ID = 6;
 
@@ -86,7 +86,7 @@ export function addGuideRequests(sheetId: number): sheets_v4.Schema$Request[] {
 
 /**
  * The requests that add one script-owned tab to an existing Sheet, laid out as `init-sheet` lays it
- * out (the write-back creates Udsendelser and Validering this way when the secretary has none).
+ * out (the write-back creates Udsendelser, Validering and Abonnenter this way when the Sheet has none).
  */
 export function addTabRequests(tab: TabSpec, sheetId: number): sheets_v4.Schema$Request[] {
   return [{ addSheet: { properties: tabProperties(tab, sheetId) } }, ...tabLayoutRequests(tab, sheetId)];

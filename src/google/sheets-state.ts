@@ -2,7 +2,7 @@
 // (Dagsorden, Referat, Senest udsendt) and the `Validering` tab. Reads cost nothing (the workbook read
 // already holds them); each write is ONE call and touches only script-owned cells.
 
-import { LOG_TAB, MEETINGS_TAB, PROBLEMS_TAB, columnLetter, type TabSpec } from '../../sheets-schema/schema.js';
+import { LOG_TAB, MEETINGS_TAB, PROBLEMS_TAB, SUBSCRIBERS_TAB, columnLetter, type TabSpec } from '../../sheets-schema/schema.js';
 import type { sheets_v4 } from '@googleapis/sheets';
 import type { RawGrid, RawValue, RawWorkbook } from '../workbook/raw.js';
 import { isCellError } from '../workbook/raw.js';
@@ -144,7 +144,7 @@ export class SheetsStateStore implements StateStore {
     this.description = `Google Sheet ${id}`;
     for (const [name, size] of info?.gridSize ?? []) this.gridSize.set(name, { ...size });
     if (info?.sheetIds) this.sheetIds = new Map(info.sheetIds);
-    for (const name of [MEETINGS_TAB.name, LOG_TAB.name, PROBLEMS_TAB.name]) {
+    for (const name of [MEETINGS_TAB.name, LOG_TAB.name, PROBLEMS_TAB.name, SUBSCRIBERS_TAB.name]) {
       const grid = opts.raw.grids.get(name);
       this.tabs.set(name, { rows: (grid?.rows ?? []).map((r) => r.map(text)), exists: !!grid });
     }
@@ -280,7 +280,9 @@ export class SheetsStateStore implements StateStore {
     const g = await this.google();
     const sheets = await g.sheets();
     const all = [...cells, ...(rewrite?.cells ?? [])];
-    const missingTab = all.some((c) => !this.tab(c.tab).exists);
+    // NOTE: a Sheet without Abonnenter (made before it existed) gets it with a write that happens
+    // anyway, in the same call: until then the one-call read asks for a tab that is not there.
+    const missingTab = all.some((c) => !this.tab(c.tab).exists) || !this.tab(SUBSCRIBERS_TAB.name).exists;
     try {
       if (!rewrite && !missingTab && all.every((c) => this.fits(c) && !c.header)) {
         await this.writeValues(sheets, g, all);
@@ -340,6 +342,13 @@ export class SheetsStateStore implements StateStore {
       const sheetId = this.freshSheetId(GUIDE_TAB_NAME);
       ids.set(GUIDE_TAB_NAME, sheetId);
       requests.push(...addGuideRequests(sheetId));
+    }
+    if (!ids.has(SUBSCRIBERS_TAB.name)) {
+      const sheetId = this.freshSheetId(SUBSCRIBERS_TAB.name);
+      ids.set(SUBSCRIBERS_TAB.name, sheetId);
+      added.push(SUBSCRIBERS_TAB.name);
+      // Header row with its notes, protected, as init-sheet lays it out; the endpoint appends under it.
+      requests.push(...addTabRequests(SUBSCRIBERS_TAB, sheetId));
     }
     const missing = [...new Set(cells.map((c) => c.tab))].filter((t) => !ids.has(t));
     if (missing.length) throw new Error(`The tab(s) ${missing.join(', ')} do not exist in ${this.spreadsheetId}.`);

@@ -45,7 +45,7 @@ export interface PortalInput {
   readonly template: Template;
   /**
    * The pages offer the e-mail sign-up form: `dagsorden serve` answers `abonnement/` (issue 21). Not on
-   * a Cloud Storage bucket, where nothing answers it until the Google mode's store is built.
+   * a Cloud Storage bucket: `serve` answers beside a site folder, and nothing answers under a bucket's address.
    */
   readonly subscriptions?: boolean;
 }

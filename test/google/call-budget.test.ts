@@ -3,7 +3,7 @@
 // batched write-back (after its folders exist); an unchanged re-run writes nothing.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOG_TAB, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
+import { LOG_TAB, PROBLEMS_TAB, SUBSCRIBERS_TAB } from '../../sheets-schema/schema.js';
 import { driveDocumentStore } from '../../src/google/drive.js';
 import { sheetsStateStore } from '../../src/google/sheets-state.js';
 import type { DocumentFile, LogEntry, PublishedFile, WriteBack } from '../../src/delivery/ports.js';
@@ -21,7 +21,7 @@ afterAll(async () => standin.close());
 beforeEach(async () => {
   standin.reset();
   const ss = await loadXlsx(standin, BUNDLED_WORKBOOK, { id: ID });
-  addTabs(ss, { [LOG_TAB.name]: [LOG_TAB.columns.map((c) => c.header)], [PROBLEMS_TAB.name]: [PROBLEMS_TAB.columns.map((c) => c.header)] });
+  addTabs(ss, { [LOG_TAB.name]: [LOG_TAB.columns.map((c) => c.header)], [PROBLEMS_TAB.name]: [PROBLEMS_TAB.columns.map((c) => c.header)], [SUBSCRIBERS_TAB.name]: [SUBSCRIBERS_TAB.columns.map((c) => c.header)] });
 });
 
 const ID = 'sheet-budget-000001';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOG_TAB, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
+import { LOG_TAB, PROBLEMS_TAB, SUBSCRIBERS_TAB } from '../../sheets-schema/schema.js';
 import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../../src/package-paths.js';
 import { addTabs, loadXlsx, startStandin, type Standin } from '../standin/index.js';
 import { standinEnv } from './helpers.js';
@@ -49,7 +49,7 @@ afterAll(async () => {
 beforeEach(async () => {
   standin.reset();
   const ss = await loadXlsx(standin, BUNDLED_WORKBOOK, { id: ID });
-  addTabs(ss, { [LOG_TAB.name]: [LOG_TAB.columns.map((c) => c.header)], [PROBLEMS_TAB.name]: [PROBLEMS_TAB.columns.map((c) => c.header)] });
+  addTabs(ss, { [LOG_TAB.name]: [LOG_TAB.columns.map((c) => c.header)], [PROBLEMS_TAB.name]: [PROBLEMS_TAB.columns.map((c) => c.header)], [SUBSCRIBERS_TAB.name]: [SUBSCRIBERS_TAB.columns.map((c) => c.header)] });
 });
 
 const withoutSourceLine = (s: string) => s.replace(/^Regneark: .*\n/m, '');

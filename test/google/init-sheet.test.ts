@@ -127,7 +127,7 @@ describe('dagsorden init-sheet', () => {
     expect(sheet.protectedRanges).toEqual([expect.objectContaining({ range: { sheetId: sheet.properties.sheetId }, warningOnly: true })]);
     // Every topic the issue asks for, in order, each once.
     expect(rows.map((r) => r[0]).filter(Boolean)).toEqual(['Emne', ...guideSections().map((s) => s.heading)]);
-    expect(guideSections().map((s) => s.heading)).toEqual(['Planlæg et møde', 'Skriv et punkt', 'Luk et punkt', 'Tilføj et bilag', 'Læs «Næste» og «Validering»', 'Aflys eller flyt et møde', 'Hvem får hvad']);
+    expect(guideSections().map((s) => s.heading)).toEqual(['Planlæg et møde', 'Skriv et punkt', 'Luk et punkt', 'Tilføj et bilag', 'Læs «Næste» og «Validering»', 'Se og fjern abonnenter', 'Aflys eller flyt et møde', 'Hvem får hvad']);
   });
 
   it('the guide names only columns, tabs, statuses and settings the schema has, and each of them as the Sheet spells it', () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { columnLetter, LOG_TAB, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
+import { columnLetter, LOG_TAB, PROBLEMS_TAB, SUBSCRIBERS_TAB } from '../../sheets-schema/schema.js';
 import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
 import { readAndValidate } from '../../src/validate/index.js';
 import type { RawGrid, RawWorkbook } from '../../src/workbook/raw.js';
@@ -76,7 +76,7 @@ function inputGrids(raw: RawWorkbook): Record<string, unknown[][]> {
 /** Loads an .xlsx into the stand-in, with the script's own tabs present as init-sheet makes them. */
 async function sheetFrom(path: string, id: string, withScriptTabs = true): Promise<string> {
   const ss = await loadXlsx(standin, path, { id });
-  if (withScriptTabs) addTabs(ss, { [LOG_TAB.name]: [LOG_TAB.columns.map((c) => c.header)], [PROBLEMS_TAB.name]: [PROBLEMS_TAB.columns.map((c) => c.header)] });
+  if (withScriptTabs) addTabs(ss, { [LOG_TAB.name]: [LOG_TAB.columns.map((c) => c.header)], [PROBLEMS_TAB.name]: [PROBLEMS_TAB.columns.map((c) => c.header)], [SUBSCRIBERS_TAB.name]: [SUBSCRIBERS_TAB.columns.map((c) => c.header)] });
   return id;
 }
 
@@ -89,7 +89,7 @@ describe('googleSheetSource', () => {
     expect(standin.calls.count()).toBe(1);
     expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.get': 1 });
     const call = standin.calls.list[0]!;
-    expect(call.query.getAll('ranges')).toEqual(["'Møder'", "'Punkter'", "'Medlemmer'", "'Indstillinger'", "'Udsendelser'", "'Validering'"]);
+    expect(call.query.getAll('ranges')).toEqual(["'Møder'", "'Punkter'", "'Medlemmer'", "'Indstillinger'", "'Udsendelser'", "'Validering'", "'Abonnenter'"]);
     expect(call.query.get('includeGridData')).toBe('true');
     // Values and merges in the one call, and nothing else (a field mask).
     expect(call.query.get('fields')).toBe('sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),merges,data(rowData(values(effectiveValue))))');

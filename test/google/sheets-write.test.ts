@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GUIDE_TAB_NAME, guideRows } from '../../sheets-schema/guide.js';
-import { columnLetter, LOG_TAB, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
+import { columnLetter, LOG_TAB, PROBLEMS_TAB, SUBSCRIBERS_TAB } from '../../sheets-schema/schema.js';
 import type { LogEntry, WriteBack } from '../../src/delivery/ports.js';
 import { parseLogRows, sheetsStateStore } from '../../src/google/sheets-state.js';
 import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
@@ -23,7 +23,7 @@ const ID = 'sheet-write-000001';
 
 async function exampleSheet(opts: { scriptTabs?: boolean; logRows?: number } = {}) {
   const ss = await loadXlsx(standin, BUNDLED_WORKBOOK, { id: ID });
-  if (opts.scriptTabs !== false) addTabs(ss, { [LOG_TAB.name]: [LOG_TAB.columns.map((c) => c.header)], [PROBLEMS_TAB.name]: [PROBLEMS_TAB.columns.map((c) => c.header)] });
+  if (opts.scriptTabs !== false) addTabs(ss, { [LOG_TAB.name]: [LOG_TAB.columns.map((c) => c.header)], [PROBLEMS_TAB.name]: [PROBLEMS_TAB.columns.map((c) => c.header)], [SUBSCRIBERS_TAB.name]: [SUBSCRIBERS_TAB.columns.map((c) => c.header)] });
   if (opts.logRows) sheetOf(standin, ID, LOG_TAB.name).properties.gridProperties.rowCount = opts.logRows;
   return ss;
 }

@@ -2,7 +2,7 @@
 // rules of signing up (double opt-in, expiry, per-address limits). Pure: no clock, no disk; the
 // endpoint (endpoint.ts) and the store carry the decisions out.
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { slug } from '../addresses.js';
 
 /** What a citizen follows: a forum, or a case (Sagsnr.) across fora. */
@@ -69,6 +69,14 @@ export function follows(s: Pick<Subscription, 'kind' | 'target'>, what: { forum:
 }
 
 export const newToken = (): string => randomBytes(32).toString('base64url');
+
+/**
+ * What a store may keep instead of a pending sign-up's token: a fingerprint of it. The Google store
+ * keeps this until the citizen confirms, so no one with access to the Sheet can confirm in her name
+ * (the code itself is only in her e-mail); `byToken` accepts the token for either form.
+ */
+export const pendingKey = (token: string): string => `bekræft:${createHash('sha256').update(token).digest('base64url')}`;
+const isPendingKey = (stored: string): boolean => stored.startsWith('bekræft:');
 export const newId = (): string => randomBytes(12).toString('base64url');
 
 /** What a sign-up does. `quiet`: nothing is sent (already subscribed, or a mail went recently), and the citizen sees the same answer. */
@@ -89,7 +97,9 @@ export function decideSignUp(ofAddress: readonly Subscription[], wanted: { email
   if (same && recent.includes(same)) return { kind: 'quiet', reason: 'recently mailed' };
   if (recent.length >= MAILS_PER_ADDRESS_PER_DAY || (!same && ofAddress.length >= MAX_PER_ADDRESS)) return { kind: 'quiet', reason: 'address limit' };
   const requestedAt = now.toISOString();
-  return { kind: 'mail', subscription: same ? { ...same, requestedAt } : { id: fresh.id, email: wanted.email, kind: wanted.kind, target: wanted.target, token: fresh.token, requestedAt } };
+  // NOTE: a store that keeps only a fingerprint of the pending token cannot mail it again: a new one goes.
+  const again = same && isPendingKey(same.token) ? { ...same, token: fresh.token } : same;
+  return { kind: 'mail', subscription: again ? { ...again, requestedAt } : { id: fresh.id, email: wanted.email, kind: wanted.kind, target: wanted.target, token: fresh.token, requestedAt } };
 }
 
 /** Unconfirmed sign-ups older than UNCONFIRMED_DAYS: to be deleted. */
@@ -100,8 +110,10 @@ export function expired(all: readonly Subscription[], now: Date): Subscription[]
 /** A token's subscription, if it is still valid (an expired, unconfirmed one is not). */
 export function byToken(all: readonly Subscription[], token: unknown, now: Date): Subscription | undefined {
   if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-  const s = all.find((x) => x.token === token);
-  return s && !expired([s], now).length ? s : undefined;
+  const key = pendingKey(token);
+  const s = all.find((x) => x.token === token || x.token === key);
+  // The token itself, whichever form the store keeps: confirming writes it back (the notices' links need it).
+  return s && !expired([s], now).length ? { ...s, token } : undefined;
 }
 
 /** `Chefforum` / `sagen 00.01.00-A21-2-21`: what a subscription follows, inside a Danish sentence. */
