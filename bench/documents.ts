@@ -85,7 +85,7 @@ export async function benchDocuments(): Promise<string[]> {
       await buildDocx(meeting, settings, 'referat', 'medlemmer', template, { estimatePages: true });
       if (i >= 2) estimated.push(performance.now() - t0);
     }
-    lines.push(line('  the same with its contents page numbers (page estimate, median of 10)', fmt(median(estimated)), '≤ 30 ms'));
+    lines.push(line('  the same with contents page numbers (estimate, median of 10)', fmt(median(estimated)), '≤ 30 ms'));
 
     // (b) the same content through pandoc, a whole process each time
     if (onPath('pandoc')) {
