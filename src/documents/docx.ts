@@ -341,7 +341,11 @@ function sectionsOf(children: readonly Block[]): { landscape: boolean; children:
 const LONG_WORD = 40;
 const breakLongWords = (text: string): string => text.replace(new RegExp(`\\S{${LONG_WORD + 1},}`, 'g'), (word) => word.replace(/(\S{8})(?=\S)/g, '$1\u200b'));
 
-function documentOf(meeting: Meeting, settings: Settings, kind: DocumentKind, edition: Edition, template: Template, pageNumbers: PageNumberEstimator | undefined, forEstimate: boolean, draft = false): Document {
+/**
+ * `estimateText`: what each text becomes in the copy the page estimate lays out (see breakLongWords);
+ * without it, the document itself.
+ */
+function documentOf(meeting: Meeting, settings: Settings, kind: DocumentKind, edition: Edition, template: Template, pageNumbers: PageNumberEstimator | undefined, estimateText: ((text: string) => string) | undefined, draft = false): Document {
   const view = editionView(meeting, edition);
   const org = template.organisation;
   // NOTE: the workbook's Organisation setting is the secretary's; the template's name is the fallback.
@@ -361,7 +365,7 @@ function documentOf(meeting: Meeting, settings: Settings, kind: DocumentKind, ed
     kind,
     template,
     lists,
-    text: forEstimate ? breakLongWords : (t) => t,
+    text: estimateText ?? ((t) => t),
     blocks: {
       newList: (levels) => lists.newList(levels),
       textWidth,
@@ -369,7 +373,7 @@ function documentOf(meeting: Meeting, settings: Settings, kind: DocumentKind, ed
       fontSize: size,
       tableHeaderFill: org.tableHeaderFill,
       monospaceFont: MONOSPACE_FONT,
-      ...(forEstimate ? { text: breakLongWords } : {}),
+      ...(estimateText ? { text: estimateText } : {}),
     },
   };
   const names = documentNames(view, kind, template, edition);
@@ -431,18 +435,28 @@ function documentOf(meeting: Meeting, settings: Settings, kind: DocumentKind, ed
 /** Builds the .docx of a meeting's dagsorden or referat, in the given edition. */
 export async function buildDocx(meeting: Meeting, settings: Settings, kind: DocumentKind, edition: Edition, template: Template, options: BuildOptions = {}): Promise<Buffer> {
   if (options.itemPages) {
-    return Packer.toBuffer(documentOf(meeting, settings, kind, edition, template, knownPages(options.itemPages, options.pageCount), false, options.draft));
+    return Packer.toBuffer(documentOf(meeting, settings, kind, edition, template, knownPages(options.itemPages, options.pageCount), undefined, options.draft));
   }
-  if (!options.estimatePages) return Packer.toBuffer(documentOf(meeting, settings, kind, edition, template, undefined, false, options.draft));
+  if (!options.estimatePages) return Packer.toBuffer(documentOf(meeting, settings, kind, edition, template, undefined, undefined, options.draft));
   // NOTE: loaded only here: the layout engine is large and most builds have the PDF's pages. The
   // estimate lays out a copy whose very long words may break (see breakLongWords); the document
   // itself is written with the pages it found.
   const estimator = (await import('docx/layout')).estimatePageNumbersWith({ guess: true });
   let estimate: EstimatedPageNumbers | undefined;
   const capturing: PageNumberEstimator = Object.assign((body: Parameters<PageNumberEstimator>[0], context: Parameters<PageNumberEstimator>[1]) => (estimate = estimator(body, context)), estimator.listNumbers ? { listNumbers: estimator.listNumbers } : {});
-  await Packer.toBuffer(documentOf(meeting, settings, kind, edition, template, capturing, true, options.draft));
+  let broke = false;
+  const breaking = (text: string): string => {
+    const broken = breakLongWords(text);
+    broke ||= broken !== text;
+    return broken;
+  };
+  const copy = documentOf(meeting, settings, kind, edition, template, capturing, breaking, options.draft);
+  const laidOut = await Packer.toBuffer(copy);
+  // NOTE: with no word broken the copy is the document itself, written with the pages it found: it
+  // need not be written again (each writing costs as much as a whole build without the estimate).
+  if (!broke) return laidOut;
   const found = estimate;
-  return Packer.toBuffer(documentOf(meeting, settings, kind, edition, template, found ? () => found : undefined, false, options.draft));
+  return Packer.toBuffer(documentOf(meeting, settings, kind, edition, template, found ? () => found : undefined, undefined, options.draft));
 }
 
 /** The dagsorden (no decisions). */

@@ -2,10 +2,32 @@
 // memory and hands back its index files, which join the site like any other file. Pages without
 // `data-pagefind-body` (all but open items) are left out of the index.
 
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { SiteFile, SiteFiles } from './build.js';
 import { contentTypeOf, IMMUTABLE } from './build.js';
 
 export const SEARCH_DIR = 'pagefind/';
+
+let pagefindVersion: string | undefined;
+
+/**
+ * The installed Pagefind's version, read once from its package.json (which its exports do not name),
+ * found as Node finds the package: in the nearest node_modules up from here.
+ */
+function readPagefindVersion(): string {
+  if (pagefindVersion) return pagefindVersion;
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    try {
+      pagefindVersion = (JSON.parse(readFileSync(join(dir, 'node_modules', 'pagefind', 'package.json'), 'utf8')) as { version: string }).version;
+      return pagefindVersion;
+    } catch (e) {
+      if (dirname(dir) === dir) throw new Error("Pagefind's package.json was not found", { cause: e });
+    }
+  }
+}
 
 /** Only what Pagefind reads of a page: its language, title and indexed body (less to send and parse). */
 function searchable(html: string): string {
@@ -13,6 +35,22 @@ function searchable(html: string): string {
   const title = /<title>[\s\S]*?<\/title>/.exec(html)?.[0] ?? '';
   const body = /<main[^>]*data-pagefind-body[^>]*>[\s\S]*?<\/main>/.exec(html)?.[0] ?? '';
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">${title}</head><body>${body}</body></html>`;
+}
+
+const sortedPages = (pages: ReadonlyMap<string, string>) => [...pages].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+/**
+ * What the index is built from, as a digest: equal digests give equal index files, so when no
+ * searchable text changed the index need not be built again. Pagefind's version is part of it (read
+ * from disk once).
+ */
+export function readSearchIndexFingerprint(pages: ReadonlyMap<string, string>): string {
+  const h = createHash('sha256').update(`pagefind ${readPagefindVersion()}\n`);
+  for (const [name, content] of sortedPages(pages)) {
+    const text = searchable(content);
+    h.update(`${name}\n${text.length}\n${text}`);
+  }
+  return h.digest('hex');
 }
 
 /** The index files for the given pages (stored name → HTML). */
@@ -23,7 +61,7 @@ export async function buildSearchIndex(pages: ReadonlyMap<string, string>): Prom
     if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
     // NOTE: one page at a time, in sorted order: Pagefind's files depend on the order pages arrive in
     // (sent all at once they arrive in any order), and the same pages must give the same files.
-    for (const [name, content] of [...pages].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const [name, content] of sortedPages(pages)) {
       const added = await index.addHTMLFile({ sourcePath: name, content: searchable(content) });
       if (added.errors.length) throw new Error(`Pagefind could not index ${name}: ${added.errors.join('; ')}`);
     }

@@ -12,6 +12,8 @@ export interface SiteManifest {
   readonly fingerprint: string;
   /** Stored name → sha256 of its bytes. */
   readonly files: Readonly<Record<string, string>>;
+  /** What the search index was built from (search.ts), so an unchanged index is kept. */
+  readonly search?: string;
 }
 
 /** The manifest's own name; names starting with `.` are never part of the site. */
@@ -19,6 +21,8 @@ export const MANIFEST_NAME = '.dagsorden/site.json';
 
 export interface SiteTarget {
   readonly description: string;
+  /** How many files it takes at once (`put`); one after another when not said. */
+  readonly writesAtOnce?: number;
   readManifest(): Promise<SiteManifest | undefined>;
   /** What is stored now, whatever any manifest says: stored name → sha256 of its bytes. */
   list(): Promise<Map<string, string>>;
@@ -31,6 +35,9 @@ export interface SiteTarget {
 export function sha256(body: string | Uint8Array): string {
   return createHash('sha256').update(body).digest('hex');
 }
+
+/** How many stored files are read at once to list them. */
+const READS_AT_ONCE = 32;
 
 const isHidden = (name: string) => name.split('/').some((part) => part.startsWith('.'));
 
@@ -51,6 +58,8 @@ export function folderTarget(dir: string): SiteTarget {
   }
   return {
     description: `mappen ${dir}`,
+    // NOTE: each write waits on its own fsync; many at once let the disk take them together.
+    writesAtOnce: 64,
     async readManifest() {
       const text = await readFile(pathOf(MANIFEST_NAME), 'utf8').catch(() => undefined);
       if (!text) return undefined;
@@ -65,7 +74,13 @@ export function folderTarget(dir: string): SiteTarget {
       await walk(dir, names);
       const out = new Map<string, string>();
       // NOTE: a killed run's temporary file (`*.tmp`) is not part of the site; it is removed as stale.
-      for (const name of names) if (!isHidden(name)) out.set(name, sha256(await readFile(pathOf(name))));
+      // NOTE: read side by side, a batch at a time (one after another, ten thousand files took seconds).
+      const visible = names.filter((name) => !isHidden(name)).sort();
+      for (let at = 0; at < visible.length; at += READS_AT_ONCE) {
+        const batch = visible.slice(at, at + READS_AT_ONCE);
+        const hashes = await Promise.all(batch.map(async (name) => sha256(await readFile(pathOf(name)))));
+        batch.forEach((name, i) => out.set(name, hashes[i]!));
+      }
       return out;
     },
     async put(name, file) {

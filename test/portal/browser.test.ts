@@ -132,6 +132,17 @@ describe('the public site in a browser', () => {
     await page.close();
   }, 120_000);
 
+  it('searching a word from an item of an earlier year finds that item, and only that one', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}soeg/`);
+    await page.getByRole('textbox', { name: 'Søg i punkter' }).fill('afdelingsopdelt');
+    const result = page.locator('.pagefind-ui__result-link').first();
+    await result.waitFor();
+    expect(await result.getAttribute('href')).toBe('/moeder/cf-2021-03-04/punkt-4/');
+    expect(await page.locator('.pagefind-ui__result-link').count()).toBe(1);
+    await page.close();
+  }, 120_000);
+
   it('the feed links lead to an Atom feed and a calendar that parse', async () => {
     const page = await browser.newPage();
     await page.goto(`${base}fora/chefforum/`);
