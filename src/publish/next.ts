@@ -4,7 +4,9 @@
 // planner would do if she set it; so the column can never promise what the job will not do.
 
 import type { DateTime } from 'luxon';
-import { DOCUMENT_LABEL, agendaSendTime, meetingStart, planPublish, type Action, type PlanInput, type SendAction } from './plan.js';
+import { DateTime as Luxon } from 'luxon';
+import { DOCUMENT_LABEL, agendaSendTime, limitText, meetingStart, planPublish, type Action, type PlanInput, type SendAction } from './plan.js';
+import { sendingPaused } from './log.js';
 import { heldBackBy, type Meeting, type Problem, type WorkbookModel } from '../model.js';
 import type { MeetingStatus } from '../../sheets-schema/schema.js';
 import { meetingDateInline } from '../text/danish.js';
@@ -62,7 +64,11 @@ function planAt(input: NextInput, meeting: Meeting, at: DateTime): Action[] {
 /** The first of the planner's own moments (now, the agenda's time, the start) at which it acts. */
 function firstAction(input: NextInput, meeting: Meeting): { at: DateTime; actions: Action[] } | undefined {
   const { now, model } = input;
-  const moments = [now, agendaSendTime(meeting, model), meetingStart(meeting, model.settings.timeZone)].filter((t) => t >= now).sort((a, b) => a.toMillis() - b.toMillis());
+  // The daily sending limit's end is one of the planner's moments too: before it, it plans no e-mail.
+  const pause = limitEnd(input);
+  const moments = [now, agendaSendTime(meeting, model), meetingStart(meeting, model.settings.timeZone), ...(pause ? [pause] : [])]
+    .filter((t) => t >= now)
+    .sort((a, b) => a.toMillis() - b.toMillis());
   let publishOnly: { at: DateTime; actions: Action[] } | undefined;
   for (const at of moments) {
     const actions = planAt(input, meeting, at);
@@ -72,10 +78,19 @@ function firstAction(input: NextInput, meeting: Meeting): { at: DateTime; action
   return publishOnly;
 }
 
+/** When the daily sending limit, met earlier, lets the planner send again (none: it does not hold now). */
+function limitEnd(input: NextInput): DateTime | undefined {
+  const paused = sendingPaused(input.log, input.now.toMillis());
+  return paused ? Luxon.fromISO(paused.retryAt, { zone: input.model.settings.timeZone }) : undefined;
+}
+
 /** The sentence for what the planner will do at `at`; `status` when it waits for the secretary. */
 function describe(input: NextInput, at: DateTime, actions: readonly Action[], status?: MeetingStatus): string {
   const when = at <= input.now ? 'ved næste kørsel' : danishMoment(at);
   const sends = actions.filter((a): a is SendAction => a.kind === 'send');
+  // The e-mails the limit holds back go when it lifts: say so, and how many (the planner's own count then).
+  const pause = limitEnd(input);
+  if (!status && sends.length && pause && at.toMillis() === pause.toMillis()) return limitText(sends.length, pause.toUTC().toISO()!, input.model.settings.timeZone);
   if (sends.length === 0) {
     const documents = [...new Set(actions.flatMap((a) => (a.kind === 'publish' ? [DOCUMENT_LABEL[a.document]] : [])))];
     return `${documents.join(' og ')} udgives ${when}, uden e-mails`;

@@ -7,6 +7,7 @@ import type { DateTime } from 'luxon';
 import { composeSubscriberNotice } from '../delivery/mail/subscriber-notice.js';
 import { senderOf } from '../delivery/mail/compose.js';
 import { RecipientRejected } from '../delivery/mail/recipient-rejected.js';
+import { DailyLimitReached } from '../delivery/mail/daily-limit.js';
 import type { LogEntry, MailTransport, OutgoingMail, StateStore } from '../delivery/ports.js';
 import type { DocumentKind } from '../documents/edition.js';
 import type { Template } from '../documents/template.js';
@@ -15,7 +16,7 @@ import { absolute, paths } from '../portal/addresses.js';
 import { DEFAULT_SITE_ADDRESS } from '../portal/input.js';
 import { followLabel, type Subscription } from '../portal/subscriptions/rules.js';
 import { subscriptionLinks } from '../portal/subscriptions/links.js';
-import { DOCUMENT_LABEL, MeetingLog } from './log.js';
+import { DOCUMENT_LABEL, MeetingLog, sendingLimitRow, WAITING_DETAIL } from './log.js';
 import { planSubscriberNotices, subscriberRef, SUBSCRIBER_ACTION, type SubscriberNotice } from './subscriber-notices.js';
 
 /** What the runner is given when citizens can subscribe: where the subscriptions are read, and the document template (item headings). */
@@ -40,14 +41,21 @@ interface StepServices {
   readonly retryDelay?: (attempt: number) => Promise<void>;
 }
 
-async function plan(input: Omit<StepInput, 'now'>, notifier: SubscriberNotifier): Promise<SubscriberNotice[]> {
+/** The notices owed; with `now`, none while the daily sending limit holds (they stay owed). */
+async function plan(input: Omit<StepInput, 'now'> & { readonly now?: DateTime }, notifier: SubscriberNotifier): Promise<SubscriberNotice[]> {
   if (!input.model.settings.sender) return [];
-  return planSubscriberNotices({ ...input, subscriptions: await notifier.readSubscriptions(), domain: senderOf(input.model.settings).domain });
+  const { now, ...rest } = input;
+  return planSubscriberNotices({ ...rest, subscriptions: await notifier.readSubscriptions(), domain: senderOf(input.model.settings).domain, ...(now ? { now: now.toMillis() } : {}) });
 }
 
-/** Is any notice owed? The runner takes its lease only when something is due. */
-export async function subscriberNoticesDue(input: Omit<StepInput, 'now'>, notifier: SubscriberNotifier | undefined): Promise<boolean> {
+/** Is any notice due now? The runner takes its lease only when something is due. */
+export async function subscriberNoticesDue(input: StepInput, notifier: SubscriberNotifier | undefined): Promise<boolean> {
   return notifier ? (await plan(input, notifier)).length > 0 : false;
+}
+
+/** How many notices are owed, whether or not the daily sending limit holds: they wait with the rest. */
+export async function subscriberNoticesOwed(input: Omit<StepInput, 'now'>, notifier: SubscriberNotifier | undefined): Promise<number> {
+  return notifier ? (await plan(input, notifier)).length : 0;
 }
 
 function noticeRow(n: SubscriberNotice, at: string, status: LogEntry['status'], extra: Partial<LogEntry> = {}): LogEntry {
@@ -158,6 +166,15 @@ export async function notifySubscribers(input: StepInput, services: StepServices
       else await write([row], true);
       checkpoint(`after notice ${o.notice.messageId}`);
     } catch (e) {
+      // NOTE: the daily limit stops the notices as it stops the members' mail: this one and the rest
+      // wait (owed, as the log says they are not sent), and the limit is recorded for later runs.
+      if (e instanceof DailyLimitReached) {
+        const rest = outgoing.slice(outgoing.indexOf(o)).filter((r) => !(mail.prepare && !r.ticket));
+        results.push(noticeRow(o.notice, stamp, 'ikke sendt', { detail: e.message }));
+        if (batched) for (const r of rest.slice(1)) results.push(noticeRow(r.notice, stamp, 'ikke sendt', { detail: WAITING_DETAIL }));
+        results.push(sendingLimitRow(stamp, rest.length, e.retryAt));
+        break;
+      }
       if (!(e instanceof RecipientRejected)) throw e;
       results.push(noticeRow(o.notice, stamp, 'fejlet', { detail: e.message }));
     }

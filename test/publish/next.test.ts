@@ -5,7 +5,8 @@
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMailTemplate } from '../../src/delivery/mail/mail-template.js';
-import type { LogEntry, StateStore, WriteBack } from '../../src/delivery/ports.js';
+import type { LogEntry, MailTransport, OutgoingMail, StateStore, WriteBack } from '../../src/delivery/ports.js';
+import { DailyLimitReached } from '../../src/delivery/mail/daily-limit.js';
 import type { MeetingStatus } from '../../sheets-schema/schema.js';
 import type { Meeting, Problem, WorkbookModel } from '../../src/model.js';
 import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
@@ -236,4 +237,67 @@ describe('Næste for each meeting state, against the planner', () => {
     await runPublish({ model: withStatus('Dagsorden klar'), problems: [], now: at('2022-03-10T09:00') }, services);
     expect(state.last!.meetings.get(ID)).toMatchObject({ Næste: ROWS.find((r) => r.state === 'Dagsorden klar, before the sending time')!.next });
   });
+});
+
+describe('the daily sending limit in Næste and in the plan', () => {
+  /** A transport that refuses, as Gmail does, every message after the first `limit` (until `reset`: a new day). */
+  function limitedTransport(canTell: boolean | 'drafts', limit: number) {
+    const inner = recordingTransport(canTell);
+    let left = limit;
+    const attempts: string[] = [];
+    const transport: MailTransport = {
+      ...inner,
+      async send(mail: OutgoingMail, ticket?: string): Promise<void> {
+        attempts.push(mail.messageId);
+        if (left <= 0) throw new DailyLimitReached(new Date('2022-03-19T00:00:00Z'), 'User-rate limit exceeded (Mail sending)');
+        left--;
+        await inner.send(mail, ticket);
+      },
+    };
+    return { transport, delivered: inner.delivered, attempts, reset: () => void (left = Infinity) };
+  }
+
+  it.each([['Gmail-like (drafts)', 'drafts' as const], ['SMTP-like (cannot tell)', false as const]])(
+    '%s: the rest wait, Næste counts them and names the time, nothing is tried before it, and the secretary is told once',
+    async (_name, canTell) => {
+      const state = memoryState();
+      const mail = limitedTransport(canTell, 4);
+      const services = { documents: driveLikeStore(), mail: mail.transport, state, renderer: instantRenderer(), composer };
+      const model = withStatus('Dagsorden klar');
+      const first = await runPublish({ model, problems: [], now: at('2022-03-18T09:00') }, services);
+      expect(mail.delivered).toHaveLength(4);
+      expect(first.heldBack).toEqual({ messages: 5, retryAt: new Date('2022-03-19T00:00:00Z') });
+      expect(state.log.filter((e) => e.action === 'sendeloft')).toEqual([expect.objectContaining({ waiting: '5', retryAt: '2022-03-19T00:00:00.000Z' })]);
+
+      const input = (now: string) => ({ model, problems: [], log: state.log, now: at(now), formats: instantRenderer().formats, messageId: composer.messageId });
+      const expected = 'Dagligt sendeloft nået: 5 e-mails venter; de sendes fra lørdag d. 19. marts 2022 kl. 01:00';
+      expect(nextStep(input('2022-03-18T09:05'), model.meetings[0]!)).toBe(expected);
+      expect(state.last!.meetings.get(ID)).toMatchObject({ Næste: expected });
+      // The planner: no message before the limit lifts (not a minute before), kept owed, and the count said.
+      const waiting = planPublish(input('2022-03-19T00:59'));
+      expect(waiting.actions.filter((a) => a.kind === 'send' || a.kind === 'notify')).toEqual([]);
+      expect(waiting.paused).toEqual({ until: '2022-03-19T00:00:00.000Z', messages: 5 });
+      expect(waiting.heldBack).toContainEqual({ meetingId: ID, reason: `${expected}.` });
+      const then = planPublish(input('2022-03-19T01:00'));
+      expect(then.actions.map((a) => a.kind)).toEqual(['notify', 'send', 'send', 'send', 'send', 'send']);
+      expect(then.actions[0]).toMatchObject({ about: 'sendeloft', to: 'sekretariat@example.org', limit: { waiting: 5 } });
+
+      // A run the same day tries nothing (even were the account able to send), and says so.
+      mail.reset();
+      const attempts = mail.attempts.length;
+      const second = await runPublish({ model, problems: [], now: at('2022-03-18T15:00') }, services);
+      expect(mail.attempts.length).toBe(attempts);
+      expect(second.heldBack).toEqual({ messages: 5, retryAt: new Date('2022-03-19T00:00:00Z') });
+
+      // The next day: the notice first, then the rest; every invitation exactly once; the notice once.
+      await runPublish({ model, problems: [], now: at('2022-03-19T09:00') }, services);
+      await runPublish({ model, problems: [], now: at('2022-03-19T09:05') }, services);
+      const ids = mail.delivered.map((m) => m.messageId);
+      expect(ids).toHaveLength(10);
+      expect(new Set(ids).size).toBe(10);
+      expect(ids[4]).toMatch(/^<sendeloft-[0-9a-f]+@dagsorden\.example\.org>$/);
+      expect(mail.delivered[4]!.to).toBe('sekretariat@example.org');
+      expect(nextStep(input('2022-03-19T09:05'), model.meetings[0]!)).toMatch(/^Referatet udsendes, når status er Referat klar/);
+    },
+  );
 });
