@@ -17,7 +17,13 @@ import { DEFAULT_SITE_ADDRESS } from '../portal/input.js';
 import { followLabel, type Subscription } from '../portal/subscriptions/rules.js';
 import { subscriptionLinks } from '../portal/subscriptions/links.js';
 import { DOCUMENT_LABEL, MeetingLog, sendingLimitRow, WAITING_DETAIL } from './log.js';
-import { planSubscriberNotices, subscriberRef, SUBSCRIBER_ACTION, type SubscriberNotice } from './subscriber-notices.js';
+import { noticesOnPublishing, planSubscriberNotices, subscriberRef, SUBSCRIBER_ACTION, type SubscriberNotice } from './subscriber-notices.js';
+
+/** Reads the subscriptions once for the whole run, however many steps ask (they are one list for one run). */
+export function readOnce(notifier: SubscriberNotifier): SubscriberNotifier {
+  let list: Promise<Subscription[]> | undefined;
+  return { description: notifier.description, template: notifier.template, readSubscriptions: () => (list ??= notifier.readSubscriptions()) };
+}
 
 /** What the runner is given when citizens can subscribe: where the subscriptions are read, and the document template (item headings). */
 export interface SubscriberNotifier {
@@ -205,12 +211,14 @@ export async function describeSubscriberNotices(
   input: Omit<StepInput, 'log'> & { readonly log: readonly LogEntry[]; readonly publishes: readonly { meetingId: string; document: DocumentKind; edition: string; version: number }[]; readonly formats: readonly string[] },
   notifier: SubscriberNotifier | undefined,
 ): Promise<string[]> {
-  if (!notifier) return [];
-  const at = input.now.toISO()!;
-  const published: LogEntry[] = input.publishes
-    .filter((p) => p.edition === 'offentlig')
-    .flatMap((p) => input.formats.map((format) => ({ at, meetingId: p.meetingId, action: 'upload' as const, document: DOCUMENT_LABEL[p.document], edition: 'offentlig', format, version: String(p.version), status: 'udført' as const })));
-  const notices = await plan({ ...input, log: [...input.log, ...published] }, notifier);
+  if (!notifier || !input.model.settings.sender) return [];
+  const notices = noticesOnPublishing({
+    ...input,
+    subscriptions: await notifier.readSubscriptions(),
+    domain: senderOf(input.model.settings).domain,
+    now: input.now.toMillis(),
+    at: input.now.toISO()!,
+  });
   const groups = new Map<string, number>();
   for (const n of notices) {
     const key = `${DOCUMENT_LABEL[n.document].toLowerCase()} for ${n.meetingId}, version ${n.version}`;

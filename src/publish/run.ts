@@ -16,7 +16,9 @@ import { planPublish, type Action, type NotifyAction, type OweAction, type Plan,
 import { finishRun } from './finish.js';
 import { planPreviewWork, previewIntents } from './preview.js';
 import type { Services } from './services.js';
-import { notifySubscribers, subscriberNoticesDue, subscriberNoticesOwed } from './notify-subscribers.js';
+import { notifySubscribers, readOnce, subscriberNoticesDue, subscriberNoticesOwed } from './notify-subscribers.js';
+import type { NextSubscribers } from './next.js';
+import { senderOf } from '../delivery/mail/compose.js';
 
 export type { ComposeRequest, Composer, ProgressEvent, Renderer, Services, SiteStep } from './services.js';
 
@@ -123,8 +125,13 @@ interface Outgoing {
 const rowFor = (a: SendAction | NotifyAction, at: string, status: LogEntry['status'], extra: Partial<LogEntry> = {}): LogEntry =>
   a.kind === 'send' ? sendRow(a, at, status, extra) : notifyRow(a, at, status, extra);
 
-export async function runPublish<SiteOutcome = unknown>(input: RunInput, services: Services<SiteOutcome>): Promise<RunResult<SiteOutcome>> {
+export async function runPublish<SiteOutcome = unknown>(input: RunInput, given: Services<SiteOutcome>): Promise<RunResult<SiteOutcome>> {
   const { model, problems, now } = input;
+  // NOTE: the subscriptions are one list for one run: read once, however many steps ask.
+  const services: Services<SiteOutcome> = given.subscribers ? { ...given, subscribers: readOnce(given.subscribers) } : given;
+  /** For Næste: who the notices of the next publication will reach. */
+  const subscribersFor = async (): Promise<NextSubscribers | undefined> =>
+    services.subscribers && model.settings.sender ? { subscriptions: await services.subscribers.readSubscriptions(), domain: senderOf(model.settings).domain } : undefined;
   const { state, documents, mail, renderer, composer } = services;
   const progress = services.progress ?? (() => {});
   const checkpoint = services.checkpoint ?? (() => {});
@@ -163,7 +170,8 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, service
   const probe = otherWork ? undefined : await services.site?.probe(log);
   if (!otherWork && !probe?.due) {
     // Nothing to do: the write-back alone (on a Sheet it writes nothing when nothing changed).
-    await finishRun({ model, problems, now, log }, { ...services, site: undefined }, [], { pages: probe?.pages });
+    const subscribers = await subscribersFor();
+    await finishRun({ model, problems, now, log, ...(subscribers ? { subscribers } : {}) }, { ...services, site: undefined }, [], { pages: probe?.pages });
     return { ...result, ...(paused ? { heldBack: paused } : {}), ...(probe ? { site: probe.outcome } : {}) };
   }
 
@@ -350,7 +358,8 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, service
   // Citizens' notices of what was just published: the same intent → send → result (notify-subscribers.ts).
   log = [...log, ...(await notifySubscribers({ model, problems, log, now }, services, pending))];
   // Previews, the site and the one write-back, still under the lease; the lease is released in that write.
-  const finished = await finishRun({ model, problems, now, log }, services, pending.splice(0), {
+  const subscribers = await subscribersFor();
+  const finished = await finishRun({ model, problems, now, log, ...(subscribers ? { subscribers } : {}) }, services, pending.splice(0), {
     release: { at: stamp(), meetingId: '', action: 'lease', status: 'udført', run: runId },
   });
   progress({ event: 'finished', published, sent, failed: failed.length });

@@ -101,3 +101,23 @@ function firstPublished(log: readonly LogEntry[], meetingId: string, document: D
   }
   return first;
 }
+
+/** A publication the planner plans: what a notice announces once it is done. */
+export interface PlannedPublication {
+  readonly meetingId: string;
+  readonly document: DocumentKind;
+  readonly edition: string;
+  readonly version: number;
+}
+
+/**
+ * The notices that will be owed once `publishes` are done at `at` (ISO): they are counted as published
+ * then, and the planner above decides, so `--dry-run` and `Næste` say what a real run will send.
+ */
+export function noticesOnPublishing(input: NoticeInput & { readonly publishes: readonly PlannedPublication[]; readonly formats: readonly string[]; readonly at: string }): SubscriberNotice[] {
+  const { publishes, formats, at, ...rest } = input;
+  const published: LogEntry[] = publishes
+    .filter((p) => p.edition === 'offentlig')
+    .flatMap((p) => formats.map((format) => ({ at, meetingId: p.meetingId, action: 'upload' as const, document: DOCUMENT_LABEL[p.document], edition: 'offentlig', format, version: String(p.version), status: 'udført' as const })));
+  return planSubscriberNotices({ ...rest, log: [...input.log, ...published] });
+}

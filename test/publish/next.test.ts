@@ -15,6 +15,9 @@ import { nextStep, nextSteps } from '../../src/publish/next.js';
 import { planPublish, type SendAction } from '../../src/publish/plan.js';
 import { runPublish, type Composer } from '../../src/publish/run.js';
 import { readAndValidate } from '../../src/validate/index.js';
+import { loadTemplate } from '../../src/documents/template.js';
+import type { Subscription } from '../../src/portal/subscriptions/rules.js';
+import type { SubscriberNotifier } from '../../src/publish/notify-subscribers.js';
 import { xlsxSource } from '../../src/local/xlsx.js';
 import { driveLikeStore, instantRenderer, recordingTransport } from '../helpers/fakes.js';
 
@@ -50,9 +53,9 @@ function withStatus(status: MeetingStatus): WorkbookModel {
 }
 
 /** The log after the real runner ran at each of `runs` (status, time), in order. */
-async function logAfter(runs: readonly [MeetingStatus, string][]): Promise<LogEntry[]> {
+async function logAfter(runs: readonly [MeetingStatus, string][], subscribers?: SubscriberNotifier): Promise<LogEntry[]> {
   const state = memoryState();
-  const services = { documents: driveLikeStore(), mail: recordingTransport(true), state, renderer: instantRenderer(), composer };
+  const services = { documents: driveLikeStore(), mail: recordingTransport(true), state, renderer: instantRenderer(), composer, ...(subscribers ? { subscribers } : {}) };
   for (const [status, time] of runs) await runPublish({ model: withStatus(status), problems: [], now: at(time) }, services);
   return state.log;
 }
@@ -300,4 +303,58 @@ describe('the daily sending limit in Næste and in the plan', () => {
       expect(nextStep(input('2022-03-19T09:05'), model.meetings[0]!)).toMatch(/^Referatet udsendes, når status er Referat klar/);
     },
   );
+});
+
+describe('Næste counts the citizens told of the next publication', () => {
+  const sub = (id: string, email: string, kind: 'forum' | 'sag', target: string, confirmedAt?: string): Subscription => ({
+    id,
+    email,
+    kind,
+    target,
+    token: `token-${id}`,
+    requestedAt: '2022-03-01T08:00:00.000Z',
+    ...(confirmedAt ? { confirmedAt } : {}),
+  });
+  let subscriptions: Subscription[];
+  let notifier: SubscriberNotifier;
+  beforeAll(async () => {
+    const caseNumber = example.meetings.find((m) => m.id === ID)!.items[0]!.caseNumber;
+    subscriptions = [
+      sub('a', 'a@example.dk', 'forum', 'Chefforum', '2022-03-01T09:00:00.000Z'),
+      // One address following both the forum and a case of the meeting: one notice.
+      sub('b1', 'b@example.dk', 'sag', caseNumber, '2022-03-01T09:00:00.000Z'),
+      sub('b2', 'b@example.dk', 'forum', 'Chefforum', '2022-03-02T09:00:00.000Z'),
+      // Not confirmed: told nothing.
+      sub('c', 'c@example.dk', 'forum', 'Chefforum'),
+      // Confirmed after the agenda goes out: not sent the agenda, but the minutes.
+      sub('d', 'd@example.dk', 'forum', 'Chefforum', '2022-03-20T09:00:00.000Z'),
+      // Another forum.
+      sub('e', 'e@example.dk', 'forum', 'Økonomiudvalget', '2022-03-01T09:00:00.000Z'),
+    ];
+    notifier = { description: 'memory', readSubscriptions: async () => [...subscriptions], template: await loadTemplate() };
+  });
+  const subscribers = () => ({ subscriptions, domain: 'example.org' });
+
+  it.each([
+    ['Dagsorden klar', '2022-03-10T09:00', [], 'Dagsorden udsendes torsdag d. 17. marts 2022 kl. 12:00 til 9 modtagere (6 medlemsudgave, 3 offentlig) og 2 abonnenter'],
+    ['Planlagt', '2022-03-10T09:00', [], 'Dagsordenen udsendes, når status er Dagsorden klar, tidligst torsdag d. 17. marts 2022 kl. 12:00, til 9 modtagere (6 medlemsudgave, 3 offentlig) og 2 abonnenter'],
+    ['Afholdt', '2022-03-25T10:00', [['Dagsorden klar', '2022-03-18T09:00']], 'Referatet udsendes, når status er Referat klar, til 9 modtagere (6 medlemsudgave, 3 offentlig) og 3 abonnenter'],
+  ] as [MeetingStatus, string, [MeetingStatus, string][], string][])('%s at %s', async (status, now, before, expected) => {
+    // The earlier runs told the subscribers of what they published.
+    const log = await logAfter(before, notifier);
+    const model = withStatus(status);
+    expect(nextStep({ model, problems: [], log, now: at(now), formats: instantRenderer().formats, messageId: composer.messageId, subscribers: subscribers() }, model.meetings[0]!)).toBe(expected);
+  });
+
+  it('the count is what the runner then sends: the write-back says 2, and the publication tells exactly those 2', async () => {
+    const state = memoryState();
+    const mail = recordingTransport(true);
+    const services = { documents: driveLikeStore(), mail, state, renderer: instantRenderer(), composer, subscribers: notifier };
+    const model = withStatus('Dagsorden klar');
+    await runPublish({ model, problems: [], now: at('2022-03-10T09:00') }, services);
+    expect(state.last!.meetings.get(ID)).toMatchObject({ Næste: 'Dagsorden udsendes torsdag d. 17. marts 2022 kl. 12:00 til 9 modtagere (6 medlemsudgave, 3 offentlig) og 2 abonnenter' });
+    await runPublish({ model, problems: [], now: at('2022-03-17T12:00') }, services);
+    const members = new Set(model.members.map((m) => m.email.toLowerCase()));
+    expect(mail.delivered.filter((m) => !members.has(m.to.toLowerCase())).map((m) => m.to).sort()).toEqual(['a@example.dk', 'b@example.dk']);
+  });
 });
