@@ -357,4 +357,33 @@ describe('Næste counts the citizens told of the next publication', () => {
     const members = new Set(model.members.map((m) => m.email.toLowerCase()));
     expect(mail.delivered.filter((m) => !members.has(m.to.toLowerCase())).map((m) => m.to).sort()).toEqual(['a@example.dk', 'b@example.dk']);
   });
+
+  it('the daily limit met while telling the citizens: the notices wait with the rest, each goes once, the secretary is told once', async () => {
+    const state = memoryState();
+    const inner = recordingTransport('drafts');
+    let left = 10; // the 9 invitations and one notice; the next day, as many as needed
+    const mail: MailTransport = {
+      ...inner,
+      async send(m: OutgoingMail, ticket?: string): Promise<void> {
+        if (left-- <= 0) throw new DailyLimitReached(new Date('2022-03-18T00:00:00Z'), 'User-rate limit exceeded (Mail sending)');
+        await inner.send(m, ticket);
+      },
+    };
+    const services = { documents: driveLikeStore(), mail, state, renderer: instantRenderer(), composer, subscribers: notifier };
+    const model = withStatus('Dagsorden klar');
+    const first = await runPublish({ model, problems: [], now: at('2022-03-17T12:00') }, services);
+    expect(first.heldBack).toEqual({ messages: 1, retryAt: new Date('2022-03-18T00:00:00Z') });
+    expect(state.log.filter((e) => e.action === 'sendeloft')).toEqual([expect.objectContaining({ waiting: '1' })]);
+    // Nothing is tried before the limit lifts.
+    const before = inner.delivered.length;
+    await runPublish({ model, problems: [], now: at('2022-03-17T18:00') }, services);
+    expect(inner.delivered.length).toBe(before);
+    left = Infinity;
+    await runPublish({ model, problems: [], now: at('2022-03-18T09:00') }, services);
+    await runPublish({ model, problems: [], now: at('2022-03-18T09:05') }, services);
+    const to = inner.delivered.map((m) => m.to).filter((t) => t.endsWith('@example.dk') || t === 'sekretariat@example.org');
+    expect(to.sort()).toEqual(['a@example.dk', 'b@example.dk', 'sekretariat@example.org']);
+    expect(inner.delivered).toHaveLength(12);
+    expect(new Set(inner.delivered.map((m) => m.messageId)).size).toBe(12);
+  });
 });
