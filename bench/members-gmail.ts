@@ -38,7 +38,7 @@ export async function benchMembersGmail(): Promise<string[]> {
     for (const day of days) {
       standin.state.gmail.today = day;
       const before = sentMessages(standin.state.gmail).length;
-      // Two scheduled runs that day: the second shows a run after the limit costs one refused send.
+      // Two scheduled runs that day: the second shows that a run while the limit holds tries no send.
       for (const time of ['12:00', '12:05']) {
         runs++;
         // Quotas per minute are the stand-in's real clock: each run here is its own minute.

@@ -219,7 +219,7 @@ export const LOG_TAB = tab({
   columns: [
     column({ header: 'Tidspunkt', key: 'at', kind: 'text', scriptOwned: true, note: 'Hvornår (ISO 8601).' }),
     column({ header: 'Møde-id', key: 'meetingId', kind: 'text', scriptOwned: true, note: 'Mødet.' }),
-    column({ header: 'Handling', key: 'action', kind: 'text', scriptOwned: true, note: 'upload, send, lease, notify, kladde, skyldig (hvem referatet skal til, fastlagt én gang) eller abonnement.' }),
+    column({ header: 'Handling', key: 'action', kind: 'text', scriptOwned: true, note: 'upload, send, lease, notify, kladde, skyldig (hvem referatet skal til, fastlagt én gang), abonnement eller sendeloft (den daglige grænse for afsendte e-mails blev nået).' }),
     column({ header: 'Dokument', key: 'document', kind: 'text', scriptOwned: true, note: 'Dagsorden eller Referat.' }),
     column({ header: 'Udgave', key: 'edition', kind: 'text', scriptOwned: true, note: 'medlemmer eller offentlig.' }),
     column({ header: 'Format', key: 'format', kind: 'text', scriptOwned: true, note: 'pdf eller docx.' }),
@@ -239,6 +239,8 @@ export const LOG_TAB = tab({
     column({ header: 'Kladde-id', key: 'ticket', kind: 'text', scriptOwned: true, note: 'Gmail-kladdens id, før e-mailen sendes.' }),
     column({ header: 'Kørsel', key: 'run', kind: 'text', scriptOwned: true, note: 'Hvilken kørsel der holder låsen.' }),
     column({ header: 'Mappe', key: 'folder', kind: 'text', scriptOwned: true, note: 'Link til mappen med forhåndsvisningerne.' }),
+    column({ header: 'Venter', key: 'waiting', kind: 'text', scriptOwned: true, note: 'Sendeloft: hvor mange e-mails der ventede, da den daglige grænse blev nået.' }),
+    column({ header: 'Sendes igen fra', key: 'retryAt', kind: 'text', scriptOwned: true, note: 'Sendeloft: hvornår e-mailsystemet tager imod e-mails igen (ISO 8601).' }),
   ],
 });
 

@@ -82,9 +82,11 @@ export interface MailTransport {
  * `kladde`: a preview was made, updated or removed (its hash, file and folder), so an unchanged one is
  * left alone; `skyldig`: one person the minutes of a meeting are owed to, decided once when the first
  * minutes were planned (docs/lifecycle.md), so later runs complete that set whatever happened between;
- * `abonnement`: a citizen's notice of a published public version (src/publish/notify-subscribers.ts).
+ * `abonnement`: a citizen's notice of a published public version (src/publish/notify-subscribers.ts);
+ * `sendeloft`: the mail account's daily sending limit stopped the sending (how many waited, and from
+ * when the mail system takes messages again), so later runs send nothing before then.
  */
-export type LogAction = 'lease' | 'upload' | 'send' | 'notify' | 'kladde' | 'skyldig' | 'abonnement';
+export type LogAction = 'lease' | 'upload' | 'send' | 'notify' | 'kladde' | 'skyldig' | 'abonnement' | 'sendeloft';
 /**
  * `ikke sendt`: an intent a later run found was never carried out (the transport said so);
  * `fjernet`: a published file withdrawn because its newer version could not be made in that format,
@@ -125,6 +127,10 @@ export interface LogEntry {
   readonly run?: string;
   /** Where a preview's folder opens (a Drive folder link, or a local folder). */
   readonly folder?: string;
+  /** `sendeloft`: how many messages waited when the daily sending limit stopped the sending. */
+  readonly waiting?: string;
+  /** `sendeloft`: from when the mail system takes messages again (ISO 8601, UTC). */
+  readonly retryAt?: string;
 }
 
 /** What the run writes back to the workbook's script-owned columns and tabs. */

@@ -15,7 +15,7 @@ import { GUIDE_TAB_NAME } from '../../sheets-schema/guide.js';
 import { translateGoogleError } from './translate-error.js';
 import { withRetry } from './retry.js';
 
-const LOG_ACTIONS: readonly LogAction[] = ['lease', 'upload', 'send', 'notify', 'kladde', 'skyldig', 'abonnement'];
+const LOG_ACTIONS: readonly LogAction[] = ['lease', 'upload', 'send', 'notify', 'kladde', 'skyldig', 'abonnement', 'sendeloft'];
 const LOG_STATUSES: readonly LogStatus[] = ['påbegyndt', 'udført', 'fejlet', 'sluppet', 'ikke sendt', 'fjernet'];
 
 /** The LogEntry fields, in column order: the schema's column keys are LogEntry's property names. */

@@ -1,7 +1,7 @@
 // The runner's composer: Message-IDs, item overviews and the messages themselves, built with the
 // mail module for one run's settings and template.
 
-import type { DateTime } from 'luxon';
+import { DateTime } from 'luxon';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { diffAgenda, snapshotAgenda, storedContents, type AgendaSnapshot } from '../documents/changes.js';
 import { editionView, type DocumentKind, type Edition } from '../documents/edition.js';
@@ -11,7 +11,8 @@ import type { MailTemplate } from '../delivery/mail/mail-template.js';
 import type { OutgoingMail } from '../delivery/ports.js';
 import { problemLocation, type Meeting, type Member, type Problem, type Settings, type WorkbookModel } from '../model.js';
 import type { ComposeRequest, Composer } from './run.js';
-import { NOTIFY_DOCUMENT, sameText, type NotifyAction, type SendPurpose } from './plan.js';
+import { LIMIT_DOCUMENT, limitText, NOTIFY_DOCUMENT, sameText, type LimitNotice, type ProblemNotice, type SendPurpose } from './plan.js';
+import { meetingDateInline } from '../text/danish.js';
 
 const OCCASION: Partial<Record<SendPurpose, 'reinstated' | 'edition' | 'withdrawn'>> = { genindkaldelse: 'reinstated', udgave: 'edition', afmelding: 'withdrawn' };
 
@@ -26,9 +27,11 @@ function invitationBilag(b: MailBilag): InvitationBilag {
 
 export function createComposer(settings: Settings, template: MailTemplate): Composer {
   return {
-    messageId: ({ meetingId, document, edition, version, sequence, recipient, nth, problemsHash }) => {
+    messageId: ({ meetingId, document, edition, version, sequence, recipient, nth, problemsHash, limitEvent }) => {
       // NOTE: one notice per set of problems, whoever it goes to and whenever: the id is the set's hash.
       if (document === NOTIFY_DOCUMENT) return `<problemer-${problemsHash ?? ''}@dagsorden.${senderOf(settings).domain}>`;
+      // NOTE: one notice per limit event (the period its retry time ends), however many runs meet it.
+      if (document === LIMIT_DOCUMENT) return `<sendeloft-${limitEvent ?? ''}@dagsorden.${senderOf(settings).domain}>`;
       return messageIdFor(
         { meetingId, kind: document === 'referat' ? 'referat' : 'dagsorden', version, recipient, cancelled: document === 'aflysning', edition, sequence, nth },
         settings,
@@ -82,7 +85,7 @@ export function createComposer(settings: Settings, template: MailTemplate): Comp
       return mail;
     },
 
-    async composeProblemReport(action: NotifyAction, problems: readonly Problem[], model: WorkbookModel, now: DateTime): Promise<OutgoingMail> {
+    async composeProblemReport(action: ProblemNotice, problems: readonly Problem[], model: WorkbookModel, now: DateTime): Promise<OutgoingMail> {
       const { messageId, to } = action;
       const subject = `Regnearket har ${problems.length} ${problems.length === 1 ? 'problem' : 'problemer'}, der skal rettes`;
       // NOTE: the cell and the rule, never the cell's content: a closed item's text must not travel by e-mail.
@@ -94,6 +97,30 @@ export function createComposer(settings: Settings, template: MailTemplate): Comp
         ...problems.map((p) => `${problemLocation(p)}: ${p.message}`),
         '',
         'Du får kun denne besked igen, hvis listen ændrer sig.',
+      ].join('\n');
+      const raw = await new MailComposer({ from: model.settings.sender, to, subject, text, messageId, date: now.toJSDate(), ...(model.settings.replyTo ? { replyTo: model.settings.replyTo } : {}) })
+        .compile()
+        .build();
+      return { messageId, to, subject, raw };
+    },
+
+    async composeLimitNotice(action: LimitNotice, model: WorkbookModel, now: DateTime): Promise<OutgoingMail> {
+      const { messageId, to, limit } = action;
+      const zone = model.settings.timeZone;
+      const reached = DateTime.fromISO(limit.reachedAt, { setZone: true }).setZone(zone);
+      const n = limit.waiting;
+      const subject = 'Den daglige grænse for afsendte e-mails blev nået – du skal ikke gøre noget';
+      // NOTE: numbers and times only: which e-mails waited is in the log, never a title or an address here.
+      const text = [
+        'Hej',
+        '',
+        `Kontoen, som dagsorden sender e-mails fra, nåede ${reached.isValid ? meetingDateInline(reached.toISODate()!, reached.toFormat('HH:mm')) : 'i går'} den daglige grænse for, hvor mange e-mails den må sende.`,
+        '',
+        `${limitText(n, limit.retryAt, zone)}, ved den første planlagte kørsel derefter.`,
+        '',
+        'Du skal ikke gøre noget: intet går tabt, og ingen får en e-mail to gange. Kolonnen Næste i fanen Møder viser, hvad der venter.',
+        '',
+        'Denne besked kommer først, når kontoen kan sende igen, fordi grænsen også gælder den. Du får den én gang, hver gang grænsen nås.',
       ].join('\n');
       const raw = await new MailComposer({ from: model.settings.sender, to, subject, text, messageId, date: now.toJSDate(), ...(model.settings.replyTo ? { replyTo: model.settings.replyTo } : {}) })
         .compile()

@@ -8,6 +8,7 @@ import type { LogEntry, WriteBack } from '../delivery/ports.js';
 import type { Problem, WorkbookModel } from '../model.js';
 import { carryOutPreviews, fullWriteBack, planPreviewWork } from './preview.js';
 import type { Services, SiteOutcome } from './services.js';
+import type { NextSubscribers } from './next.js';
 
 /** The Møder column that holds each meeting's public page (script-owned, declared in sheets-schema). */
 export const SITE_PAGE_COLUMN = 'Hjemmeside';
@@ -18,6 +19,8 @@ export interface FinishInput {
   readonly now: DateTime;
   /** The log including what this run did. */
   readonly log: readonly LogEntry[];
+  /** Citizens' subscriptions as the run read them, for Næste's count of who is told. */
+  readonly subscribers?: NextSubscribers;
 }
 
 export interface FinishOptions {
@@ -49,7 +52,7 @@ export async function finishRun<O>(
   let failure: unknown;
   let site: SiteOutcome<O> | undefined;
   const writeBack = (log: readonly LogEntry[], pages: ReadonlyMap<string, string> | undefined): WriteBack =>
-    withPages(fullWriteBack({ model, problems, log, now, formats, messageId: services.composer.messageId }), pages);
+    withPages(fullWriteBack({ model, problems, log, now, formats, messageId: services.composer.messageId, ...(input.subscribers ? { subscribers: input.subscribers } : {}) }), pages);
   try {
     await carryOutPreviews(work, { model, log: input.log, now }, services, done);
     checkpoint('previews');

@@ -203,3 +203,46 @@ export function notified(log: readonly LogEntry[], problemsHash: string): { done
   const begun = unsettledMessages(rows)[0];
   return { done: false, ...(begun ? { begun } : {}) };
 }
+
+/** One time the daily sending limit stopped the sending, as the `sendeloft` row recorded it. */
+export interface SendingLimitEvent {
+  /** When the limit was met. */
+  readonly reachedAt: string;
+  /** From when the mail system takes messages again (ISO 8601, UTC). */
+  readonly retryAt: string;
+  /** How many messages waited then. */
+  readonly waiting: number;
+  /** The event's id: one per limit period (its end), so the secretary is told once per period. */
+  readonly event: string;
+}
+
+export const SENDING_LIMIT_ACTION = 'sendeloft';
+
+/** Said in the log of each message that waits for the daily sending limit to reset (for people; never read). */
+export const WAITING_DETAIL = 'venter, til den daglige grænse for afsendte e-mails er nulstillet; sendes ved en senere kørsel';
+
+/**
+ * When the mail system names no time, the limit is still over a day after it was met: Gmail counts
+ * its sending limit over a rolling 24 hours, so by then every message that filled it has aged out.
+ */
+const ROLLING_WINDOW_MS = 24 * 60 * 60_000;
+
+/** The `sendeloft` row a run records when the daily sending limit stopped its sending. */
+export function sendingLimitRow(at: string, waiting: number, retryAt: Date | undefined): LogEntry {
+  const until = retryAt ?? new Date(Date.parse(at) + ROLLING_WINDOW_MS);
+  return { at, meetingId: '', action: SENDING_LIMIT_ACTION, status: 'udført', waiting: String(waiting), retryAt: until.toISOString() };
+}
+
+/** The latest time the daily sending limit stopped the sending, if it ever did. */
+export function latestSendingLimit(log: readonly LogEntry[]): SendingLimitEvent | undefined {
+  const row = log.filter((e) => e.action === SENDING_LIMIT_ACTION && e.retryAt && Number.isFinite(Date.parse(e.retryAt))).at(-1);
+  if (!row) return undefined;
+  const retryAt = new Date(row.retryAt!).toISOString();
+  return { reachedAt: row.at, retryAt, waiting: Number(row.waiting) || 0, event: shortHash(`sendeloft ${retryAt}`) };
+}
+
+/** The limit event that still holds at `now` (ms): nothing is sent before its `retryAt`. */
+export function sendingPaused(log: readonly LogEntry[], now: number): SendingLimitEvent | undefined {
+  const limit = latestSendingLimit(log);
+  return limit && now < Date.parse(limit.retryAt) ? limit : undefined;
+}

@@ -4,12 +4,25 @@
 // planner would do if she set it; so the column can never promise what the job will not do.
 
 import type { DateTime } from 'luxon';
-import { DOCUMENT_LABEL, agendaSendTime, meetingStart, planPublish, type Action, type PlanInput, type SendAction } from './plan.js';
+import { DateTime as Luxon } from 'luxon';
+import { DOCUMENT_LABEL, agendaSendTime, limitText, meetingStart, planPublish, type Action, type PlanInput, type SendAction } from './plan.js';
+import { FORMATS, sendingPaused } from './log.js';
+import { noticesOnPublishing } from './subscriber-notices.js';
+import type { Subscription } from '../portal/subscriptions/rules.js';
 import { heldBackBy, type Meeting, type Problem, type WorkbookModel } from '../model.js';
 import type { MeetingStatus } from '../../sheets-schema/schema.js';
 import { meetingDateInline } from '../text/danish.js';
 
-export type NextInput = Pick<PlanInput, 'model' | 'problems' | 'log' | 'now' | 'formats' | 'messageId'>;
+export type NextInput = Pick<PlanInput, 'model' | 'problems' | 'log' | 'now' | 'formats' | 'messageId'> & {
+  /** Citizens' subscriptions (read once by the run), to count who is told of the next publication. */
+  readonly subscribers?: NextSubscribers;
+};
+
+export interface NextSubscribers {
+  readonly subscriptions: readonly Subscription[];
+  /** The sender's domain (the notices' Message-IDs). */
+  readonly domain: string;
+}
 
 /** The statuses the secretary sets later in a meeting's life, in order: what a meeting waits for. */
 const LATER: Readonly<Record<MeetingStatus, readonly MeetingStatus[]>> = {
@@ -62,7 +75,11 @@ function planAt(input: NextInput, meeting: Meeting, at: DateTime): Action[] {
 /** The first of the planner's own moments (now, the agenda's time, the start) at which it acts. */
 function firstAction(input: NextInput, meeting: Meeting): { at: DateTime; actions: Action[] } | undefined {
   const { now, model } = input;
-  const moments = [now, agendaSendTime(meeting, model), meetingStart(meeting, model.settings.timeZone)].filter((t) => t >= now).sort((a, b) => a.toMillis() - b.toMillis());
+  // The daily sending limit's end is one of the planner's moments too: before it, it plans no e-mail.
+  const pause = limitEnd(input);
+  const moments = [now, agendaSendTime(meeting, model), meetingStart(meeting, model.settings.timeZone), ...(pause ? [pause] : [])]
+    .filter((t) => t >= now)
+    .sort((a, b) => a.toMillis() - b.toMillis());
   let publishOnly: { at: DateTime; actions: Action[] } | undefined;
   for (const at of moments) {
     const actions = planAt(input, meeting, at);
@@ -72,13 +89,39 @@ function firstAction(input: NextInput, meeting: Meeting): { at: DateTime; action
   return publishOnly;
 }
 
-/** The sentence for what the planner will do at `at`; `status` when it waits for the secretary. */
-function describe(input: NextInput, at: DateTime, actions: readonly Action[], status?: MeetingStatus): string {
+/** When the daily sending limit, met earlier, lets the planner send again (none: it does not hold now). */
+function limitEnd(input: NextInput): DateTime | undefined {
+  const paused = sendingPaused(input.log, input.now.toMillis());
+  return paused ? Luxon.fromISO(paused.retryAt, { zone: input.model.settings.timeZone }) : undefined;
+}
+
+/**
+ * How many citizens the notice planner (subscriber-notices.ts) will tell of what `actions` publish at
+ * `at`: the publications counted as done then, and its own rules decide.
+ */
+function subscribersTold(input: NextInput, meeting: Meeting, at: DateTime, actions: readonly Action[]): number {
+  if (!input.subscribers) return 0;
+  const publishes = actions.flatMap((a) => (a.kind === 'publish' && !a.refresh ? [a] : []));
+  if (publishes.length === 0) return 0;
+  const model: WorkbookModel = { ...input.model, meetings: [meeting] };
+  const notices = noticesOnPublishing({ model, problems: [], log: input.log, ...input.subscribers, publishes, formats: input.formats ?? FORMATS, at: at.toUTC().toISO()! });
+  return notices.filter((n) => n.meetingId === meeting.id).length;
+}
+
+/** ` og 2 abonnenter`, or nothing. */
+const andSubscribers = (n: number): string => (n ? ` og ${plural(n, 'abonnent', 'abonnenter')}` : '');
+
+/** The sentence for what the planner will do at `at` with `meeting`; `status` when it waits for the secretary. */
+function describe(input: NextInput, meeting: Meeting, at: DateTime, actions: readonly Action[], status?: MeetingStatus): string {
   const when = at <= input.now ? 'ved næste kørsel' : danishMoment(at);
   const sends = actions.filter((a): a is SendAction => a.kind === 'send');
+  const told = subscribersTold(input, meeting, at, actions);
+  // The e-mails the limit holds back go when it lifts: say so, and how many (the planner's own count then).
+  const pause = limitEnd(input);
+  if (!status && sends.length && pause && at.toMillis() === pause.toMillis()) return limitText(sends.length, pause.toUTC().toISO()!, input.model.settings.timeZone);
   if (sends.length === 0) {
     const documents = [...new Set(actions.flatMap((a) => (a.kind === 'publish' ? [DOCUMENT_LABEL[a.document]] : [])))];
-    return `${documents.join(' og ')} udgives ${when}, uden e-mails`;
+    return told ? `${documents.join(' og ')} udgives ${when}, med besked til ${plural(told, 'abonnent', 'abonnenter')}` : `${documents.join(' og ')} udgives ${when}, uden e-mails`;
   }
   // The first purpose the planner sends (an agenda before minutes; a meeting sends one kind at a time).
   const purpose = sends[0]!.purpose;
@@ -86,9 +129,9 @@ function describe(input: NextInput, at: DateTime, actions: readonly Action[], st
   if (status) {
     const label = DOCUMENT_LABEL[group[0]!.document];
     const earliest = at > input.now ? `, tidligst ${danishMoment(at)}` : '';
-    return `${DEFINITE[label] ?? label} udsendes, når status er ${status}${earliest}, ${recipientsText(group)}`;
+    return `${DEFINITE[label] ?? label} udsendes, når status er ${status}${earliest}, ${recipientsText(group)}${andSubscribers(told)}`;
   }
-  return `${SUBJECT[purpose]} udsendes ${when} ${recipientsText(group)}`;
+  return `${SUBJECT[purpose]} udsendes ${when} ${recipientsText(group)}${andSubscribers(told)}`;
 }
 
 /** Næste for one meeting of the model. */
@@ -102,11 +145,12 @@ export function nextStep(input: NextInput, meeting: Meeting): string {
   const held = (actions: readonly Action[]): boolean => rule.sending && actions.some((a) => a.kind === 'send');
 
   const first = firstAction(input, meeting);
-  if (first) return held(first.actions) ? heldBackText(elsewhere.length) : describe(input, first.at, first.actions);
+  if (first) return held(first.actions) ? heldBackText(elsewhere.length) : describe(input, meeting, first.at, first.actions);
   for (const status of LATER[meeting.status]) {
-    const then = firstAction(input, { ...meeting, status });
+    const later = { ...meeting, status };
+    const then = firstAction(input, later);
     if (!then?.actions.some((a) => a.kind === 'send')) continue;
-    return held(then.actions) ? heldBackText(elsewhere.length) : describe(input, then.at, then.actions, status);
+    return held(then.actions) ? heldBackText(elsewhere.length) : describe(input, later, then.at, then.actions, status);
   }
   if (meeting.status === 'Aflyst') return 'Intet mere at gøre: mødet er aflyst.';
   if (meeting.status === 'Referat klar') return 'Intet mere at gøre: referatet er udgivet og udsendt.';

@@ -7,6 +7,7 @@ import type { DateTime } from 'luxon';
 import { composeSubscriberNotice } from '../delivery/mail/subscriber-notice.js';
 import { senderOf } from '../delivery/mail/compose.js';
 import { RecipientRejected } from '../delivery/mail/recipient-rejected.js';
+import { DailyLimitReached } from '../delivery/mail/daily-limit.js';
 import type { LogEntry, MailTransport, OutgoingMail, StateStore } from '../delivery/ports.js';
 import type { DocumentKind } from '../documents/edition.js';
 import type { Template } from '../documents/template.js';
@@ -15,8 +16,14 @@ import { absolute, paths } from '../portal/addresses.js';
 import { DEFAULT_SITE_ADDRESS } from '../portal/input.js';
 import { followLabel, type Subscription } from '../portal/subscriptions/rules.js';
 import { subscriptionLinks } from '../portal/subscriptions/links.js';
-import { DOCUMENT_LABEL, MeetingLog } from './log.js';
-import { planSubscriberNotices, subscriberRef, SUBSCRIBER_ACTION, type SubscriberNotice } from './subscriber-notices.js';
+import { DOCUMENT_LABEL, MeetingLog, sendingLimitRow, WAITING_DETAIL } from './log.js';
+import { noticesOnPublishing, planSubscriberNotices, subscriberRef, SUBSCRIBER_ACTION, type SubscriberNotice } from './subscriber-notices.js';
+
+/** Reads the subscriptions once for the whole run, however many steps ask (they are one list for one run). */
+export function readOnce(notifier: SubscriberNotifier): SubscriberNotifier {
+  let list: Promise<Subscription[]> | undefined;
+  return { description: notifier.description, template: notifier.template, readSubscriptions: () => (list ??= notifier.readSubscriptions()) };
+}
 
 /** What the runner is given when citizens can subscribe: where the subscriptions are read, and the document template (item headings). */
 export interface SubscriberNotifier {
@@ -40,14 +47,21 @@ interface StepServices {
   readonly retryDelay?: (attempt: number) => Promise<void>;
 }
 
-async function plan(input: Omit<StepInput, 'now'>, notifier: SubscriberNotifier): Promise<SubscriberNotice[]> {
+/** The notices owed; with `now`, none while the daily sending limit holds (they stay owed). */
+async function plan(input: Omit<StepInput, 'now'> & { readonly now?: DateTime }, notifier: SubscriberNotifier): Promise<SubscriberNotice[]> {
   if (!input.model.settings.sender) return [];
-  return planSubscriberNotices({ ...input, subscriptions: await notifier.readSubscriptions(), domain: senderOf(input.model.settings).domain });
+  const { now, ...rest } = input;
+  return planSubscriberNotices({ ...rest, subscriptions: await notifier.readSubscriptions(), domain: senderOf(input.model.settings).domain, ...(now ? { now: now.toMillis() } : {}) });
 }
 
-/** Is any notice owed? The runner takes its lease only when something is due. */
-export async function subscriberNoticesDue(input: Omit<StepInput, 'now'>, notifier: SubscriberNotifier | undefined): Promise<boolean> {
+/** Is any notice due now? The runner takes its lease only when something is due. */
+export async function subscriberNoticesDue(input: StepInput, notifier: SubscriberNotifier | undefined): Promise<boolean> {
   return notifier ? (await plan(input, notifier)).length > 0 : false;
+}
+
+/** How many notices are owed, whether or not the daily sending limit holds: they wait with the rest. */
+export async function subscriberNoticesOwed(input: Omit<StepInput, 'now'>, notifier: SubscriberNotifier | undefined): Promise<number> {
+  return notifier ? (await plan(input, notifier)).length : 0;
 }
 
 function noticeRow(n: SubscriberNotice, at: string, status: LogEntry['status'], extra: Partial<LogEntry> = {}): LogEntry {
@@ -158,6 +172,15 @@ export async function notifySubscribers(input: StepInput, services: StepServices
       else await write([row], true);
       checkpoint(`after notice ${o.notice.messageId}`);
     } catch (e) {
+      // NOTE: the daily limit stops the notices as it stops the members' mail: this one and the rest
+      // wait (owed, as the log says they are not sent), and the limit is recorded for later runs.
+      if (e instanceof DailyLimitReached) {
+        const rest = outgoing.slice(outgoing.indexOf(o)).filter((r) => !(mail.prepare && !r.ticket));
+        results.push(noticeRow(o.notice, stamp, 'ikke sendt', { detail: e.message }));
+        if (batched) for (const r of rest.slice(1)) results.push(noticeRow(r.notice, stamp, 'ikke sendt', { detail: WAITING_DETAIL }));
+        results.push(sendingLimitRow(stamp, rest.length, e.retryAt));
+        break;
+      }
       if (!(e instanceof RecipientRejected)) throw e;
       results.push(noticeRow(o.notice, stamp, 'fejlet', { detail: e.message }));
     }
@@ -188,12 +211,14 @@ export async function describeSubscriberNotices(
   input: Omit<StepInput, 'log'> & { readonly log: readonly LogEntry[]; readonly publishes: readonly { meetingId: string; document: DocumentKind; edition: string; version: number }[]; readonly formats: readonly string[] },
   notifier: SubscriberNotifier | undefined,
 ): Promise<string[]> {
-  if (!notifier) return [];
-  const at = input.now.toISO()!;
-  const published: LogEntry[] = input.publishes
-    .filter((p) => p.edition === 'offentlig')
-    .flatMap((p) => input.formats.map((format) => ({ at, meetingId: p.meetingId, action: 'upload' as const, document: DOCUMENT_LABEL[p.document], edition: 'offentlig', format, version: String(p.version), status: 'udført' as const })));
-  const notices = await plan({ ...input, log: [...input.log, ...published] }, notifier);
+  if (!notifier || !input.model.settings.sender) return [];
+  const notices = noticesOnPublishing({
+    ...input,
+    subscriptions: await notifier.readSubscriptions(),
+    domain: senderOf(input.model.settings).domain,
+    now: input.now.toMillis(),
+    at: input.now.toISO()!,
+  });
   const groups = new Map<string, number>();
   for (const n of notices) {
     const key = `${DOCUMENT_LABEL[n.document].toLowerCase()} for ${n.meetingId}, version ${n.version}`;

@@ -6,8 +6,9 @@ import { DateTime } from 'luxon';
 import { editionFor, EDITIONS, type DocumentKind, type Edition } from '../documents/edition.js';
 import { contentHash } from '../documents/hash.js';
 import type { DocumentFormat, LogEntry } from '../delivery/ports.js';
+import { meetingDateInline } from '../text/danish.js';
 import { heldBackBy, type Meeting, type Member, type Problem, type Settings, type WorkbookModel } from '../model.js';
-import { DOCUMENT_LABEL, FORMATS, MeetingLog, notified, scheduleHash, scheduleOf, shortHash, type CalendarState, type MessageDocument } from './log.js';
+import { DOCUMENT_LABEL, FORMATS, latestSendingLimit, MeetingLog, notified, scheduleHash, scheduleOf, sendingPaused, shortHash, type CalendarState, type MessageDocument, type SendingLimitEvent } from './log.js';
 
 export { DOCUMENT_LABEL, FORMATS, MeetingLog, scheduleOf };
 
@@ -60,14 +61,31 @@ export interface SendAction {
   readonly nth: number;
 }
 
-export interface NotifyAction {
+interface NoticeBase {
   readonly kind: 'notify';
   readonly to: string;
-  readonly problemsHash: string;
-  readonly problemCount: number;
   readonly messageId: string;
   readonly recover: boolean;
 }
+
+/** The secretary's notice of a new set of problems in the sheet. */
+export interface ProblemNotice extends NoticeBase {
+  readonly about: 'problemer';
+  readonly problemsHash: string;
+  readonly problemCount: number;
+}
+
+/**
+ * The secretary's notice that the daily sending limit stopped the sending: once per limit event. It
+ * goes when sending resumes, first of all: before then the account cannot send it either.
+ */
+export interface LimitNotice extends NoticeBase {
+  readonly about: 'sendeloft';
+  readonly limit: SendingLimitEvent;
+}
+
+/** An e-mail to the secretary (`Sekretær e-mail`), through the same intent → send → result as the rest. */
+export type NotifyAction = ProblemNotice | LimitNotice;
 
 /**
  * The set of people a document's messages are owed to, decided once: recorded with the run's intents
@@ -92,6 +110,8 @@ export interface HeldBack {
 export interface Plan {
   readonly actions: readonly Action[];
   readonly heldBack: readonly HeldBack[];
+  /** The daily sending limit holds: the messages due are kept (owed, not lost) and none is planned before `until`. */
+  readonly paused?: { readonly until: string; readonly messages: number };
 }
 
 export interface MessageKey {
@@ -106,6 +126,8 @@ export interface MessageKey {
   readonly nth: number;
   /** For the secretary's problem notice: the set of problems it is about (one notice per set). */
   readonly problemsHash?: string;
+  /** For the secretary's notice of the daily sending limit: the limit event (one notice per event). */
+  readonly limitEvent?: string;
 }
 
 export interface PlanInput {
@@ -162,6 +184,8 @@ export function problemsHash(problems: readonly Problem[]): string {
 
 /** The Message-ID of the problem notice: one per set of problems, so it is sent once. */
 export const NOTIFY_DOCUMENT = 'problemer';
+/** The Message-ID of the notice of the daily sending limit: one per limit event. */
+export const LIMIT_DOCUMENT = 'sendeloft';
 
 /**
  * The calendar SEQUENCE for a person who needs a new calendar message. The meeting's revision is
@@ -321,10 +345,39 @@ export function planPublish(input: PlanInput): Plan {
     const state = notified(input.log, hash);
     if (!state.done) {
       const messageId = input.messageId({ meetingId: '', document: NOTIFY_DOCUMENT, edition: '', version: 0, sequence: 0, recipient: secretary, nth: 0, problemsHash: hash });
-      actions.push({ kind: 'notify', to: secretary, problemsHash: hash, problemCount: problems.length, messageId, recover: state.begun !== undefined });
+      actions.push({ kind: 'notify', about: 'problemer', to: secretary, problemsHash: hash, problemCount: problems.length, messageId, recover: state.begun !== undefined });
+    }
+  }
+
+  // The daily sending limit: until the mail system takes messages again, no message is planned (a
+  // refused send a run would only spend); what is due stays owed, as the log still says it is not sent.
+  const paused = sendingPaused(input.log, now.toMillis());
+  if (paused) {
+    const waiting = actions.filter((a) => a.kind === 'send' || a.kind === 'notify');
+    if (waiting.length === 0) return { actions, heldBack };
+    for (const id of new Set(waiting.flatMap((a) => (a.kind === 'send' ? [a.meetingId] : [])))) {
+      const n = waiting.filter((a) => a.kind === 'send' && a.meetingId === id).length;
+      heldBack.push({ meetingId: id, reason: `${limitText(n, paused.retryAt, zone)}.` });
+    }
+    return { actions: actions.filter((a) => a.kind !== 'send' && a.kind !== 'notify'), heldBack, paused: { until: paused.retryAt, messages: waiting.length } };
+  }
+  // Once it takes messages again, the secretary is told of the last limit event, first of all.
+  const limit = latestSendingLimit(input.log);
+  if (limit && secretary && model.settings.sender) {
+    const state = notified(input.log, limit.event);
+    if (!state.done) {
+      const messageId = input.messageId({ meetingId: '', document: LIMIT_DOCUMENT, edition: '', version: 0, sequence: 0, recipient: secretary, nth: 0, limitEvent: limit.event });
+      actions.unshift({ kind: 'notify', about: 'sendeloft', to: secretary, limit, messageId, recover: state.begun !== undefined });
     }
   }
   return { actions, heldBack };
+}
+
+/** `Dagligt sendeloft nået: 1.234 e-mails venter; de sendes fra lørdag d. 19. marts 2022 kl. 01:00` */
+export function limitText(waiting: number, retryAt: string, zone: string): string {
+  const t = DateTime.fromISO(retryAt, { zone: 'utc' }).setZone(zone);
+  const when = meetingDateInline(t.toISODate()!, t.toFormat('HH:mm'));
+  return `Dagligt sendeloft nået: ${waiting.toLocaleString('da-DK')} ${waiting === 1 ? 'e-mail venter; den sendes' : 'e-mails venter; de sendes'} fra ${when}`;
 }
 
 const PURPOSE_TEXT: Record<SendPurpose, string> = {
@@ -347,6 +400,7 @@ export function describeAction(a: Action): string {
     case 'owe':
       return `Referatet for ${a.meetingId} skal til ${a.recipients.length} ${a.recipients.length === 1 ? 'modtager' : 'modtagere'}: fastlagt nu, så en afbrudt udsendelse gøres færdig til dem alle`;
     case 'notify':
+      if (a.about === 'sendeloft') return `Send besked til sekretariatet (${a.to}) om, at den daglige grænse for afsendte e-mails blev nået (${a.limit.waiting} ventede)`;
       return `Send besked til sekretariatet (${a.to}) om ${a.problemCount} ${a.problemCount === 1 ? 'problem' : 'problemer'} i regnearket`;
   }
 }

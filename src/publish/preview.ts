@@ -8,7 +8,7 @@ import { EDITIONS, type DocumentKind, type Edition } from '../documents/edition.
 import { DRAFT_FILE_PREFIX } from '../documents/files.js';
 import type { DocumentFormat, DocumentStore, LogEntry, PublishedFile, WriteBack } from '../delivery/ports.js';
 import { heldBackBy, type Meeting, type WorkbookModel } from '../model.js';
-import { nextSteps } from './next.js';
+import { nextSteps, type NextInput } from './next.js';
 import { DOCUMENT_LABEL, FORMATS, agendaSendTime, documentHash, meetingStart, type PlanInput } from './plan.js';
 import type { Renderer } from './services.js';
 import { writeBackFor } from './writeback.js';
@@ -110,7 +110,7 @@ export interface PreviewWork {
 }
 
 /** Everything the run writes back to the script's own cells: links, status, `Næste` and previews. */
-export function fullWriteBack(input: PreviewInput & Pick<PlanInput, 'messageId'>): WriteBack {
+export function fullWriteBack(input: PreviewInput & Pick<PlanInput, 'messageId'> & Pick<NextInput, 'subscribers'>): WriteBack {
   const next = nextSteps(input);
   return writeBackFor(input.model, input.log, input.problems, { next, previews: previewLinks(input) });
 }

@@ -11,12 +11,14 @@ import { DailyLimitReached } from '../delivery/mail/daily-limit.js';
 import { RecipientRejected } from '../delivery/mail/recipient-rejected.js';
 import type { DocumentFile, DocumentFormat, LogEntry, MailTransport, OutgoingMail, StateStore } from '../delivery/ports.js';
 import type { Problem, WorkbookModel } from '../model.js';
-import { DOCUMENT_LABEL, FORMATS, MeetingLog, settledRow, unsettledMessages } from './log.js';
+import { DOCUMENT_LABEL, FORMATS, MeetingLog, SENDING_LIMIT_ACTION, sendingLimitRow, settledRow, unsettledMessages, WAITING_DETAIL } from './log.js';
 import { planPublish, type Action, type NotifyAction, type OweAction, type Plan, type PublishAction, type SendAction } from './plan.js';
 import { finishRun } from './finish.js';
 import { planPreviewWork, previewIntents } from './preview.js';
 import type { Services } from './services.js';
-import { notifySubscribers, subscriberNoticesDue } from './notify-subscribers.js';
+import { notifySubscribers, readOnce, subscriberNoticesDue, subscriberNoticesOwed } from './notify-subscribers.js';
+import type { NextSubscribers } from './next.js';
+import { senderOf } from '../delivery/mail/compose.js';
 
 export type { ComposeRequest, Composer, ProgressEvent, Renderer, Services, SiteStep } from './services.js';
 
@@ -74,7 +76,7 @@ function oweRows(a: OweAction, at: string, run: string): LogEntry[] {
 }
 
 function notifyRow(a: NotifyAction, at: string, status: LogEntry['status'], extra: Partial<LogEntry> = {}): LogEntry {
-  return { at, meetingId: '', action: 'notify', hash: a.problemsHash, recipient: a.to, messageId: a.messageId, status, ...extra };
+  return { at, meetingId: '', action: 'notify', hash: a.about === 'problemer' ? a.problemsHash : a.limit.event, recipient: a.to, messageId: a.messageId, status, ...extra };
 }
 
 /** `<run id> <host> <pid>`: who holds a lease. */
@@ -123,8 +125,13 @@ interface Outgoing {
 const rowFor = (a: SendAction | NotifyAction, at: string, status: LogEntry['status'], extra: Partial<LogEntry> = {}): LogEntry =>
   a.kind === 'send' ? sendRow(a, at, status, extra) : notifyRow(a, at, status, extra);
 
-export async function runPublish<SiteOutcome = unknown>(input: RunInput, services: Services<SiteOutcome>): Promise<RunResult<SiteOutcome>> {
+export async function runPublish<SiteOutcome = unknown>(input: RunInput, given: Services<SiteOutcome>): Promise<RunResult<SiteOutcome>> {
   const { model, problems, now } = input;
+  // NOTE: the subscriptions are one list for one run: read once, however many steps ask.
+  const services: Services<SiteOutcome> = given.subscribers ? { ...given, subscribers: readOnce(given.subscribers) } : given;
+  /** For Næste: who the notices of the next publication will reach. */
+  const subscribersFor = async (): Promise<NextSubscribers | undefined> =>
+    services.subscribers && model.settings.sender ? { subscriptions: await services.subscribers.readSubscriptions(), domain: senderOf(model.settings).domain } : undefined;
   const { state, documents, mail, renderer, composer } = services;
   const progress = services.progress ?? (() => {});
   const checkpoint = services.checkpoint ?? (() => {});
@@ -156,13 +163,16 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, service
   const result: RunResult<SiteOutcome> = { plan, published: 0, sent: 0, failed: [] };
   const previewWork = planPreviewWork({ model, problems, log, now, formats: renderer.formats });
   const otherWork =
-    plan.actions.length > 0 || previewWork.make.length > 0 || previewWork.remove.length > 0 || (await subscriberNoticesDue({ model, problems, log }, services.subscribers));
+    plan.actions.length > 0 || previewWork.make.length > 0 || previewWork.remove.length > 0 || (await subscriberNoticesDue({ model, problems, log, now }, services.subscribers));
+  // The daily sending limit still holds: the messages due wait (the plan kept them owed), and the run says so.
+  const paused: RunResult['heldBack'] = plan.paused ? { messages: plan.paused.messages, retryAt: new Date(plan.paused.until) } : undefined;
   // The site is asked (read only) whether it has anything to write only when nothing else is due.
   const probe = otherWork ? undefined : await services.site?.probe(log);
   if (!otherWork && !probe?.due) {
     // Nothing to do: the write-back alone (on a Sheet it writes nothing when nothing changed).
-    await finishRun({ model, problems, now, log }, { ...services, site: undefined }, [], { pages: probe?.pages });
-    return { ...result, ...(probe ? { site: probe.outcome } : {}) };
+    const subscribers = await subscribersFor();
+    await finishRun({ model, problems, now, log, ...(subscribers ? { subscribers } : {}) }, { ...services, site: undefined }, [], { pages: probe?.pages });
+    return { ...result, ...(paused ? { heldBack: paused } : {}), ...(probe ? { site: probe.outcome } : {}) };
   }
 
   // Lease: record ours with the intents, read the log again, and go on only if ours is the earliest live one.
@@ -252,7 +262,7 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, service
   checkpoint('uploaded');
 
   const composeFor = async (a: SendAction | NotifyAction): Promise<OutgoingMail> => {
-    if (a.kind === 'notify') return composer.composeProblemReport(a, problems, model, now);
+    if (a.kind === 'notify') return a.about === 'problemer' ? composer.composeProblemReport(a, problems, model, now) : composer.composeLimitNotice(a, model, now);
     const meeting = meetings.get(a.meetingId)!;
     const document: DocumentKind = a.document === 'aflysning' ? 'dagsorden' : a.document;
     const r = a.document === 'aflysning' ? undefined : rendered.get(key(a.meetingId, document, a.edition));
@@ -312,7 +322,6 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, service
   }
   // 3. Send: every message, the problem notice included, through the same intent → send → result.
   let sent = 0;
-  let heldBack: RunResult['heldBack'];
   for (const o of outgoing) {
     const a = o.action;
     if (mail.prepare && !o.ticket) continue; // staging failed for this recipient: recorded above
@@ -332,8 +341,13 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, service
       // NOTE: the daily limit stops the sending, not the run: this message and the rest are left
       // unsent (a staged draft keeps its ticket), and a later run sends them once the limit resets.
       if (e instanceof DailyLimitReached) {
-        heldBack = { messages: outgoing.length - outgoing.indexOf(o), ...(e.retryAt ? { retryAt: e.retryAt } : {}) };
+        const rest = outgoing.slice(outgoing.indexOf(o)).filter((r) => !(mail.prepare && !r.ticket));
         record(rowFor(a, stamp(), 'ikke sendt', { detail: e.message }));
+        // NOTE: the rest were never handed to the transport: known not sent, so no later run need ask about each.
+        if (batchedSends) for (const r of rest.slice(1)) record(rowFor(r.action, stamp(), 'ikke sendt', { detail: WAITING_DETAIL }));
+        // What the limit told, for the planner (nothing before the retry time), Næste and the secretary's notice.
+        const notices = await subscriberNoticesOwed({ model, problems, log }, services.subscribers);
+        record(sendingLimitRow(stamp(), rest.length + notices, e.retryAt));
         progress({ event: 'failed', action: a, detail: e.message });
         break;
       }
@@ -344,10 +358,14 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, service
   // Citizens' notices of what was just published: the same intent → send → result (notify-subscribers.ts).
   log = [...log, ...(await notifySubscribers({ model, problems, log, now }, services, pending))];
   // Previews, the site and the one write-back, still under the lease; the lease is released in that write.
-  const finished = await finishRun({ model, problems, now, log }, services, pending.splice(0), {
+  const subscribers = await subscribersFor();
+  const finished = await finishRun({ model, problems, now, log, ...(subscribers ? { subscribers } : {}) }, services, pending.splice(0), {
     release: { at: stamp(), meetingId: '', action: 'lease', status: 'udført', run: runId },
   });
   progress({ event: 'finished', published, sent, failed: failed.length });
+  // The limit met in this run (members' mail or citizens' notices), or the one that still held.
+  const met = log.slice(planned).filter((e) => e.action === SENDING_LIMIT_ACTION).at(-1);
+  const heldBack: RunResult['heldBack'] = met ? { messages: Number(met.waiting) || 0, retryAt: new Date(met.retryAt!) } : paused;
   return { plan, published, sent, failed, ...(heldBack ? { heldBack } : {}), ...(finished.site ? { site: finished.site.outcome } : {}) };
 }
 

@@ -9,7 +9,7 @@ import type { DocumentFormat, DocumentStore, LogEntry, MailTransport, OutgoingMa
 import type { Meeting, Problem, WorkbookModel } from '../model.js';
 import type { BilagPublisher, MailBilag } from './bilag-step.js';
 import type { SubscriberNotifier } from './notify-subscribers.js';
-import type { Action, MessageKey, NotifyAction, Plan, SendAction } from './plan.js';
+import type { Action, LimitNotice, MessageKey, Plan, ProblemNotice, SendAction } from './plan.js';
 
 export interface Renderer {
   /** The formats it can make (no LibreOffice: docx only). */
@@ -40,7 +40,9 @@ export interface Composer {
   /** The item overview of what an edition shows (numbers and hashes), stored with the upload. */
   contents(meeting: Meeting, document: DocumentKind, edition: Edition): string;
   compose(request: ComposeRequest): Promise<OutgoingMail>;
-  composeProblemReport(action: NotifyAction, problems: readonly Problem[], model: WorkbookModel, now: DateTime): Promise<OutgoingMail>;
+  composeProblemReport(action: ProblemNotice, problems: readonly Problem[], model: WorkbookModel, now: DateTime): Promise<OutgoingMail>;
+  /** The secretary's notice that the daily sending limit stopped the sending. */
+  composeLimitNotice(action: LimitNotice, model: WorkbookModel, now: DateTime): Promise<OutgoingMail>;
 }
 
 export type ProgressEvent =

@@ -8,7 +8,7 @@ import type { DocumentKind } from '../documents/edition.js';
 import type { LogEntry } from '../delivery/ports.js';
 import { heldBackBy, type Problem, type WorkbookModel } from '../model.js';
 import { follows, type Subscription } from '../portal/subscriptions/rules.js';
-import { DOCUMENT_LABEL, MeetingLog } from './log.js';
+import { DOCUMENT_LABEL, MeetingLog, sendingPaused } from './log.js';
 
 /** The log's `Handling` for a citizen's notice. */
 export const SUBSCRIBER_ACTION = 'abonnement';
@@ -33,6 +33,8 @@ export interface NoticeInput {
   readonly subscriptions: readonly Subscription[];
   /** The sender's domain, for the Message-ID. */
   readonly domain: string;
+  /** The moment (ms) the notices would go: none while the daily sending limit holds then (they stay owed). */
+  readonly now?: number;
 }
 
 /** `<abonnent-…@dagsorden.domain>`: one per address and public version, so it is sent once whatever the runs. */
@@ -53,6 +55,7 @@ export const subscriberRef = (s: Pick<Subscription, 'id'>): string => `abonnent:
 export function planSubscriberNotices(input: NoticeInput): SubscriberNotice[] {
   const held = heldBackBy(input.problems);
   if (held.sending || !input.model.settings.sender) return [];
+  if (input.now !== undefined && sendingPaused(input.log, input.now)) return [];
   const confirmed = input.subscriptions.filter((s) => s.confirmedAt);
   if (confirmed.length === 0) return [];
   const state = noticeState(input.log);
@@ -97,4 +100,24 @@ function firstPublished(log: readonly LogEntry[], meetingId: string, document: D
     if (Number.isFinite(t) && (first === undefined || t < first)) first = t;
   }
   return first;
+}
+
+/** A publication the planner plans: what a notice announces once it is done. */
+export interface PlannedPublication {
+  readonly meetingId: string;
+  readonly document: DocumentKind;
+  readonly edition: string;
+  readonly version: number;
+}
+
+/**
+ * The notices that will be owed once `publishes` are done at `at` (ISO): they are counted as published
+ * then, and the planner above decides, so `--dry-run` and `Næste` say what a real run will send.
+ */
+export function noticesOnPublishing(input: NoticeInput & { readonly publishes: readonly PlannedPublication[]; readonly formats: readonly string[]; readonly at: string }): SubscriberNotice[] {
+  const { publishes, formats, at, ...rest } = input;
+  const published: LogEntry[] = publishes
+    .filter((p) => p.edition === 'offentlig')
+    .flatMap((p) => formats.map((format) => ({ at, meetingId: p.meetingId, action: 'upload' as const, document: DOCUMENT_LABEL[p.document], edition: 'offentlig', format, version: String(p.version), status: 'udført' as const })));
+  return planSubscriberNotices({ ...rest, log: [...input.log, ...published] });
 }

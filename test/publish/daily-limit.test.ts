@@ -6,6 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPublish } from '../../src/commands/publish.js';
 import { dailySendingLimit } from '../../src/google/translate-error.js';
 import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
+import { simpleParser } from 'mailparser';
+import { LOG_TAB } from '../../sheets-schema/schema.js';
+import { parseLogRows } from '../../src/google/sheets-state.js';
+import type { RawGrid } from '../../src/workbook/raw.js';
 import { loadXlsx, sentMessages, sheetOf, startStandin, valuesOf, type Standin } from '../standin/index.js';
 
 let standin: Standin;
@@ -30,6 +34,16 @@ async function publish(now: string): Promise<{ code: number; out: string[] }> {
 }
 
 const sent = () => sentMessages(standin.state.gmail).map((m) => m.messageIdHeader);
+const logEntries = () => parseLogRows({ tab: LOG_TAB.name, rows: valuesOf(sheetOf(standin, SHEET, LOG_TAB.name)) as RawGrid['rows'] });
+/** Møde-id → Næste, as the write-back left the Møder tab. */
+function next(): Map<string, string> {
+  const [header, ...rows] = valuesOf(sheetOf(standin, SHEET, 'Møder')).map((r) => r.map((v) => String(v ?? '')));
+  const id = header!.indexOf('Møde-id');
+  const col = header!.indexOf('Næste');
+  return new Map(rows.map((r) => [r[id]!, r[col] ?? '']));
+}
+/** The 8 that wait: the rest of the agenda of 24 March (the minutes of 2021 went first). */
+const expectedNext = ['Dagligt sendeloft nået: 8 e-mails venter; de sendes fra lørdag d. 19. marts 2022 kl. 01:00'];
 
 beforeAll(async () => {
   standin = await startStandin();
@@ -58,21 +72,54 @@ describe('Gmail’s daily sending limit', () => {
     expect(refused).toHaveLength(1);
     const log = valuesOf(sheetOf(standin, SHEET, 'Udsendelser')).map((row) => row.map(String).join(' | '));
     expect(log.filter((l) => l.includes('ikke sendt') && l.includes('daglige grænse for afsendte e-mails er nået; der kan sendes igen fra 2022-03-19T00:00:00.000Z'))).toHaveLength(1);
+    // What the limit told is recorded in its own columns (numbers and a time), for Næste and later runs.
+    const limits = logEntries().filter((e) => e.action === 'sendeloft');
+    expect(limits).toEqual([expect.objectContaining({ waiting: '8', retryAt: '2022-03-19T00:00:00.000Z', status: 'udført' })]);
+    // Næste says how many wait and when they go, as the planner will send them then.
+    expect([...next().values()].filter((t) => t.startsWith('Dagligt sendeloft nået'))).toEqual(expectedNext);
   });
 
-  it('a second run the same day sends nothing more and loses nothing', async () => {
+  it('a second run the same day sends nothing more, does not try (no refused send), loses nothing, and says so', async () => {
+    const before = standin.calls.list.length;
     const r = await publish('2022-03-18T12:05');
     expect(r.code).toBe(0);
     expect(sent()).toHaveLength(LIMIT);
+    // No send is spent on a refusal, and no waiting draft is asked about one by one.
+    const calls = standin.calls.list.slice(before).map((c) => c.route);
+    expect(calls.filter((c) => c.startsWith('gmail.'))).toEqual([]);
+    expect(r.out).toContain('Kontoens daglige grænse for afsendte e-mails er nået. 8 e-mails venter og sendes ved den første kørsel efter 19. marts 2022 kl. 01:00. Intet går tabt, og intet sendes to gange.');
+    expect([...next().values()].filter((t) => t.startsWith('Dagligt sendeloft nået'))).toEqual(expectedNext);
+    expect(logEntries().filter((e) => e.action === 'sendeloft')).toHaveLength(1);
   });
 
   it('the next day’s run finishes the job: all 18 invitations, each exactly once', async () => {
     standin.state.gmail.today = '2022-03-19';
     const r = await publish('2022-03-19T12:00');
     expect(r.code).toBe(0);
-    expect(sent()).toHaveLength(18);
-    expect(new Set(sent()).size).toBe(18);
+    // 18 e-mails to members, and the secretary's one notice of the limit, first of all.
+    expect(sent()).toHaveLength(19);
+    expect(new Set(sent()).size).toBe(19);
     // Nothing left over in the mailbox: every staged draft went.
     expect(standin.state.gmail.drafts.size).toBe(0);
+    expect([...next().values()].filter((t) => t.startsWith('Dagligt sendeloft nået'))).toEqual([]);
+  });
+
+  it('the secretary is told once, in Danish: how many waited, when they went, and that nothing needs doing', async () => {
+    const notices = sentMessages(standin.state.gmail).filter((m) => m.messageIdHeader.startsWith('<sendeloft-'));
+    expect(notices).toHaveLength(1);
+    const notice = notices[0]!;
+    // It went first when sending resumed: the limit holds for it too, so it could not go before.
+    const resumed = logEntries().filter((e) => e.at.startsWith('2022-03-19') && e.status === 'udført' && (e.action === 'send' || e.action === 'notify'));
+    expect(resumed[0]).toEqual(expect.objectContaining({ action: 'notify', messageId: notice.messageIdHeader, recipient: 'sekretariat@example.org' }));
+    const mail = await simpleParser(notice.raw);
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe('sekretariat@example.org');
+    expect(mail.subject).toBe('Den daglige grænse for afsendte e-mails blev nået – du skal ikke gøre noget');
+    expect(mail.text).toContain('nåede fredag d. 18. marts 2022 kl. 12:00 den daglige grænse');
+    expect(mail.text).toContain('Dagligt sendeloft nået: 8 e-mails venter; de sendes fra lørdag d. 19. marts 2022 kl. 01:00, ved den første planlagte kørsel derefter.');
+    expect(mail.text).toContain('Du skal ikke gøre noget');
+    // A later run tells her nothing more.
+    const r = await publish('2022-03-19T13:00');
+    expect(r.code).toBe(0);
+    expect(sent()).toHaveLength(19);
   });
 });

@@ -43,7 +43,7 @@ const editionOf = (recipient: string): 'medlemmer' | 'offentlig' => (members.fin
 /** Compact, readable form of an action. */
 function show(a: Action): string {
   if (a.kind === 'publish') return `publish ${a.meetingId} ${a.document} ${a.edition} v${a.version}${a.recover ? ' recover' : ''}`;
-  if (a.kind === 'notify') return `notify ${a.to} ${a.problemCount}`;
+  if (a.kind === 'notify') return a.about === 'problemer' ? `notify ${a.to} ${a.problemCount}` : `notify ${a.to} sendeloft ${a.limit.waiting}`;
   if (a.kind === 'owe') return `owe ${a.meetingId} ${a.document} ${a.recipients.join(',')}`;
   return `send ${a.meetingId} ${a.purpose} ${a.edition} v${a.version} ${a.recipient} seq${a.calendar?.sequence ?? "-"}${a.previousVersion ? ` prev${a.previousVersion}` : ''}${a.recover ? ' recover' : ''}`;
 }

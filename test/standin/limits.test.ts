@@ -48,3 +48,54 @@ describe('Sheets per-minute quotas', () => {
     expect(await status(write())).toBe(429);
   });
 });
+
+describe('Drive rate limits', () => {
+  /** Google's error body as the client received it. */
+  async function refusal(p: Promise<unknown>): Promise<{ status: number; data: unknown }> {
+    try {
+      await p;
+    } catch (e) {
+      const r = (e as { response?: { status: number; data: unknown } }).response;
+      return { status: r?.status ?? 0, data: r?.data };
+    }
+    return { status: 200, data: undefined };
+  }
+  const body = (code: number, reason: string, message: string) => ({ error: { errors: [{ domain: 'usageLimits', reason, message }], code, message } });
+
+  it('per user per minute: 403 userRateLimitExceeded in the shape of Drive’s "Resolve errors"; the next minute works again', async () => {
+    standin.quotas.limits.driveRequestsPerMinutePerUser = 3;
+    try {
+      const drive = await (await google(standin, fakeClock({ attempts: 1 }).policy)).drive();
+      const list = () => drive.files.list({ q: "name = 'x'", fields: 'files(id)' });
+      for (let i = 0; i < 3; i++) expect((await refusal(list())).status).toBe(200);
+      expect(await refusal(list())).toEqual({ status: 403, data: body(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded') });
+      now += 60_000;
+      expect((await refusal(list())).status).toBe(200);
+    } finally {
+      standin.quotas.limits.driveRequestsPerMinutePerUser = 12_000;
+    }
+  });
+
+  it('per project per minute: 403 rateLimitExceeded; the backend’s burst check: 429 rateLimitExceeded, the next second works', async () => {
+    const drive = await (await google(standin, fakeClock({ attempts: 1 }).policy)).drive();
+    const list = () => drive.files.list({ q: "name = 'x'", fields: 'files(id)' });
+    standin.quotas.limits.driveRequestsPerMinute = 1;
+    try {
+      expect((await refusal(list())).status).toBe(200);
+      expect(await refusal(list())).toEqual({ status: 403, data: body(403, 'rateLimitExceeded', 'Rate Limit Exceeded') });
+    } finally {
+      standin.quotas.limits.driveRequestsPerMinute = 12_000;
+    }
+    standin.quotas.limits.driveRequestsPerSecondPerUser = 2;
+    try {
+      now += 60_000;
+      expect((await refusal(list())).status).toBe(200);
+      expect((await refusal(list())).status).toBe(200);
+      expect(await refusal(list())).toEqual({ status: 429, data: body(429, 'rateLimitExceeded', 'Rate Limit Exceeded') });
+      now += 1000;
+      expect((await refusal(list())).status).toBe(200);
+    } finally {
+      standin.quotas.limits.driveRequestsPerSecondPerUser = Infinity;
+    }
+  });
+});
