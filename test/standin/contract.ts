@@ -12,6 +12,8 @@
 // test to see (see `contract-setup.ts`).
 
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../src/package-paths.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ApiError, parseMultipart, type StandinRequest } from './http.js';
 
@@ -72,7 +74,8 @@ export interface ContractMethod {
 const DOCUMENTS = ['sheets-v4', 'drive-v3', 'gmail-v1', 'storage-v1'] as const;
 
 function loadDocument(name: string): DiscoveryDocument {
-  return JSON.parse(readFileSync(new URL(`./discovery/${name}.json`, import.meta.url), 'utf8')) as DiscoveryDocument;
+  // NOTE: from the package root, so the compiled stand-in (dist/, for the benches) reads the same vendored files.
+  return JSON.parse(readFileSync(join(PACKAGE_ROOT, 'test', 'standin', 'discovery', `${name}.json`), 'utf8')) as DiscoveryDocument;
 }
 
 /** `v4/spreadsheets/{spreadsheetId}/values/{range}:append` → a RegExp on the raw (encoded) path. */
