@@ -18,6 +18,7 @@ import { followLabel, type Subscription } from '../portal/subscriptions/rules.js
 import { subscriptionLinks } from '../portal/subscriptions/links.js';
 import { DOCUMENT_LABEL, MeetingLog, sendingLimitRow, WAITING_DETAIL } from './log.js';
 import { noticesOnPublishing, planSubscriberNotices, subscriberRef, SUBSCRIBER_ACTION, type SubscriberNotice } from './subscriber-notices.js';
+import { writeInsisting } from './insist.js';
 
 /** Reads the subscriptions once for the whole run, however many steps ask (they are one list for one run). */
 export function readOnce(notifier: SubscriberNotifier): SubscriberNotifier {
@@ -189,18 +190,6 @@ export async function notifySubscribers(input: StepInput, services: StepServices
   return written;
 }
 
-/** A result that is known must be written: a failing write is tried again before giving up. */
-async function writeInsisting(state: StateStore, entries: LogEntry[], delay: (attempt: number) => Promise<void> = (n) => new Promise((r) => setTimeout(r, 50 * n)), attempts = 5): Promise<void> {
-  for (let i = 1; ; i++) {
-    try {
-      await state.appendLog(entries);
-      return;
-    } catch (e) {
-      if (i >= attempts) throw e;
-      await delay(i);
-    }
-  }
-}
 
 /**
  * For `--dry-run`: the notices the run would send, one line per publication, Danish. What the plan

@@ -9,7 +9,7 @@ import type { DocumentKind } from '../documents/edition.js';
 import type { RenderRequest } from '../documents/render.js';
 import { DailyLimitReached } from '../delivery/mail/daily-limit.js';
 import { RecipientRejected } from '../delivery/mail/recipient-rejected.js';
-import type { DocumentFile, DocumentFormat, LogEntry, MailTransport, OutgoingMail, StateStore } from '../delivery/ports.js';
+import type { DocumentFile, DocumentFormat, LogEntry, MailTransport, OutgoingMail } from '../delivery/ports.js';
 import type { Problem, WorkbookModel } from '../model.js';
 import { DOCUMENT_LABEL, FORMATS, MeetingLog, SENDING_LIMIT_ACTION, sendingLimitRow, settledRow, unsettledMessages, WAITING_DETAIL } from './log.js';
 import { planPublish, type Action, type NotifyAction, type OweAction, type Plan, type PublishAction, type SendAction } from './plan.js';
@@ -19,6 +19,7 @@ import type { Services } from './services.js';
 import { notifySubscribers, readOnce, subscriberNoticesDue, subscriberNoticesOwed } from './notify-subscribers.js';
 import type { NextSubscribers } from './next.js';
 import { senderOf } from '../delivery/mail/compose.js';
+import { writeInsisting } from './insist.js';
 
 export type { ComposeRequest, Composer, ProgressEvent, Renderer, Services, SiteStep } from './services.js';
 
@@ -387,20 +388,7 @@ async function settleUnfinished(log: readonly LogEntry[], mail: MailTransport, a
   return out;
 }
 
-/** The message went: its record must be written, so a failing write is tried again before giving up. */
-async function writeInsisting(state: StateStore, entries: LogEntry[], delay: (attempt: number) => Promise<void> = defaultRetryDelay, attempts = 5): Promise<void> {
-  for (let i = 1; ; i++) {
-    try {
-      await state.appendLog(entries);
-      return;
-    } catch (e) {
-      if (i >= attempts) throw e;
-      await delay(i);
-    }
-  }
-}
 
-const defaultRetryDelay = (attempt: number): Promise<void> => new Promise((r) => setTimeout(r, 50 * attempt));
 
 /** A problem with one recipient (a rejected address) is recorded and does not stop the others. */
 function isRecipientProblem(e: unknown): boolean {
