@@ -30,6 +30,11 @@ export interface Attachment {
    * `/`-separated segments none of which is `.` or `..` (the parser refuses those).
    */
   readonly path?: string;
+  /**
+   * A file in Google Drive (its link, or a file smart chip, in a Google Sheet): the file's id. `url`
+   * keeps the link as written; on the embedded default it stays a plain link.
+   */
+  readonly drive?: string;
   /** What was read of the file the reference names; set by the attachment step, never by the parser. */
   readonly file?: AttachmentFile;
 }
@@ -42,8 +47,17 @@ export interface AttachmentFile {
   readonly mediaType: string;
   /** Bytes. */
   readonly size: number;
-  /** sha256 of the bytes, hex: a changed file is a new version of the agenda. */
+  /**
+   * sha256 of the bytes, hex: a changed file is a new version of the agenda. For a Google Docs,
+   * Sheets or Slides file (exported anew each time, never twice the same bytes) a sha256 of its id
+   * and the time it was last changed.
+   */
   readonly sha256: string;
+  /**
+   * Where each edition's copy of the file is, when it is not beside the document (Google Drive: the
+   * copy's own address). Set by the bilag step before the documents are made; never hashed.
+   */
+  readonly links?: Readonly<Partial<Record<'medlemmer' | 'offentlig', string>>>;
 }
 
 /** How a cell's value is read, and what it is read as: the model's field types come from here. */

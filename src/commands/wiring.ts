@@ -4,6 +4,7 @@
 // the adapters in src/google/ and src/local/ are handed what they need and never read it.
 
 import { existsSync } from 'node:fs';
+import { DateTime } from 'luxon';
 import { dirname, join, resolve } from 'node:path';
 import { findSoffice } from '../documents/pdf.js';
 import { localAttachmentSource } from '../local/bilag-source.js';
@@ -39,6 +40,8 @@ export interface WiringOptions extends SourceOptions {
   readonly site?: string;
   /** Whether the command sends mail (publish without --dry-run); otherwise no transport is set up. */
   readonly sends?: boolean;
+  /** `--now`: the run's moment (local time in the workbook's zone); default the clock. */
+  readonly now?: string;
 }
 
 /** What a command works with: the workbook as read once, and the adapters to carry a plan out. */
@@ -52,8 +55,8 @@ export interface Wiring {
   readonly documents: DocumentStore;
   readonly state: StateStore;
   readonly mail: MailTransport;
-  /** Where the bilag files are read from; undefined on Google (links only, for now). */
-  readonly bilag: AttachmentSource | undefined;
+  /** Where the bilag files are read from: the workbook's folder, or Google Drive. */
+  readonly bilag: AttachmentSource;
   /** Where the bilag copies and combined PDFs go (the output folder); undefined on Google. */
   readonly bilagStore: BilagStore | undefined;
   /**
@@ -70,6 +73,17 @@ export interface Wiring {
 
 /** Under `--out`: PDFs made of office bilag, by checksum, so an unchanged bilag is not converted again. */
 export const BILAG_PDF_CACHE = '.bilag-pdf';
+
+/** Under `--out`, on Google: what was read of each Drive bilag, so a run with nothing to do reads no Drive file. */
+export const DRIVE_BILAG_CACHE = '.drive-bilag.json';
+
+/** DAGSORDEN_DRIVE_BILAG_MINUTES: how long a reading of a Drive bilag is trusted (a whole number of minutes). */
+function recheckMinutes(env: NodeJS.ProcessEnv): number | undefined {
+  const v = env.DAGSORDEN_DRIVE_BILAG_MINUTES?.trim();
+  if (!v) return undefined;
+  if (!/^\d+$/.test(v)) throw new UserError('config', `DAGSORDEN_DRIVE_BILAG_MINUTES="${v}" er ikke et antal minutter. Skriv fx 60, eller 0 for at læse Drive-bilagene ved hver kørsel.`);
+  return Number(v);
+}
 
 /** `--sheet` / `--workbook`, else DAGSORDEN_SHEET / DAGSORDEN_WORKBOOK, else the bundled example. */
 function chooseSource(opts: SourceOptions, env: NodeJS.ProcessEnv): { sheet: string } | { workbook: string } {
@@ -114,12 +128,28 @@ export async function wire(opts: WiringOptions, env: NodeJS.ProcessEnv): Promise
   const read = await readAndValidate(source);
   // Bilag files beside the workbook (`Bilag | bilag/kort.pdf`); office files made PDF once per content,
   // kept under --out only by a run that publishes (validate and --dry-run write nothing).
+  // On a Sheet: Drive files (links and smart chips), read once and then trusted for a while (the
+  // cache under --out), so a run with nothing to do costs the one Sheet read.
   const soffice = findSoffice(env);
-  const bilag =
-    'sheet' in chosen
-      ? undefined
-      : localAttachmentSource({ dir: dirname(resolve(chosen.workbook)), ...(soffice ? { soffice } : {}), ...(opts.sends ? { cacheDir: join(outDir, BILAG_PDF_CACHE) } : {}) });
-  const { model, problems } = await readAttachmentFiles(read, read.raw, bilag);
+  let bilag: AttachmentSource;
+  if ('sheet' in chosen) {
+    const { driveAttachmentSource } = await import('../google/drive-attachments.js');
+    const minutes = recheckMinutes(env);
+    bilag = driveAttachmentSource({
+      google: google(),
+      spreadsheetId: (source as { spreadsheetId?: string }).spreadsheetId ?? chosen.sheet,
+      cacheFile: join(outDir, DRIVE_BILAG_CACHE),
+      pdfCacheDir: join(outDir, BILAG_PDF_CACHE),
+      save: Boolean(opts.sends),
+      ...(soffice ? { soffice } : {}),
+      ...(minutes !== undefined ? { recheckMinutes: minutes } : {}),
+    });
+  } else {
+    bilag = localAttachmentSource({ dir: dirname(resolve(chosen.workbook)), ...(soffice ? { soffice } : {}), ...(opts.sends ? { cacheDir: join(outDir, BILAG_PDF_CACHE) } : {}) });
+  }
+  const zone = read.model.settings.timeZone;
+  const today = (opts.now ? DateTime.fromISO(opts.now, { zone }) : DateTime.now().setZone(zone)).toISODate() ?? undefined;
+  const { model, problems } = await readAttachmentFiles(read, read.raw, bilag, today ? { today } : {});
   const raw = read.raw;
 
   let documents: DocumentStore;
@@ -164,6 +194,7 @@ export async function wire(opts: WiringOptions, env: NodeJS.ProcessEnv): Promise
     return onGoogle ? undefined : folderTarget(join(outDir, 'site'));
   };
 
+  // NOTE: on Google the bilag are read (Drive) but not yet copied: their links stay links.
   const bilagStore = onGoogle ? undefined : localBilagStore(outDir);
   const subscriptionsFile = subscriptionsPath(outDir);
   const subscriptions = onGoogle
