@@ -57,8 +57,8 @@ export interface Wiring {
   readonly mail: MailTransport;
   /** Where the bilag files are read from: the workbook's folder, or Google Drive. */
   readonly bilag: AttachmentSource;
-  /** Where the bilag copies and combined PDFs go (the output folder); undefined on Google. */
-  readonly bilagStore: BilagStore | undefined;
+  /** Where the bilag copies and combined PDFs go: the output folder, or the meeting's Drive folders. */
+  readonly bilagStore: BilagStore;
   /**
    * Where the public site goes; undefined when there is nowhere public (a Sheet without a bucket).
    * Asked only when the site is due, so a run whose site is held back never signs in for the bucket.
@@ -154,20 +154,26 @@ export async function wire(opts: WiringOptions, env: NodeJS.ProcessEnv): Promise
 
   let documents: DocumentStore;
   let state: StateStore;
+  let bilagStore: BilagStore;
   if (onGoogle) {
     const { driveDocumentStore } = await import('../google/drive.js');
+    const { driveCopyStore } = await import('../google/drive-copies.js');
     const { sheetsStateStore } = await import('../google/sheets-state.js');
     const { driveFolderMembers, driveFolderPublic, secretaryEmail } = model.settings;
-    documents = driveDocumentStore({
+    const drive = driveDocumentStore({
       google: google(),
       folders: { ...(driveFolderMembers ? { medlemmer: driveFolderMembers } : {}), ...(driveFolderPublic ? { offentlig: driveFolderPublic } : {}) },
       memberEmails: model.members.filter((m) => m.active && m.seesClosed).map((m) => m.email),
       // The previews' Kladder folder: the secretariat only.
       secretariat: secretaryEmail ? [secretaryEmail] : [],
     });
+    documents = drive;
+    // Bilag copies: in the meeting's edition folders, beside the documents, with the folders' sharing.
+    bilagStore = driveCopyStore(drive);
     state = sheetsStateStore({ raw, google: google() });
   } else {
     documents = localDocumentStore(outDir);
+    bilagStore = localBilagStore(outDir);
     state = localStateStore(outDir);
   }
 
@@ -194,8 +200,6 @@ export async function wire(opts: WiringOptions, env: NodeJS.ProcessEnv): Promise
     return onGoogle ? undefined : folderTarget(join(outDir, 'site'));
   };
 
-  // NOTE: on Google the bilag are read (Drive) but not yet copied: their links stay links.
-  const bilagStore = onGoogle ? undefined : localBilagStore(outDir);
   const subscriptionsFile = subscriptionsPath(outDir);
   const subscriptions = onGoogle
     ? undefined
