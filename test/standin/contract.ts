@@ -11,7 +11,9 @@
 // against the method's response schema; a mismatch is a fault of the stand-in, recorded for the
 // test to see (see `contract-setup.ts`).
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../src/package-paths.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ApiError, parseMultipart, type StandinRequest } from './http.js';
 
@@ -72,7 +74,10 @@ export interface ContractMethod {
 const DOCUMENTS = ['sheets-v4', 'drive-v3', 'gmail-v1', 'storage-v1'] as const;
 
 function loadDocument(name: string): DiscoveryDocument {
-  return JSON.parse(readFileSync(new URL(`./discovery/${name}.json`, import.meta.url), 'utf8')) as DiscoveryDocument;
+  // NOTE: the benchmarks run the stand-in compiled into dist/, where the vendored JSON is not copied.
+  const beside = new URL(`./discovery/${name}.json`, import.meta.url);
+  const path = existsSync(beside) ? beside : join(PACKAGE_ROOT, 'test', 'standin', 'discovery', `${name}.json`);
+  return JSON.parse(readFileSync(path, 'utf8')) as DiscoveryDocument;
 }
 
 /** `v4/spreadsheets/{spreadsheetId}/values/{range}:append` → a RegExp on the raw (encoded) path. */
