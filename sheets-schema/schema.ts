@@ -80,7 +80,7 @@ export interface KindValues {
   readonly timeSlot: TimeSlot;
   /** Indstilling: lines `1. at ...`, read as the `at ...` points without their numbers. */
   readonly recommendation: readonly string[];
-  /** Bilag: `Titel`, `Titel | https://...` or `Titel | bilag/kort.pdf` (a file beside the workbook) per line. */
+  /** Bilag: `Titel`, `Titel | https://...` (a Drive file's link or smart chip in a Google Sheet) or `Titel | bilag/kort.pdf` (a file beside the workbook) per line. */
   readonly attachments: readonly Attachment[];
   /** Comma-separated. */
   readonly list: readonly string[];
@@ -196,7 +196,7 @@ export const ITEMS_TAB = tab({
     column({ header: 'Indstilling', key: 'recommendation', kind: 'recommendation', default: '', example: '1. at punktet drøftes.', note: 'Én linje pr. punkt: 1. at ... (numrene er valgfrie).' }),
     column({ header: 'Historik', key: 'history', kind: 'richtext', note: 'Tidligere behandling, fx i et andet forum.' }),
     column({ header: 'Beslutning', key: 'decision', kind: 'richtext', note: 'Beslutningen. Vises kun i referatet. Skal udfyldes på alle åbne punkter, før mødet sættes til Referat klar.' }),
-    column({ header: 'Bilag', key: 'attachments', kind: 'attachments', default: '', example: 'Økonomirapport | https://example.org/oer1.pdf', note: 'Ét bilag pr. linje: Titel, Titel | https://link eller Titel | bilag/fil.pdf (en fil i mappen ved siden af regnearket; PDF, Word, PowerPoint eller Excel, højst 50 MB). Filen kopieres med dagsordenen; et bilag til et lukket punkt kommer kun i medlemsudgaven.' }),
+    column({ header: 'Bilag', key: 'attachments', kind: 'attachments', default: '', example: 'Økonomirapport | https://example.org/oer1.pdf', note: 'Ét bilag pr. linje: Titel, Titel | https://link eller en fil. I et Google Sheet: Titel | linket til filen i Google Drive, eller Titel | @ (en fil-chip: skriv @ og vælg filen); filen skal kunne åbnes af den konto, dagsorden kører som. I et regneark på computeren: Titel | bilag/fil.pdf (en fil i mappen ved siden af regnearket). PDF, Word, PowerPoint, Excel eller Google Docs, Sheets og Slides, højst 50 MB. Filen kopieres med dagsordenen; din egen fil og dens deling røres ikke. Et bilag til et lukket punkt kommer kun i medlemsudgaven.' }),
   ],
 });
 
