@@ -1,6 +1,8 @@
 // Figure: a meeting with 10 bilag of 5 MB each (PDF, Word and PowerPoint, each holding a 5 MB image
 // of noise, which no format can compress): the first `publish` (copies, LibreOffice PDFs, combined
-// PDFs, mail) and a run with nothing new, whole process, on the embedded default. Figures, not assertions.
+// PDFs, mail) and a run with nothing new, whole process, on the embedded default; then the same 10
+// files as Drive links in a Google Sheet (the stand-in), with the Google calls of each run. Figures,
+// not assertions.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +16,12 @@ import { Document, ImageRun, Packer, Paragraph } from 'docx';
 import { findSoffice } from '../src/documents/pdf.js';
 import { wallClock, writeWorkbookFile } from '../src/local/xlsx-write.js';
 import { PACKAGE_ROOT } from '../src/package-paths.js';
+
+const MIME: Record<string, string> = {
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+};
 
 const line = (what: string, value: string, goal: string): string => `${what.padEnd(62)} ${value.padStart(12)}   (goal ${goal})`;
 const SIDE = 1290; // 1290² RGB pixels of noise: 5.0 MB that no format compresses
@@ -63,6 +71,62 @@ async function folderBytes(dir: string): Promise<number> {
   let total = 0;
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) total += (await stat(join(e.parentPath, e.name))).size;
   return total;
+}
+
+/**
+ * The same meeting on Google (the local stand-in, the real clients): the 10 files in the secretary's
+ * Drive, named in Bilag by their Drive links. Google calls of the first publication and of a run with
+ * nothing new (goal: 1, the Sheet read), and their time (LibreOffice included in the first).
+ */
+async function onGoogle(workbook: string, dir: string, files: readonly string[], soffice: string): Promise<string[]> {
+  const { runPublish } = await import('../src/commands/publish.js');
+  const { DEFAULT_ACCOUNT, cellOf, loadXlsx, seedFile, sheetOf, startStandin } = await import('../test/standin/index.js');
+  const standin = await startStandin();
+  try {
+    const sheet = 'bench-bilag-sheet-01';
+    await loadXlsx(standin, workbook, { id: sheet });
+    const links: string[] = [];
+    for (const path of files) {
+      const name = path.split('/').pop()!;
+      const f = seedFile(standin.state.drive, {
+        name,
+        mimeType: MIME[name.slice(name.lastIndexOf('.') + 1)]!,
+        content: await readFile(path),
+        owner: 'sekretariat@example.org',
+        appCreated: false,
+        permissions: [{ kind: 'drive#permission', id: 'p1', type: 'user', role: 'reader', emailAddress: DEFAULT_ACCOUNT }],
+      });
+      links.push(`${name} | https://drive.google.com/file/d/${f.id}/view`);
+    }
+    const punkter = sheetOf(standin, sheet, 'Punkter');
+    const header = punkter.rows[0]!.map((c) => String(c?.value ?? ''));
+    const col = String.fromCharCode(65 + header.indexOf('Bilag'));
+    cellOf(punkter, `${col}2`)!.value = links.slice(0, 6).join('\n');
+    cellOf(punkter, `${col}3`)!.value = links.slice(6).join('\n');
+    const out = join(dir, 'ud-google');
+    const env = { ...process.env, DAGSORDEN_GOOGLE_ROOT_URL: standin.url, DAGSORDEN_GOOGLE_ACCESS_TOKEN: 'bench', DAGSORDEN_MAIL: 'gmail', DAGSORDEN_SOFFICE: soffice };
+    const run = async (now: string): Promise<{ ms: number; calls: number; byRoute: Record<string, number> }> => {
+      const before = standin.calls.byRoute();
+      const total0 = standin.calls.count();
+      const t0 = performance.now();
+      const code = await runPublish({ sheet, now, out }, { out: () => {}, err: () => {}, env, isTTY: false });
+      if (code !== 0) throw new Error(`publish --sheet exited with ${code}`);
+      const byRoute: Record<string, number> = {};
+      for (const [route, n] of Object.entries(standin.calls.byRoute())) if (n > (before[route] ?? 0)) byRoute[route] = n - (before[route] ?? 0);
+      return { ms: performance.now() - t0, calls: standin.calls.count() - total0, byRoute };
+    };
+    const first = await run('2030-01-03T12:00');
+    const noop = await run('2030-01-03T13:00');
+    const short = (r: Record<string, number>): string => Object.entries(r).map(([k, n]) => `${k.replace(/^(sheets\.spreadsheets|drive|gmail\.users)\./, '')} ${n}`).join(', ');
+    return [
+      line('on Google (stand-in): the same 10 bilag as Drive links, first run', `${(first.ms / 1000).toFixed(1)} s`, '-'),
+      `  ${first.calls} Google calls: ${short(first.byRoute)}`,
+      line('on Google: nothing new', `${noop.calls} call`, '1'),
+      `  ${short(noop.byRoute)}, ${(noop.ms / 1000).toFixed(1)} s`,
+    ];
+  } finally {
+    await standin.close();
+  }
 }
 
 export async function benchBilag(): Promise<string[]> {
@@ -115,6 +179,7 @@ export async function benchBilag(): Promise<string[]> {
       line(`publish, 10 bilag (${(total / 1024 / 1024).toFixed(0)} MB: 4 PDF, 3 .docx, 3 .pptx), first run`, `${(first / 1000).toFixed(1)} s`, '-'),
       line('  written to the output folder (copies, PDFs, combined, mail)', `${(written / 1024 / 1024).toFixed(0)} MB`, '-'),
       line('publish of the same, nothing new (no copy written, no LibreOffice)', `${(noop / 1000).toFixed(1)} s`, '-'),
+      ...(await onGoogle(workbook, dir, lines.map((_, i) => join(dir, 'bilag', `bilag-${i + 1}.${kinds[i % 3]}`)), soffice)),
     ];
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -30,6 +30,11 @@ export interface Attachment {
    * `/`-separated segments none of which is `.` or `..` (the parser refuses those).
    */
   readonly path?: string;
+  /**
+   * A file in Google Drive (its link, or a file smart chip, in a Google Sheet): the file's id. `url`
+   * keeps the link as written; on the embedded default it stays a plain link.
+   */
+  readonly drive?: string;
   /** What was read of the file the reference names; set by the attachment step, never by the parser. */
   readonly file?: AttachmentFile;
 }
@@ -42,8 +47,17 @@ export interface AttachmentFile {
   readonly mediaType: string;
   /** Bytes. */
   readonly size: number;
-  /** sha256 of the bytes, hex: a changed file is a new version of the agenda. */
+  /**
+   * sha256 of the bytes, hex: a changed file is a new version of the agenda. For a Google Docs,
+   * Sheets or Slides file (exported anew each time, never twice the same bytes) a sha256 of its id
+   * and the time it was last changed.
+   */
   readonly sha256: string;
+  /**
+   * Where each edition's copy of the file is, when it is not beside the document (Google Drive: the
+   * copy's own address). Set by the bilag step before the documents are made; never hashed.
+   */
+  readonly links?: Readonly<Partial<Record<'medlemmer' | 'offentlig', string>>>;
 }
 
 /** How a cell's value is read, and what it is read as: the model's field types come from here. */
@@ -66,7 +80,7 @@ export interface KindValues {
   readonly timeSlot: TimeSlot;
   /** Indstilling: lines `1. at ...`, read as the `at ...` points without their numbers. */
   readonly recommendation: readonly string[];
-  /** Bilag: `Titel`, `Titel | https://...` or `Titel | bilag/kort.pdf` (a file beside the workbook) per line. */
+  /** Bilag: `Titel`, `Titel | https://...` (a Drive file's link or smart chip in a Google Sheet) or `Titel | bilag/kort.pdf` (a file beside the workbook) per line. */
   readonly attachments: readonly Attachment[];
   /** Comma-separated. */
   readonly list: readonly string[];
@@ -182,7 +196,7 @@ export const ITEMS_TAB = tab({
     column({ header: 'Indstilling', key: 'recommendation', kind: 'recommendation', default: '', example: '1. at punktet drøftes.', note: 'Én linje pr. punkt: 1. at ... (numrene er valgfrie).' }),
     column({ header: 'Historik', key: 'history', kind: 'richtext', note: 'Tidligere behandling, fx i et andet forum.' }),
     column({ header: 'Beslutning', key: 'decision', kind: 'richtext', note: 'Beslutningen. Vises kun i referatet. Skal udfyldes på alle åbne punkter, før mødet sættes til Referat klar.' }),
-    column({ header: 'Bilag', key: 'attachments', kind: 'attachments', default: '', example: 'Økonomirapport | https://example.org/oer1.pdf', note: 'Ét bilag pr. linje: Titel, Titel | https://link eller Titel | bilag/fil.pdf (en fil i mappen ved siden af regnearket; PDF, Word, PowerPoint eller Excel, højst 50 MB). Filen kopieres med dagsordenen; et bilag til et lukket punkt kommer kun i medlemsudgaven.' }),
+    column({ header: 'Bilag', key: 'attachments', kind: 'attachments', default: '', example: 'Økonomirapport | https://example.org/oer1.pdf', note: 'Ét bilag pr. linje: Titel, Titel | https://link eller en fil. I et Google Sheet: Titel | linket til filen i Google Drive, eller Titel | @ (en fil-chip: skriv @ og vælg filen); filen skal kunne åbnes af den konto, dagsorden kører som. I et regneark på computeren: Titel | bilag/fil.pdf (en fil i mappen ved siden af regnearket). PDF, Word, PowerPoint, Excel eller Google Docs, Sheets og Slides, højst 50 MB. Filen kopieres med dagsordenen; din egen fil og dens deling røres ikke. Et bilag til et lukket punkt kommer kun i medlemsudgaven.' }),
   ],
 });
 

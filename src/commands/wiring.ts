@@ -4,6 +4,7 @@
 // the adapters in src/google/ and src/local/ are handed what they need and never read it.
 
 import { existsSync } from 'node:fs';
+import { DateTime } from 'luxon';
 import { dirname, join, resolve } from 'node:path';
 import { findSoffice } from '../documents/pdf.js';
 import { localAttachmentSource } from '../local/bilag-source.js';
@@ -41,6 +42,8 @@ export interface WiringOptions extends SourceOptions {
   readonly site?: string;
   /** Whether the command sends mail (publish without --dry-run); otherwise no transport is set up. */
   readonly sends?: boolean;
+  /** `--now`: the run's moment (local time in the workbook's zone); default the clock. */
+  readonly now?: string;
 }
 
 /** What a command works with: the workbook as read once, and the adapters to carry a plan out. */
@@ -54,10 +57,10 @@ export interface Wiring {
   readonly documents: DocumentStore;
   readonly state: StateStore;
   readonly mail: MailTransport;
-  /** Where the bilag files are read from; undefined on Google (links only, for now). */
-  readonly bilag: AttachmentSource | undefined;
-  /** Where the bilag copies and combined PDFs go (the output folder); undefined on Google. */
-  readonly bilagStore: BilagStore | undefined;
+  /** Where the bilag files are read from: the workbook's folder, or Google Drive. */
+  readonly bilag: AttachmentSource;
+  /** Where the bilag copies and combined PDFs go: the output folder, or the meeting's Drive folders. */
+  readonly bilagStore: BilagStore;
   /**
    * Where the public site goes; undefined when there is nowhere public (a Sheet without a bucket).
    * Asked only when the site is due, so a run whose site is held back never signs in for the bucket.
@@ -75,6 +78,17 @@ export interface Wiring {
 
 /** Under `--out`: PDFs made of office bilag, by checksum, so an unchanged bilag is not converted again. */
 export const BILAG_PDF_CACHE = '.bilag-pdf';
+
+/** Under `--out`, on Google: what was read of each Drive bilag, so a run with nothing to do reads no Drive file. */
+export const DRIVE_BILAG_CACHE = '.drive-bilag.json';
+
+/** DAGSORDEN_DRIVE_BILAG_MINUTES: how long a reading of a Drive bilag is trusted (a whole number of minutes). */
+function recheckMinutes(env: NodeJS.ProcessEnv): number | undefined {
+  const v = env.DAGSORDEN_DRIVE_BILAG_MINUTES?.trim();
+  if (!v) return undefined;
+  if (!/^\d+$/.test(v)) throw new UserError('config', `DAGSORDEN_DRIVE_BILAG_MINUTES="${v}" er ikke et antal minutter. Skriv fx 60, eller 0 for at læse Drive-bilagene ved hver kørsel.`);
+  return Number(v);
+}
 
 /** `--sheet` / `--workbook`, else DAGSORDEN_SHEET / DAGSORDEN_WORKBOOK, else the bundled example. */
 function chooseSource(opts: SourceOptions, env: NodeJS.ProcessEnv): { sheet: string } | { workbook: string } {
@@ -119,12 +133,28 @@ export async function wire(opts: WiringOptions, env: NodeJS.ProcessEnv): Promise
   const read = await readAndValidate(source);
   // Bilag files beside the workbook (`Bilag | bilag/kort.pdf`); office files made PDF once per content,
   // kept under --out only by a run that publishes (validate and --dry-run write nothing).
+  // On a Sheet: Drive files (links and smart chips), read once and then trusted for a while (the
+  // cache under --out), so a run with nothing to do costs the one Sheet read.
   const soffice = findSoffice(env);
-  const bilag =
-    'sheet' in chosen
-      ? undefined
-      : localAttachmentSource({ dir: dirname(resolve(chosen.workbook)), ...(soffice ? { soffice } : {}), ...(opts.sends ? { cacheDir: join(outDir, BILAG_PDF_CACHE) } : {}) });
-  const { model, problems: workbookProblems } = await readAttachmentFiles(read, read.raw, bilag);
+  let bilag: AttachmentSource;
+  if ('sheet' in chosen) {
+    const { driveAttachmentSource } = await import('../google/drive-attachments.js');
+    const minutes = recheckMinutes(env);
+    bilag = driveAttachmentSource({
+      google: google(),
+      spreadsheetId: (source as { spreadsheetId?: string }).spreadsheetId ?? chosen.sheet,
+      cacheFile: join(outDir, DRIVE_BILAG_CACHE),
+      pdfCacheDir: join(outDir, BILAG_PDF_CACHE),
+      save: Boolean(opts.sends),
+      ...(soffice ? { soffice } : {}),
+      ...(minutes !== undefined ? { recheckMinutes: minutes } : {}),
+    });
+  } else {
+    bilag = localAttachmentSource({ dir: dirname(resolve(chosen.workbook)), ...(soffice ? { soffice } : {}), ...(opts.sends ? { cacheDir: join(outDir, BILAG_PDF_CACHE) } : {}) });
+  }
+  const zone = read.model.settings.timeZone;
+  const today = (opts.now ? DateTime.fromISO(opts.now, { zone }) : DateTime.now().setZone(zone)).toISODate() ?? undefined;
+  const { model, problems: workbookProblems } = await readAttachmentFiles(read, read.raw, bilag, today ? { today } : {});
   const raw = read.raw;
   // Google mode: the subscribers as the one read returned them; a row that cannot be trusted is
   // left out and reported in Validering with its cell (scope `subscribers`: it holds back no one else).
@@ -133,20 +163,26 @@ export async function wire(opts: WiringOptions, env: NodeJS.ProcessEnv): Promise
 
   let documents: DocumentStore;
   let state: StateStore;
+  let bilagStore: BilagStore;
   if (onGoogle) {
     const { driveDocumentStore } = await import('../google/drive.js');
+    const { driveCopyStore } = await import('../google/drive-copies.js');
     const { sheetsStateStore } = await import('../google/sheets-state.js');
     const { driveFolderMembers, driveFolderPublic, secretaryEmail } = model.settings;
-    documents = driveDocumentStore({
+    const drive = driveDocumentStore({
       google: google(),
       folders: { ...(driveFolderMembers ? { medlemmer: driveFolderMembers } : {}), ...(driveFolderPublic ? { offentlig: driveFolderPublic } : {}) },
       memberEmails: model.members.filter((m) => m.active && m.seesClosed).map((m) => m.email),
       // The previews' Kladder folder: the secretariat only.
       secretariat: secretaryEmail ? [secretaryEmail] : [],
     });
+    documents = drive;
+    // Bilag copies: in the meeting's edition folders, beside the documents, with the folders' sharing.
+    bilagStore = driveCopyStore(drive);
     state = sheetsStateStore({ raw, google: google() });
   } else {
     documents = localDocumentStore(outDir);
+    bilagStore = localBilagStore(outDir);
     state = localStateStore(outDir);
   }
 
@@ -173,7 +209,6 @@ export async function wire(opts: WiringOptions, env: NodeJS.ProcessEnv): Promise
     return onGoogle ? undefined : folderTarget(join(outDir, 'site'));
   };
 
-  const bilagStore = onGoogle ? undefined : localBilagStore(outDir);
   const subscriptionsFile = subscriptionsPath(outDir);
   const spreadsheetId = 'sheet' in chosen ? raw.sheet?.spreadsheetId : undefined;
   const subscriptions = onSheet

@@ -35,6 +35,7 @@ export interface Finding {
 const SCOPE_NAMES: Record<string, string> = {
   'https://www.googleapis.com/auth/spreadsheets': 'Sheets (spreadsheets)',
   'https://www.googleapis.com/auth/drive.file': 'Drive (drive.file)',
+  'https://www.googleapis.com/auth/drive.readonly': 'Drive-bilag (drive.readonly)',
   'https://www.googleapis.com/auth/gmail.compose': 'Gmail (gmail.compose)',
   'https://www.googleapis.com/auth/devstorage.read_write': 'Cloud Storage (devstorage.read_write)',
 };

@@ -37,11 +37,15 @@ export type Inspected = { readonly file: AttachmentFile } | { readonly problem: 
 /** Where bilag files are read from: the workbook's folder (embedded default) or Drive. */
 export interface AttachmentSource {
   readonly description: string;
+  /** Which references it reads: file paths beside the workbook, or Drive files (links and smart chips). */
+  readonly reads: 'path' | 'drive';
   /**
    * Reads every referenced file at once (office files are converted in one LibreOffice start, so a
-   * file LibreOffice cannot open is found here, before anything is published).
+   * file LibreOffice cannot open is found here, before anything is published). `settled[i]` says the
+   * i-th reference belongs only to meetings already held: what was read of it before may be used as
+   * it is (Drive: no call), however long ago.
    */
-  inspectAll(attachments: readonly Attachment[]): Promise<Inspected[]>;
+  inspectAll(attachments: readonly Attachment[], options?: { readonly settled?: readonly boolean[] }): Promise<Inspected[]>;
   /** The bytes of a file `inspectAll` read: the original, and the PDF (itself, or converted; undefined without LibreOffice). */
   contents(file: AttachmentFile): Promise<{ readonly original: Uint8Array; readonly pdf: Uint8Array | undefined }>;
 }
@@ -86,8 +90,14 @@ export function describeFileSize(size: number): string {
 /**
  * Where a document of an edition links a bilag file: the copy of the original in the edition's bilag
  * folder beside it, as a relative address (the folder travels with the document; every copy exists
- * whether or not LibreOffice could make a PDF of it).
+ * whether or not LibreOffice could make a PDF of it); on Google Drive the copy's own address.
  */
 export function bilagLink(b: Pick<FileBilag, 'item' | 'number' | 'file'>, edition: Edition): string {
-  return `${encodeURIComponent(bilagFolderName(edition))}/${encodeURIComponent(bilagCopyName(b, false))}`;
+  return b.file.links?.[edition] ?? `${encodeURIComponent(bilagFolderName(edition))}/${encodeURIComponent(bilagCopyName(b, false))}`;
+}
+
+/** `kort` of `kort.pdf`: the title a bilag given only as a file (a smart chip alone on its line) gets. */
+export function titleOfFile(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
 }

@@ -177,7 +177,9 @@ function attachmentBlocks(item: Item, b: Build): Block[] {
   // NOTE: the list of attachments is short and kept on one page, with its heading.
   return item.attachments.map((a, i, all) => {
     const text = b.text(`${b.template.phrases.sections.attachments} ${i + 1} - ${a.title}`);
-    const link = a.url ?? (a.file ? bilagLink({ item, number: i + 1, file: a.file }, b.view.edition) : undefined);
+    // NOTE: a Drive file links to its copy in this edition, never to the secretary's own file; only a
+    // preview (made before any copy) links the file itself, for the secretariat who may open it.
+    const link = a.file && (a.file.links?.[b.view.edition] || !a.url) ? bilagLink({ item, number: i + 1, file: a.file }, b.view.edition) : a.url;
     return new Paragraph({
       keepNext: i < all.length - 1,
       spacing: { after: 60 },

@@ -17,8 +17,13 @@ import { retryPolicyFromEnv, withRetry, type RetryPolicy } from './retry.js';
 export const SCOPES = {
   /** Read the workbook, write back links, the log and the problem list; create the Sheet. */
   sheets: 'https://www.googleapis.com/auth/spreadsheets',
-  /** Only files and folders dagsorden itself created (not the user's whole Drive). */
+  /** Only files and folders dagsorden itself created: the only files it may change. */
   driveFile: 'https://www.googleapis.com/auth/drive.file',
+  /**
+   * Read (never change) the Drive files the account may open: the bilag the secretary names by a Drive
+   * link or a smart chip. Read-only, so dagsorden cannot change a secretary's file or its sharing.
+   */
+  driveReadonly: 'https://www.googleapis.com/auth/drive.readonly',
   /** Send e-mail; cannot read the mailbox. */
   gmailSend: 'https://www.googleapis.com/auth/gmail.send',
   /** Drafts (create, read, send, delete) and sending: for a two-phase, exactly-once send. Restricted scope. */
@@ -33,7 +38,7 @@ export const SCOPES = {
  * (src/google/gmail.ts) sends through a draft to send exactly once; compose includes sending
  * and, unlike a read scope, cannot read the mailbox's received mail.
  */
-export const GOOGLE_SCOPES: readonly string[] = [SCOPES.sheets, SCOPES.driveFile, SCOPES.gmailCompose, SCOPES.storage];
+export const GOOGLE_SCOPES: readonly string[] = [SCOPES.sheets, SCOPES.driveFile, SCOPES.driveReadonly, SCOPES.gmailCompose, SCOPES.storage];
 
 /** Where `dagsorden auth` saves the token and scheduled runs read it: outside the repository. */
 export function defaultTokenPath(env: NodeJS.ProcessEnv): string {

@@ -75,8 +75,11 @@ export class DriveDocumentStore implements DocumentStore {
     return (this.session ??= Promise.resolve(this.opts.google));
   }
 
-  /** Runs one Drive call under the retry policy and gives its data; failures become the Danish UserError. */
-  private async call<D>(label: string, target: GoogleTarget, f: (drive: drive_v3.Drive, o: { timeout: number }) => Promise<{ data: D }>, recover?: () => Promise<D | undefined>): Promise<D> {
+  /**
+   * Runs one Drive call under the retry policy and gives its data; failures become the Danish
+   * UserError (the Google error as its cause). Also used by the bilag copies (drive-copies.ts).
+   */
+  async call<D>(label: string, target: GoogleTarget, f: (drive: drive_v3.Drive, o: { timeout: number }) => Promise<{ data: D }>, recover?: () => Promise<D | undefined>): Promise<D> {
     const g = await this.google();
     const drive = await g.drive();
     try {
@@ -217,6 +220,11 @@ export class DriveDocumentStore implements DocumentStore {
     return p;
   }
 
+  /** The meeting's folder of an edition, made and shared on first use: where its bilag copies go too. */
+  editionFolder(meetingId: string, edition: Edition): Promise<string> {
+    return this.meetingFolder(meetingId, edition);
+  }
+
   private meetingFolder(meetingId: string, edition: Edition): Promise<string> {
     const key = `${edition}/${meetingId}`;
     let p = this.meetingFolders.get(key);
@@ -243,7 +251,20 @@ export class DriveDocumentStore implements DocumentStore {
     fields: string,
     request: (id: string) => Pick<drive_v3.Params$Resource$Files$Create, 'requestBody' | 'media'>,
   ): Promise<drive_v3.Schema$File> {
-    const id = await this.reserveId(target);
+    return this.createWithId(await this.reserveId(target), target, fields, request);
+  }
+
+  /**
+   * Creates a file under an id from `reserveIds` (see createWithReservedId): a retry, a lost answer or
+   * a 409 ends with the one file of that id. For a file whose address must be known before it exists
+   * (a bilag copy the documents link to).
+   */
+  async createWithId(
+    id: string,
+    target: GoogleTarget,
+    fields: string,
+    request: (id: string) => Pick<drive_v3.Params$Resource$Files$Create, 'requestBody' | 'media'>,
+  ): Promise<drive_v3.Schema$File> {
     const byId = async (drive: drive_v3.Drive, o: { timeout: number }) => drive.files.get({ fileId: id, fields, supportsAllDrives: true }, o);
     return this.call<drive_v3.Schema$File>(
       'drive.files.create',
@@ -268,13 +289,17 @@ export class DriveDocumentStore implements DocumentStore {
   }
 
   private async reserveId(target: GoogleTarget): Promise<string> {
-    if (this.reservedIds.length === 0) {
-      const res = await this.call('drive.files.generateIds', target, (drive, o) => drive.files.generateIds({ count: 20, space: 'drive', type: 'files' }, o));
+    return (await this.reserveIds(1, target))[0]!;
+  }
+
+  /** `n` file ids for files to be created (files.generateIds, at least 20 at a time). */
+  async reserveIds(n: number, target: GoogleTarget = { kind: 'drive' }): Promise<string[]> {
+    if (this.reservedIds.length < n) {
+      const res = await this.call('drive.files.generateIds', target, (drive, o) => drive.files.generateIds({ count: Math.min(1000, Math.max(20, n - this.reservedIds.length)), space: 'drive', type: 'files' }, o));
       this.reservedIds.push(...(res.ids ?? []));
     }
-    const id = this.reservedIds.shift();
-    if (!id) throw new Error('Drive generated no file ids.');
-    return id;
+    if (this.reservedIds.length < n) throw new Error('Drive generated too few file ids.');
+    return this.reservedIds.splice(0, n);
   }
 
   private async findOrCreateFolder(props: Record<string, string>, name: string, parent: string | undefined, edition: Edition | 'kladder'): Promise<string> {

@@ -57,6 +57,33 @@ function rawFromEffective(ev: sheets_v4.Schema$ExtendedValue | undefined): RawVa
   return null;
 }
 
+/**
+ * A cell's text with each file smart chip (a rich link, e.g. a Drive file inserted with "@") replaced
+ * by its address, so `Kort | @` reads as `Kort | https://drive.google.com/file/d/<id>/view`. Person
+ * chips and plain text stay as they are.
+ * NOTE: Sheets documents a chip as a run of length 1 shown by an "@" placeholder in the cell's text
+ * (CellData.chipRuns). Should the text hold the chip's own display text instead, the chip's run
+ * (up to the next run) is what is replaced.
+ */
+export function textWithChips(text: string, runs: readonly sheets_v4.Schema$ChipRun[] | undefined): string {
+  if (!runs?.length) return text;
+  const sorted = runs.map((r) => ({ start: r.startIndex ?? 0, uri: r.chip?.richLinkProperties?.uri ?? undefined })).sort((a, b) => a.start - b.start);
+  let out = text;
+  for (let i = sorted.length - 1; i >= 0; i--) {
+    const { start, uri } = sorted[i]!;
+    if (!uri || start >= out.length) continue;
+    const end = out[start] === '@' ? start + 1 : (sorted[i + 1]?.start ?? text.length);
+    out = out.slice(0, start) + uri + out.slice(end);
+  }
+  return out;
+}
+
+/** A cell → the raw value: its effective value, with file smart chips as their addresses. */
+function rawFromCell(c: sheets_v4.Schema$CellData): RawValue {
+  const v = rawFromEffective(c.effectiveValue);
+  return typeof v === 'string' && c.chipRuns?.length ? textWithChips(v, c.chipRuns) : v;
+}
+
 /** Drops trailing empty cells and rows, as the values read does. */
 function trimmed(rows: RawValue[][]): RawValue[][] {
   const out = rows.map((r) => {
@@ -78,7 +105,7 @@ const MAX_MARKED = 200_000;
  */
 function gridFromSheet(sheet: sheets_v4.Schema$Sheet): RawGrid {
   const title = sheet.properties?.title ?? '';
-  const rows: RawValue[][] = (sheet.data?.[0]?.rowData ?? []).map((r) => (r.values ?? []).map((c) => rawFromEffective(c.effectiveValue)));
+  const rows: RawValue[][] = (sheet.data?.[0]?.rowData ?? []).map((r) => (r.values ?? []).map(rawFromCell));
   let marked = 0;
   for (const m of sheet.merges ?? []) {
     const r0 = m.startRowIndex ?? 0;
@@ -101,8 +128,9 @@ function gridFromSheet(sheet: sheets_v4.Schema$Sheet): RawGrid {
 }
 
 // NOTE: formulas are computed by Sheets itself, so the effective value is the formula's value; a
-// formula error arrives as errorValue. Only the fields read are asked for (a field mask).
-const GRID_FIELDS = 'sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),merges,data(rowData(values(effectiveValue))))';
+// formula error arrives as errorValue. Only the fields read are asked for (a field mask); a file smart
+// chip's address comes with its cell in the same read (chipRuns), so a chip costs no call of its own.
+const GRID_FIELDS = 'sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),merges,data(rowData(values(effectiveValue,chipRuns(startIndex,chip/richLinkProperties/uri)))))';
 
 function readInfo(res: sheets_v4.Schema$Spreadsheet, id: string, wanted: readonly string[], calls: number): RawWorkbook {
   const grids = new Map<string, RawGrid>();

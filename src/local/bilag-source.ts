@@ -68,6 +68,7 @@ export function localAttachmentSource(options: LocalAttachmentOptions): Attachme
 
   return {
     description: `mappen ${root}`,
+    reads: 'path',
     async inspectAll(attachments: readonly Attachment[]): Promise<Inspected[]> {
       const read = await Promise.all(attachments.map((a) => inspectOne(a)));
       // Office files without a PDF yet: converted now, in one LibreOffice start; one it cannot open is a problem.

@@ -21,6 +21,8 @@ async function writeIfChanged(path: string, bytes: Uint8Array): Promise<boolean>
 
 export function localBilagStore(dir: string): BilagStore {
   return {
+    // NOTE: the documents link a copy relative to themselves (the bilag folder travels with them).
+    absoluteLinks: false,
     async syncCopies(meetingId, edition, copies) {
       const folder = pathInside(dir, meetingId, bilagFolderName(edition));
       let written = 0;
@@ -32,7 +34,10 @@ export function localBilagStore(dir: string): BilagStore {
         if (!wanted.has(path)) await rm(path, { force: true, recursive: true });
       }
       if (!copies.length) await rm(folder, { recursive: true, force: true });
-      return { written, links: new Map(copies.map((c) => [c.name, pathInside(folder, c.name)])) };
+      return { written };
+    },
+    async copyLinks(meetingId, edition, copies) {
+      return new Map(copies.map((c) => [c.name, pathInside(dir, meetingId, bilagFolderName(edition), c.name)]));
     },
     async putCombined(meetingId, edition, fileName, bytes) {
       const folder = pathInside(dir, meetingId);
@@ -47,14 +52,11 @@ export function localBilagStore(dir: string): BilagStore {
     async removeCombined(meetingId, edition, fileName) {
       await rm(pathInside(dir, meetingId, fileName), { force: true });
     },
-    combinedLink(meetingId, _edition, fileName) {
+    async combinedLink(meetingId, _edition, fileName) {
       return pathInside(dir, meetingId, fileName);
     },
     async readCombined(meetingId, _edition, fileName) {
       return readFile(pathInside(dir, meetingId, fileName)).then((b) => new Uint8Array(b), () => undefined);
-    },
-    copyLink(meetingId, edition, name) {
-      return pathInside(dir, meetingId, bilagFolderName(edition), name);
     },
   };
 }

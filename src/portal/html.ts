@@ -104,7 +104,9 @@ export function itemSections(input: PortalInput, item: OpenItem, kind: PortalMee
           const file = m?.bilag?.find((b) => b.item === item.number && b.number === i + 1 && b.bytes);
           if (file && m && from !== undefined) return `<li><a href="${esc(relative(from, bilagSitePath(m.view.id, file)))}">${esc(bilagLinkText(s.attachments, file))}</a></li>`;
           const text = `${s.attachments} ${i + 1} - ${a.title}`;
-          return a.url && /^https?:\/\//i.test(a.url) ? `<li><a href="${esc(a.url)}">${esc(text)}</a></li>` : `<li>${esc(text)}</li>`;
+          // NOTE: a Drive file read as a bilag is never linked by its own address (the secretary's file,
+          // shared with nobody by dagsorden); its copy is in the public Drive folder.
+          return a.url && !a.file && /^https?:\/\//i.test(a.url) ? `<li><a href="${esc(a.url)}">${esc(text)}</a></li>` : `<li>${esc(text)}</li>`;
         })
         .join('')}</ul>`
     : '';

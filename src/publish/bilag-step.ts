@@ -1,6 +1,7 @@
 // The bilag step of a publish run: for each edition the run publishes, the bilag copies that edition
 // may have (an open item's in both, a closed item's only in the members'), office files with their
-// PDF beside them, and after the agenda the combined PDF of the edition. Every write is "make it so"
+// PDF beside them, and after the agenda the combined PDF of the edition. On Google Drive the copies'
+// addresses are known (reserved) before the documents that link them are made (`withLinks`). Every write is "make it so"
 // (same bytes: nothing written), so a run killed half-way is finished by the next one: the runner
 // writes an action's result only after this step, and an unfinished action is carried out again.
 
@@ -20,15 +21,44 @@ export const COMBINED_MARK = ' med bilag';
  */
 export const MAX_ATTACHED_COMBINED_BYTES = 15 * 1024 * 1024;
 
-/** Where the bilag copies and combined PDFs go: the embedded default's folder (src/local/bilag-store.ts). */
+/** Which copy of a bilag: its item and number, and whether the file as it is or the PDF made of it. */
+export interface BilagCopyKey {
+  /** `Punkt 3 - Bilag 2 - kort.pdf` (bilagCopyName). */
+  readonly name: string;
+  readonly item: number;
+  readonly number: number;
+  readonly format: 'original' | 'pdf';
+}
+
+/** A copy to be in an edition's bilag folder. */
+export interface BilagCopy extends BilagCopyKey {
+  readonly mediaType: string;
+  readonly bytes: Uint8Array;
+  /** The source file's checksum (AttachmentFile.sha256): a copy whose source is unchanged is not written again. */
+  readonly source: string;
+}
+
+/**
+ * Where the bilag copies and combined PDFs go: the embedded default's folder
+ * (src/local/bilag-store.ts), or the meeting's edition folders in Google Drive (src/google/drive-copies.ts).
+ */
 export interface BilagStore {
-  /** Makes the edition's bilag folder hold exactly `copies`; returns how many were written and each copy's link. */
-  syncCopies(meetingId: string, edition: Edition, copies: readonly { name: string; bytes: Uint8Array }[]): Promise<{ written: number; links: ReadonlyMap<string, string> }>;
+  /**
+   * Whether the documents link each copy by the address `copyLinks` gives (Drive), rather than by a
+   * relative path to the bilag folder beside them (a local folder).
+   */
+  readonly absoluteLinks: boolean;
+  /** Makes the edition's bilag hold exactly `copies`, each written only when new or changed; returns how many were written. */
+  syncCopies(meetingId: string, edition: Edition, copies: readonly BilagCopy[]): Promise<{ written: number }>;
+  /**
+   * Where each copy is, by its name: for the e-mails, and (absoluteLinks) for the documents. With
+   * `reserve`, a copy not yet made gets its address now (Drive: a reserved id it will be made under).
+   */
+  copyLinks(meetingId: string, edition: Edition, copies: readonly BilagCopyKey[], options: { readonly reserve: boolean }): Promise<ReadonlyMap<string, string>>;
   putCombined(meetingId: string, edition: Edition, fileName: string, bytes: Uint8Array): Promise<string>;
   removeCombined(meetingId: string, edition: Edition, fileName: string): Promise<void>;
-  combinedLink(meetingId: string, edition: Edition, fileName: string): string;
+  combinedLink(meetingId: string, edition: Edition, fileName: string): Promise<string | undefined>;
   readCombined(meetingId: string, edition: Edition, fileName: string): Promise<Uint8Array | undefined>;
-  copyLink(meetingId: string, edition: Edition, name: string): string;
 }
 
 /** What an invitation says of an edition's bilag: a link per bilag, and the combined PDF. */
@@ -39,8 +69,17 @@ export interface MailBilag {
 
 /** The step as the runner sees it (Services.bilag). */
 export interface BilagPublisher {
-  /** After an edition's document is published: its bilag copies and, with the agenda's PDF, the combined PDF. */
-  publish(meeting: Meeting, edition: Edition, document: DocumentKind, agendaPdf: Uint8Array | undefined): Promise<void>;
+  /**
+   * The meeting with each file bilag's address in the given editions, before its documents are made
+   * (on Drive the copies' own addresses; unchanged where the copies lie beside the documents).
+   */
+  withLinks(meeting: Meeting, editions: readonly Edition[], options: { readonly reserve: boolean }): Promise<Meeting>;
+  /**
+   * After an edition's document is published: its bilag copies and, with the agenda's PDF, the
+   * combined PDF. `mayHaveCopies` false (no published version ever listed a bilag): a meeting with
+   * no bilag file has nothing to bring in line, and nothing is asked.
+   */
+  publish(meeting: Meeting, edition: Edition, document: DocumentKind, agendaPdf: Uint8Array | undefined, options?: { readonly mayHaveCopies?: boolean }): Promise<void>;
   /** What the invitation of an edition links and attaches; undefined when the meeting has no bilag files. */
   forMail(meeting: Meeting, edition: Edition): Promise<MailBilag | undefined>;
 }
@@ -53,16 +92,43 @@ export function combinedFileName(meeting: Pick<Meeting, 'forum' | 'date'>, editi
 export function bilagPublisher(source: AttachmentSource, store: BilagStore, template: Template = bundledTemplateSync()): BilagPublisher {
   const heading = template.phrases.sections.attachments;
   const bilagTitle = (b: FileBilag): string => `${heading} ${b.number} - ${b.attachment.title}`;
+  const keyOf = (b: FileBilag, format: BilagCopyKey['format']): BilagCopyKey => ({ name: bilagCopyName(b, format === 'pdf'), item: b.item.number, number: b.number, format });
   return {
-    async publish(meeting, edition, document, agendaPdf) {
+    async withLinks(meeting, editions, options) {
+      if (!store.absoluteLinks) return meeting;
+      const byEdition = new Map<Edition, ReadonlyMap<string, string>>();
+      for (const edition of editions) {
+        const files = fileBilagOf(meeting, edition);
+        if (files.length) byEdition.set(edition, await store.copyLinks(meeting.id, edition, files.map((b) => keyOf(b, 'original')), options));
+      }
+      if (byEdition.size === 0) return meeting;
+      return {
+        ...meeting,
+        items: meeting.items.map((item) => ({
+          ...item,
+          attachments: item.attachments.map((a, i) => {
+            if (!a.file) return a;
+            const name = bilagCopyName({ item, number: i + 1, file: a.file }, false);
+            const links = { ...a.file.links };
+            for (const [edition, map] of byEdition) {
+              const link = map.get(name);
+              if (link && (edition === 'medlemmer' || !item.closed)) links[edition] = link;
+            }
+            return { ...a, file: { ...a.file, links } };
+          }),
+        })),
+      };
+    },
+    async publish(meeting, edition, document, agendaPdf, options = {}) {
       const files = fileBilagOf(meeting, edition);
-      const copies: { name: string; bytes: Uint8Array }[] = [];
+      if (files.length === 0 && options.mayHaveCopies === false && !meeting.items.some((i) => i.attachments.some((a) => a.file))) return;
+      const copies: BilagCopy[] = [];
       const pdfs = new Map<FileBilag, Uint8Array>();
       for (const b of files) {
         const { original, pdf } = await source.contents(b.file);
-        copies.push({ name: bilagCopyName(b, false), bytes: original });
+        copies.push({ ...keyOf(b, 'original'), mediaType: b.file.mediaType, bytes: original, source: b.file.sha256 });
         if (pdf) pdfs.set(b, pdf);
-        if (pdf && ATTACHMENT_FORMATS[extensionOf(b.file.name)]?.office) copies.push({ name: bilagCopyName(b, true), bytes: pdf });
+        if (pdf && ATTACHMENT_FORMATS[extensionOf(b.file.name)]?.office) copies.push({ ...keyOf(b, 'pdf'), mediaType: ATTACHMENT_FORMATS.pdf!.mediaType, bytes: pdf, source: b.file.sha256 });
       }
       await store.syncCopies(meeting.id, edition, copies);
       if (document !== 'dagsorden') return;
@@ -87,9 +153,11 @@ export function bilagPublisher(source: AttachmentSource, store: BilagStore, temp
       if (files.length === 0) return undefined;
       const name = combinedFileName(meeting, edition, template);
       const bytes = await store.readCombined(meeting.id, edition, name);
+      const links = await store.copyLinks(meeting.id, edition, files.map((b) => keyOf(b, 'original')), { reserve: false });
+      const combinedLink = bytes ? await store.combinedLink(meeting.id, edition, name) : undefined;
       return {
-        bilag: files.map((b) => ({ item: b.item.number, number: b.number, title: b.attachment.title, link: store.copyLink(meeting.id, edition, bilagCopyName(b, false)), format: ATTACHMENT_FORMATS[extensionOf(b.file.name)]?.label ?? '', size: b.file.size })),
-        ...(bytes ? { combined: { fileName: name, link: store.combinedLink(meeting.id, edition, name), size: bytes.length, ...(bytes.length <= MAX_ATTACHED_COMBINED_BYTES ? { bytes } : {}) } } : {}),
+        bilag: files.map((b) => ({ item: b.item.number, number: b.number, title: b.attachment.title, link: links.get(bilagCopyName(b, false)) ?? '', format: ATTACHMENT_FORMATS[extensionOf(b.file.name)]?.label ?? '', size: b.file.size })),
+        ...(bytes ? { combined: { fileName: name, link: combinedLink ?? '', size: bytes.length, ...(bytes.length <= MAX_ATTACHED_COMBINED_BYTES ? { bytes } : {}) } } : {}),
       };
     },
   };

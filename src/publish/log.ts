@@ -81,6 +81,22 @@ export class MeetingLog {
     return last && last.status === 'udført' ? { fileId: last.fileId!, link: last.link ?? '' } : undefined;
   }
 
+  /**
+   * Whether a published version of any of the meeting's documents listed a bilag (links included):
+   * only then can copies of bilag lie in its folders, to be removed when none is left.
+   */
+  listedBilag(): boolean {
+    return this.entries.some((e) => {
+      if (e.action !== 'upload' || e.status !== 'udført' || !e.contents) return false;
+      try {
+        const items = (JSON.parse(e.contents) as { items?: { bilag?: unknown[] }[] }).items ?? [];
+        return items.some((i) => (i.bilag?.length ?? 0) > 0);
+      } catch {
+        return true; // unreadable: assume it may have
+      }
+    });
+  }
+
   /** The stored item overview of a published version, for the amended agenda's list of changes. */
   contents(document: DocumentKind, edition: Edition, version: number): string | undefined {
     return this.uploads(document, edition).find((e) => e.status === 'udført' && e.format === 'docx' && Number(e.version) === version && e.contents)?.contents;

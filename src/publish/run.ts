@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DateTime } from 'luxon';
-import type { DocumentKind } from '../documents/edition.js';
+import type { DocumentKind, Edition } from '../documents/edition.js';
 import type { RenderRequest } from '../documents/render.js';
 import { DailyLimitReached } from '../delivery/mail/daily-limit.js';
 import { RecipientRejected } from '../delivery/mail/recipient-rejected.js';
@@ -215,6 +215,18 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, given: 
 
   // Render everything this run needs, once: what it publishes and the PDFs it attaches.
   const meetings = new Map(model.meetings.map((m) => [m.id, m]));
+  // Bilag on Google Drive: each copy's address before the documents that link it are made (a copy
+  // this run makes gets its id now); beside the documents, the links are relative and nothing is asked.
+  if (services.bilag) {
+    const editions = new Map<string, Set<Edition>>();
+    for (const a of [...publishes, ...messages]) {
+      if (a.kind === 'notify' || (a.kind === 'send' && a.document === 'aflysning')) continue;
+      editions.set(a.meetingId, (editions.get(a.meetingId) ?? new Set()).add(a.edition));
+    }
+    for (const [id, set] of editions) {
+      meetings.set(id, await services.bilag.withLinks(meetings.get(id)!, [...set], { reserve: publishes.some((p) => p.meetingId === id) }));
+    }
+  }
   const requests = new Map<string, RenderRequest>();
   for (const a of [...publishes, ...messages]) {
     if (a.kind === 'notify' || (a.kind === 'send' && a.document === 'aflysning')) continue;
@@ -257,7 +269,10 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, given: 
     progress({ event: 'done', action: a });
   }
   // Bilag: before the upload results are written, so a run that dies here does the step again.
-  for (const a of services.bilag ? publishes : []) await services.bilag!.publish(meetings.get(a.meetingId)!, a.edition, a.document, rendered.get(key(a.meetingId, a.document, a.edition))!.files.get('pdf'));
+  for (const a of services.bilag ? publishes : []) {
+    const mayHaveCopies = a.recover || logOf(a.meetingId).listedBilag();
+    await services.bilag!.publish(meetings.get(a.meetingId)!, a.edition, a.document, rendered.get(key(a.meetingId, a.document, a.edition))!.files.get('pdf'), { mayHaveCopies });
+  }
   // NOTE: the upload results travel with the run's next write (the staged tickets, or the final
   // write-back): a run that dies before it left intents, and the next finds those files again by key.
   checkpoint('uploaded');

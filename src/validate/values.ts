@@ -152,7 +152,7 @@ export function parseRecommendation(raw: string): Parsed<string[]> {
   return ok(points.filter((p) => p !== ''));
 }
 
-/** Bilag: `Titel`, `Titel | https://...` or `Titel | bilag/kort.pdf` per line. */
+/** Bilag: `Titel`, `Titel | https://...` (a Drive file's link too) or `Titel | bilag/kort.pdf` per line. */
 export function parseAttachments(raw: string): Parsed<Attachment[]> {
   const out: Attachment[] = [];
   for (const line of raw.split(/\r?\n/)) {
@@ -160,7 +160,10 @@ export function parseAttachments(raw: string): Parsed<Attachment[]> {
     if (!l) continue;
     const bar = l.lastIndexOf('|');
     if (bar < 0) {
-      out.push({ title: l });
+      // NOTE: a line that is only a Drive file's link (a file smart chip alone on its line reads so)
+      // is that file, titled by its name once read; the link text stands in for the title until then.
+      const drive = driveFileId(l);
+      out.push(drive ? { title: l, url: l, drive } : { title: l });
       continue;
     }
     const title = l.slice(0, bar).trim();
@@ -172,7 +175,8 @@ export function parseAttachments(raw: string): Parsed<Attachment[]> {
       if (/^https:\/\/drive\.google\.com\/drive\/(u\/\d+\/)?folders\//i.test(ref)) {
         return fail(`Bilaget "${l}" er et link til en mappe i Google Drive, ikke til en fil. Indsæt et link til selve filen (Del → Kopiér link på filen), ét bilag pr. linje.`);
       }
-      out.push({ title: title || ref, url: ref });
+      const drive = driveFileId(ref);
+      out.push({ title: title || ref, url: ref, ...(drive ? { drive } : {}) });
       continue;
     }
     const path = parseAttachmentPath(ref);
@@ -183,6 +187,19 @@ export function parseAttachments(raw: string): Parsed<Attachment[]> {
     return fail(`Punktet har ${out.length} bilag; der kan højst være ${MAX_ATTACHMENTS_PER_ITEM}. Saml bilagene i færre filer, fx ét samlet PDF-bilag, eller fjern nogle.`);
   }
   return ok(out);
+}
+
+/**
+ * The id of the Drive file a link names, or undefined when it is not a link to one file in Drive:
+ * `drive.google.com/file/d/<id>/…`, `…/open?id=<id>`, `…/uc?id=<id>`, and the Docs, Sheets and Slides
+ * editors' `docs.google.com/<app>/d/<id>/…` (also with `/u/0/`). A folder is not a file.
+ */
+export function driveFileId(url: string): string | undefined {
+  const m =
+    /^https:\/\/(?:drive|docs)\.google\.com\/(?:u\/\d+\/)?file\/d\/([A-Za-z0-9_-]{10,})(?:[/?#]|$)/i.exec(url) ??
+    /^https:\/\/docs\.google\.com\/(?:document|spreadsheets|presentation|drawings|forms)\/(?:u\/\d+\/)?d\/(?!e\/)([A-Za-z0-9_-]{10,})(?:[/?#]|$)/i.exec(url) ??
+    /^https:\/\/drive\.google\.com\/(?:u\/\d+\/)?(?:open|uc)\?(?:[^#]*&)?id=([A-Za-z0-9_-]{10,})(?:[&#]|$)/i.exec(url);
+  return m?.[1];
 }
 
 /** Bilag one item may have: more than a reader can use, and each one a file to copy and mail. */

@@ -59,7 +59,7 @@ describe('dagsorden doctor', () => {
     if (process.env.PRINT_DOCTOR) console.log(lines.join('\n'));
     expect(lines.filter((l) => /^(OK|ADVARSEL|FEJL)/.test(l)).every((l) => l.startsWith('OK'))).toBe(true);
     expect(line(lines, 'Adgang til Google')).toMatch(/^OK +Adgang til Google: Fundet: DAGSORDEN_GOOGLE_ACCESS_TOKEN/);
-    expect(line(lines, 'Tilladelser (scopes)')).toBe('OK        Tilladelser (scopes): Alle 4 er givet.');
+    expect(line(lines, 'Tilladelser (scopes)')).toBe('OK        Tilladelser (scopes): Alle 5 er givet.');
     expect(line(lines, 'Regnearket')).toMatch(/kan læses; faner og overskrifter er i orden/);
     expect(line(lines, 'Drive-mappe (Drive-mappe medlemmer)')).toMatch(/«Chefforum – medlemmer» kan nås/);
     expect(line(lines, 'Afsender')).toMatch(/chefforum@example\.org må bruges som afsender/);

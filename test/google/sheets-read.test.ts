@@ -92,7 +92,7 @@ describe('googleSheetSource', () => {
     expect(call.query.getAll('ranges')).toEqual(["'Møder'", "'Punkter'", "'Medlemmer'", "'Indstillinger'", "'Udsendelser'", "'Validering'", "'Abonnenter'"]);
     expect(call.query.get('includeGridData')).toBe('true');
     // Values and merges in the one call, and nothing else (a field mask).
-    expect(call.query.get('fields')).toBe('sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),merges,data(rowData(values(effectiveValue))))');
+    expect(call.query.get('fields')).toBe('sheets(properties(sheetId,title,gridProperties(rowCount,columnCount)),merges,data(rowData(values(effectiveValue,chipRuns(startIndex,chip/richLinkProperties/uri)))))');
 
     expect(inputGrids(fromSheet.raw)).toEqual(inputGrids(fromXlsx.raw));
     expect(fromSheet.problems).toEqual([]);

@@ -163,10 +163,12 @@ function memoryBilagStore(): BilagStore & { copies: Map<string, Map<string, Uint
   return {
     copies,
     combined,
+    absoluteLinks: false,
     async syncCopies(id, e, files) {
       copies.set(k(id, e), new Map(files.map((f) => [f.name, f.bytes])));
-      return { written: files.length, links: new Map(files.map((f) => [f.name, f.name])) };
+      return { written: files.length };
     },
+    copyLinks: async (_id, _e, files) => new Map(files.map((f) => [f.name, f.name])),
     async putCombined(id, e, name, bytes) {
       combined.set(k(id, e), { name, bytes });
       return name;
@@ -174,9 +176,8 @@ function memoryBilagStore(): BilagStore & { copies: Map<string, Map<string, Uint
     async removeCombined(id, e) {
       combined.delete(k(id, e));
     },
-    combinedLink: (_id, _e, name) => name,
+    combinedLink: async (_id, _e, name) => name,
     readCombined: async (id, e) => combined.get(k(id, e))?.bytes,
-    copyLink: (_id, _e, name) => name,
   };
 }
 

@@ -1,8 +1,12 @@
 // Drive v3 for the stand-in: files.create (metadata, media and multipart upload), files.update (in
-// place, a new revision), files.get/list (with `q` on appProperties, parents, trashed), permissions,
-// revisions and about. Models the `drive.file` scope (files the app did not create are invisible) and
-// shared drives (invisible without supportsAllDrives / includeItemsFromAllDrives).
+// place, a new revision), files.get/list (with `q` on appProperties, parents, trashed), files.export
+// (Google Docs, Sheets and Slides), permissions, revisions and about. Models the `drive.file` scope
+// (files the app did not create are invisible), the `drive.readonly` scope beside it (then a file the
+// account may open, by its owner's sharing, can be read, listed and exported, but never changed: 403
+// `appNotAuthorizedToFile`), and shared drives (invisible without supportsAllDrives /
+// includeItemsFromAllDrives).
 
+import { createHash } from 'node:crypto';
 import { ApiError, applyFields, json, parseJsonBody, parseMultipart, type StandinReply, type StandinRequest } from './http.js';
 import type { RouteMatch } from './routes.js';
 
@@ -44,6 +48,13 @@ export interface DriveFile {
   readonly driveId?: string;
   /** False for a file the app did not create: invisible under the `drive.file` scope. */
   readonly appCreated: boolean;
+  /**
+   * A Google Docs, Sheets or Slides file (`application/vnd.google-apps.*`): what files.export gives,
+   * by export type. A type not listed answers 400, like a conversion Drive does not offer.
+   */
+  exports?: Record<string, Buffer>;
+  /** The owner has turned off download, print and copy for readers (capabilities.canDownload false). */
+  downloadDisabled?: boolean;
 }
 
 export interface DriveState {
@@ -86,6 +97,8 @@ export function seedFile(state: DriveState, f: Partial<DriveFile> & { name: stri
     owner: f.owner ?? 'sekretariat@example.org',
     driveId: f.driveId,
     appCreated: f.appCreated ?? false,
+    ...(f.exports ? { exports: f.exports } : {}),
+    ...(f.downloadDisabled ? { downloadDisabled: true } : {}),
   };
   state.files.set(file.id, file);
   return file;
@@ -107,7 +120,37 @@ export function effectivePermissions(state: DriveState, id: string): DrivePermis
   return out;
 }
 
-function resource(f: DriveFile): Record<string, unknown> {
+export const GOOGLE_APPS = 'application/vnd.google-apps.';
+
+/** Whether the file has content of its own (not a folder, shortcut or Google Docs file): size and checksums. */
+const hasBlob = (f: DriveFile): boolean => !f.mimeType.startsWith(GOOGLE_APPS);
+
+/** Replaces a file's content as its owner would (Drive → Manage versions): one more revision, a new modifiedTime. */
+export function replaceContent(f: DriveFile, content: Buffer, modifiedTime = new Date(Date.parse(f.modifiedTime) + 60_000).toISOString()): void {
+  f.content = content;
+  f.modifiedTime = modifiedTime;
+  f.revisions.push({ id: `0B${f.id.slice(4, 10)}rev${f.revisions.length + 1}`, mimeType: f.mimeType, modifiedTime, size: String(content.length) });
+}
+
+function capabilities(f: DriveFile, writable: boolean): Record<string, boolean> {
+  const folder = f.mimeType === FOLDER_MIME;
+  return {
+    canEdit: writable,
+    canModifyContent: writable,
+    canRename: writable,
+    canDelete: writable,
+    canTrash: writable,
+    canShare: writable,
+    canComment: writable,
+    canCopy: !folder && !(f.downloadDisabled && !writable),
+    canDownload: !folder && !(f.downloadDisabled && !writable),
+    canAddChildren: folder && writable,
+    canListChildren: folder,
+    canReadRevisions: writable,
+  };
+}
+
+function resource(f: DriveFile, writable = true): Record<string, unknown> {
   const head = f.revisions[f.revisions.length - 1];
   return {
     kind: 'drive#file',
@@ -122,7 +165,18 @@ function resource(f: DriveFile): Record<string, unknown> {
     createdTime: f.createdTime,
     modifiedTime: f.modifiedTime,
     webViewLink: webViewLink(f),
-    ...(f.mimeType !== FOLDER_MIME ? { webContentLink: `https://drive.google.com/uc?id=${f.id}&export=download`, size: String(f.content.length), headRevisionId: head?.id } : {}),
+    ...(hasBlob(f)
+      ? {
+          webContentLink: `https://drive.google.com/uc?id=${f.id}&export=download`,
+          size: String(f.content.length),
+          headRevisionId: head?.id,
+          md5Checksum: createHash('md5').update(f.content).digest('hex'),
+          sha1Checksum: createHash('sha1').update(f.content).digest('hex'),
+          sha256Checksum: createHash('sha256').update(f.content).digest('hex'),
+        }
+      : {}),
+    ...(f.mimeType.startsWith(GOOGLE_APPS) && f.mimeType !== FOLDER_MIME && f.exports ? { exportLinks: Object.fromEntries(Object.keys(f.exports).map((t) => [t, `https://docs.google.com/feeds/download/documents/export/Export?id=${f.id}&exportFormat=${encodeURIComponent(t)}`])) } : {}),
+    capabilities: capabilities(f, writable),
     version: String(1 + f.revisions.length),
     ...(f.driveId ? { driveId: f.driveId } : { permissions: f.permissions.map((p) => ({ ...p })), owners: [{ kind: 'drive#user', emailAddress: f.owner, me: false }] }),
   };
@@ -140,17 +194,45 @@ function notFound(id: string): ApiError {
   return new ApiError(404, `File not found: ${id}.`, 'notFound', { location: 'fileId', locationType: 'parameter' });
 }
 
-function visible(f: DriveFile | undefined, q: URLSearchParams): f is DriveFile {
-  if (!f || !f.appCreated) return false;
-  if (f.driveId && q.get('supportsAllDrives') !== 'true') return false;
-  return true;
+/** The scopes that let an app read files it did not create (Drive API scopes). */
+const READ_SCOPES = ['https://www.googleapis.com/auth/drive.readonly', 'https://www.googleapis.com/auth/drive'];
+
+/** What the request may do with files: the account, and whether its token reaches beyond the app's own files. */
+export interface DriveAccess {
+  readonly account: string;
+  readonly readsAll: boolean;
 }
 
-function getFile(state: DriveState, id: string, q: URLSearchParams): DriveFile {
+/** Whether the account may open the file by its owner's sharing: its own, or shared with it, its domain or anyone (also through a folder above). */
+export function accountCanRead(state: DriveState, f: DriveFile, account: string): boolean {
+  if (f.owner === account) return true;
+  const domain = account.split('@')[1];
+  return effectivePermissions(state, f.id).some((p) => p.type === 'anyone' || (p.type === 'domain' && p.domain === domain) || ((p.type === 'user' || p.type === 'group') && p.emailAddress === account));
+}
+
+function visible(state: DriveState, f: DriveFile | undefined, q: URLSearchParams, access: DriveAccess | undefined, write: boolean): f is DriveFile {
+  if (!f) return false;
+  if (f.driveId && q.get('supportsAllDrives') !== 'true') return false;
+  if (f.appCreated) return true;
+  if (write) return false;
+  return !!access?.readsAll && accountCanRead(state, f, access.account);
+}
+
+/**
+ * A file the request may read, or Drive's 404. With `write`, one it may also change: a file the app
+ * did not create but can read (drive.readonly) is refused with 403, as Drive does.
+ */
+function getFile(state: DriveState, id: string, q: URLSearchParams, access?: DriveAccess, write = true): DriveFile {
   const f = state.files.get(id);
-  if (!visible(f, q)) throw notFound(id);
+  if (visible(state, f, q, access, false) && write && !f.appCreated) {
+    throw new ApiError(403, `The user has not granted the app ${APP_ID} write access to the file ${id}.`, 'appNotAuthorizedToFile', { location: 'fileId', locationType: 'parameter' });
+  }
+  if (!visible(state, f, q, access, write)) throw notFound(id);
   return f;
 }
+
+/** The stand-in's OAuth client number, as Drive names it in its refusals. */
+const APP_ID = '123456789012';
 
 function checkProperties(props: unknown, which: string): Record<string, string> {
   if (props === undefined || props === null) return {};
@@ -348,7 +430,7 @@ function permissionId(type: string, email?: string): string {
   return String(10_000_000_000_000_000 + h);
 }
 
-export function matchDrive(req: StandinRequest, state: DriveState): RouteMatch | undefined {
+export function matchDrive(req: StandinRequest, state: DriveState, grantedScopes: () => readonly string[] = () => []): RouteMatch | undefined {
   const s = req.segments;
   const upload = s[0] === 'upload';
   const p = upload ? s.slice(1) : s;
@@ -357,6 +439,11 @@ export function matchDrive(req: StandinRequest, state: DriveState): RouteMatch |
   const m = req.method;
   const r = (name: string, handle: () => StandinReply): RouteMatch => ({ name: `drive.${name}`, family: 'drive', handle });
   const [, , collection, fileId, sub, subId] = p;
+  const access: DriveAccess = { account: req.account, readsAll: grantedScopes().some((sc) => READ_SCOPES.includes(sc)) };
+  /** A file this request may read (not change). */
+  const readable = (id: string): DriveFile => getFile(state, id, q, access, false);
+  /** A file this request may change. */
+  const writable = (id: string): DriveFile => getFile(state, id, q, access, true);
 
   if (collection === 'about' && m === 'GET')
     return r('about.get', () => {
@@ -390,7 +477,7 @@ export function matchDrive(req: StandinRequest, state: DriveState): RouteMatch |
       let driveId: string | undefined;
       for (const parent of parents) {
         if (parent === 'root') continue;
-        const folder = getFile(state, parent, q);
+        const folder = writable(parent);
         if (folder.mimeType !== FOLDER_MIME) throw new ApiError(400, 'The specified parent is not a folder.', 'invalidParent');
         driveId = folder.driveId;
       }
@@ -416,28 +503,45 @@ export function matchDrive(req: StandinRequest, state: DriveState): RouteMatch |
       const pred = q.get('q') ? parseQuery(q.get('q')!) : () => true;
       const allDrives = q.get('includeItemsFromAllDrives') === 'true';
       if (allDrives && q.get('supportsAllDrives') !== 'true') throw new ApiError(403, 'The includeItemsFromAllDrives parameter can only be set to true when supportsAllDrives is true.', 'teamDrivesParameterNotSupported');
-      const found = [...state.files.values()].filter((f) => f.appCreated && (!f.driveId || allDrives) && pred(f));
+      const found = [...state.files.values()].filter((f) => (f.appCreated || (access.readsAll && accountCanRead(state, f, access.account))) && (!f.driveId || allDrives) && pred(f));
       const size = Math.min(Number(q.get('pageSize') ?? 100), 1000);
       const start = Number(q.get('pageToken') ?? 0);
       const page = found.slice(start, start + size);
-      const body: Record<string, unknown> = { kind: 'drive#fileList', incompleteSearch: false, files: page.map(resource) };
+      const body: Record<string, unknown> = { kind: 'drive#fileList', incompleteSearch: false, files: page.map((f) => resource(f, f.appCreated)) };
       if (start + size < found.length) body.nextPageToken = String(start + size);
       const fields = q.get('fields');
-      return json(fields ? applyFields(body, fields) : { ...body, files: page.map((f) => defaultFields(resource(f))) });
+      return json(fields ? applyFields(body, fields) : { ...body, files: page.map((f) => defaultFields(resource(f, f.appCreated))) });
     });
 
   if (fileId === undefined) return undefined;
 
   if (sub === undefined && m === 'GET')
     return r('files.get', () => {
-      const f = getFile(state, fileId, q);
-      if (q.get('alt') === 'media') return { status: 200, body: f.content, headers: { 'content-type': f.mimeType } };
-      return reply(resource(f), q.get('fields'));
+      const f = readable(fileId);
+      if (q.get('alt') === 'media') {
+        if (!hasBlob(f)) throw new ApiError(403, 'Only files with binary content can be downloaded. Use Export with Docs Editors files.', 'fileNotDownloadable', { location: 'alt', locationType: 'parameter' });
+        if (f.downloadDisabled && !f.appCreated) throw new ApiError(403, 'The user does not have sufficient permissions for this file.', 'cannotDownloadFile');
+        return { status: 200, body: f.content, headers: { 'content-type': f.mimeType } };
+      }
+      return reply(resource(f, f.appCreated), q.get('fields'));
+    });
+
+  if (sub === 'export' && subId === undefined && m === 'GET')
+    return r('files.export', () => {
+      const f = readable(fileId);
+      if (!f.mimeType.startsWith(GOOGLE_APPS) || f.mimeType === FOLDER_MIME) throw new ApiError(403, 'Export only supports Docs Editors files.', 'fileNotExportable');
+      if (f.downloadDisabled && !f.appCreated) throw new ApiError(403, 'The user does not have sufficient permissions for this file.', 'cannotExportFile');
+      const type = q.get('mimeType') ?? '';
+      const bytes = f.exports?.[type];
+      if (!bytes) throw new ApiError(400, 'The requested conversion is not supported.', 'badRequest', { location: 'mimeType', locationType: 'parameter' });
+      // Drive: "The exported content is limited to 10MB."
+      if (bytes.length > 10 * 1024 * 1024) throw new ApiError(403, 'This file is too large to be exported.', 'exportSizeLimitExceeded');
+      return { status: 200, body: bytes, headers: { 'content-type': type } };
     });
 
   if (sub === undefined && m === 'PATCH')
     return r('files.update', () => {
-      const f = getFile(state, fileId, q);
+      const f = writable(fileId);
       const { metadata, media } = readUpload(req, upload);
       if (metadata.name !== undefined) f.name = String(metadata.name);
       if (metadata.description !== undefined) f.description = String(metadata.description);
@@ -452,7 +556,7 @@ export function matchDrive(req: StandinRequest, state: DriveState): RouteMatch |
       }
       const add = q.get('addParents');
       const remove = q.get('removeParents');
-      if (add) for (const id of add.split(',')) if (!f.parents.includes(id)) f.parents.push(getFile(state, id, q).id);
+      if (add) for (const id of add.split(',')) if (!f.parents.includes(id)) f.parents.push(writable(id).id);
       if (remove) f.parents = f.parents.filter((id) => !remove.split(',').includes(id));
       if (media) addRevision(f, media.mimeType === 'application/octet-stream' ? f.mimeType : media.mimeType, media.body);
       else f.modifiedTime = new Date().toISOString();
@@ -461,7 +565,7 @@ export function matchDrive(req: StandinRequest, state: DriveState): RouteMatch |
 
   if (sub === undefined && m === 'DELETE')
     return r('files.delete', () => {
-      getFile(state, fileId, q);
+      writable(fileId);
       state.files.delete(fileId);
       return { status: 204 };
     });
@@ -469,7 +573,7 @@ export function matchDrive(req: StandinRequest, state: DriveState): RouteMatch |
   if (sub === 'permissions') {
     if (subId === undefined && m === 'POST')
       return r('permissions.create', () => {
-        const f = getFile(state, fileId, q);
+        const f = writable(fileId);
         const body = parseJsonBody(req) as { type?: string; role?: string; emailAddress?: string; domain?: string; allowFileDiscovery?: boolean };
         const roles = ['reader', 'commenter', 'writer', 'fileOrganizer', 'organizer', 'owner'];
         if (!body.role || !roles.includes(body.role)) throw new ApiError(400, 'The permission role field is required.', 'required', { location: 'permission.role', locationType: 'other' });
@@ -496,13 +600,13 @@ export function matchDrive(req: StandinRequest, state: DriveState): RouteMatch |
       });
     if (subId === undefined && m === 'GET')
       return r('permissions.list', () => {
-        const f = getFile(state, fileId, q);
+        const f = readable(fileId);
         const body = { kind: 'drive#permissionList', permissions: f.permissions.map((x) => ({ ...x })) };
         return json(q.get('fields') ? applyFields(body, q.get('fields')) : body);
       });
     if (subId !== undefined && m === 'DELETE')
       return r('permissions.delete', () => {
-        const f = getFile(state, fileId, q);
+        const f = writable(fileId);
         const at = f.permissions.findIndex((x) => x.id === subId);
         if (at < 0) throw new ApiError(404, `Permission not found: ${subId}.`, 'notFound', { location: 'permissionId', locationType: 'parameter' });
         f.permissions.splice(at, 1);
@@ -512,7 +616,7 @@ export function matchDrive(req: StandinRequest, state: DriveState): RouteMatch |
 
   if (sub === 'revisions' && subId === undefined && m === 'GET')
     return r('revisions.list', () => {
-      const f = getFile(state, fileId, q);
+      const f = writable(fileId);
       const body = { kind: 'drive#revisionList', revisions: f.revisions.map((x) => ({ kind: 'drive#revision', ...x })) };
       return json(q.get('fields') ? applyFields(body, q.get('fields')) : body);
     });

@@ -29,10 +29,11 @@ export interface OAuthState {
   grantedScopes: string[];
 }
 
-/** What a token carries when a test says nothing else: the four scopes dagsorden asks for. */
+/** What a token carries when a test says nothing else: the scopes dagsorden asks for. */
 export const ALL_SCOPES = [
   'https://www.googleapis.com/auth/spreadsheets',
   'https://www.googleapis.com/auth/drive.file',
+  'https://www.googleapis.com/auth/drive.readonly',
   'https://www.googleapis.com/auth/gmail.compose',
   'https://www.googleapis.com/auth/devstorage.read_write',
 ];

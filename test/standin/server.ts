@@ -189,7 +189,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 
   function route(req: StandinRequest): RouteMatch | undefined {
     const s = state.current;
-    return matchSheets(req, s.sheets, () => url) ?? matchDrive(req, s.drive) ?? matchGmail(req, s.gmail) ?? matchStorage(req, s.storage, () => url) ?? matchOAuth(req, s.oauth, tokens);
+    return matchSheets(req, s.sheets, () => url) ?? matchDrive(req, s.drive, () => s.oauth.grantedScopes) ?? matchGmail(req, s.gmail) ?? matchStorage(req, s.storage, () => url) ?? matchOAuth(req, s.oauth, tokens);
   }
 
   function send(res: ServerResponse, reply: StandinReply): void {

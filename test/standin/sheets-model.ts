@@ -23,6 +23,49 @@ export interface SheetCell {
   format?: Record<string, unknown>;
   dataValidation?: DataValidationRule;
   textFormatRuns?: { startIndex?: number; format?: Record<string, unknown> }[];
+  /**
+   * Smart chips in the cell's text (CellData.chipRuns), the runs that carry a chip only: each stands
+   * on one "@" placeholder of `value` (a run of length 1). Reads list every run, plain ones with an
+   * empty chip, as Sheets does.
+   */
+  chipRuns?: ChipRun[];
+}
+
+/** A smart chip at one "@" of the cell's text: a link to a Google resource (a Drive file) or a person. */
+export interface ChipRun {
+  readonly startIndex?: number;
+  readonly chip: { readonly richLinkProperties?: { readonly uri: string; readonly mimeType?: string }; readonly personProperties?: { readonly email: string; readonly displayFormat?: string } };
+}
+
+/**
+ * The runs a read gives for a cell's chips: every run, plain ones with an empty chip (Sheets:
+ * "When reading, all chipped and non-chipped runs are included. Non-chipped runs will have an empty
+ * Chip."). A zero start index is left out, as Sheets' JSON leaves out default values.
+ */
+export function readChipRuns(text: string, runs: readonly ChipRun[]): Record<string, unknown>[] {
+  const chips = [...runs].sort((a, b) => (a.startIndex ?? 0) - (b.startIndex ?? 0));
+  const out: Record<string, unknown>[] = [];
+  const at = (i: number, chip: ChipRun['chip']) => out.push({ ...(i ? { startIndex: i } : {}), chip: structuredClone(chip) });
+  let pos = 0;
+  for (const run of chips) {
+    const start = run.startIndex ?? 0;
+    if (start > pos) at(pos, {});
+    at(start, run.chip);
+    pos = start + 1;
+  }
+  if (pos < text.length) at(pos, {});
+  return out;
+}
+
+/** Puts chips into a cell whose text has an "@" at each run's start (Sheets refuses anything else). */
+export function setChipRuns(cell: SheetCell, runs: readonly ChipRun[]): void {
+  const text = typeof cell.value === 'string' ? cell.value : '';
+  for (const r of runs) {
+    if (text[r.startIndex ?? 0] !== '@') throw new ApiError(400, `Invalid chip run at index ${r.startIndex ?? 0}: the cell's text must hold an "@" placeholder for each chip.`);
+    if (r.chip.richLinkProperties && !/^https:\/\/(drive|docs)\.google\.com\//.test(r.chip.richLinkProperties.uri)) throw new ApiError(400, 'Invalid chip run: only Drive file links can be written as rich link chips.');
+  }
+  if (runs.length) cell.chipRuns = runs.map((r) => structuredClone(r));
+  else delete cell.chipRuns;
 }
 
 export interface DataValidationRule {
@@ -160,7 +203,7 @@ export function isEmptyCell(cell: SheetCell | undefined): boolean {
 
 /** Whether anything at all is set (value, note, format, validation): what grid data lists. */
 export function hasContent(cell: SheetCell | undefined): boolean {
-  return !!cell && (cell.value !== undefined || cell.formula !== undefined || cell.note !== undefined || cell.format !== undefined || cell.dataValidation !== undefined || cell.textFormatRuns !== undefined);
+  return !!cell && (cell.value !== undefined || cell.formula !== undefined || cell.note !== undefined || cell.format !== undefined || cell.dataValidation !== undefined || cell.textFormatRuns !== undefined || cell.chipRuns !== undefined);
 }
 
 /** A request's grid range resolved against a sheet: bounded, zero-based, end-exclusive. */
@@ -346,6 +389,7 @@ export function writeValue(sheet: SheetData, r: number, c: number, input: unknow
   const cell = ensureCell(sheet, r, c);
   delete cell.formula;
   delete cell.textFormatRuns;
+  delete cell.chipRuns;
   if (input === '') {
     delete cell.value;
     return true;

@@ -15,12 +15,15 @@ import {
   hasContent,
   newSheet,
   newSpreadsheet,
+  readChipRuns,
   readValues,
+  setChipRuns,
   spreadsheetUrl,
   writeValue,
   parseUserEntered,
   type ApiGridRange,
   type CellValue,
+  type ChipRun,
   type DataValidationRule,
   type DateTimeRenderOption,
   type InputOption,
@@ -215,6 +218,7 @@ interface ApiCellData {
   note?: string;
   dataValidation?: DataValidationRule;
   textFormatRuns?: SheetCell['textFormatRuns'];
+  chipRuns?: ChipRun[];
 }
 
 const ERROR_STRINGS: Record<string, string> = { REF: '#REF!', N_A: '#N/A', ERROR: '#ERROR!', VALUE: '#VALUE!', DIVIDE_BY_ZERO: '#DIV/0!', NAME: '#NAME?', NUM: '#NUM!', NULL_VALUE: '#NULL!' };
@@ -227,6 +231,8 @@ function applyCellData(cell: SheetCell, data: ApiCellData | undefined, mask: Mas
     const v = data?.userEnteredValue;
     delete cell.value;
     delete cell.formula;
+    // Sheets: "Writing a new user_entered_value will erase previous runs."
+    delete cell.chipRuns;
     if (v?.stringValue !== undefined) cell.value = v.stringValue;
     else if (v?.numberValue !== undefined) cell.value = v.numberValue;
     else if (v?.boolValue !== undefined) cell.value = v.boolValue;
@@ -256,6 +262,7 @@ function applyCellData(cell: SheetCell, data: ApiCellData | undefined, mask: Mas
     if (data?.textFormatRuns?.length) cell.textFormatRuns = structuredClone(data.textFormatRuns);
     else delete cell.textFormatRuns;
   }
+  if (want('chipRuns')) setChipRuns(cell, (data?.chipRuns ?? []).filter((r) => r.chip && (r.chip.richLinkProperties || r.chip.personProperties)));
 }
 
 /** Clears values and formulas (not formats or notes) in an A1 range, as values.clear does; returns the range's label. */
@@ -488,6 +495,7 @@ function gridData(sheet: SheetData, r?: Required<GridRange>): unknown {
         if (cell.note) data.note = cell.note;
         if (cell.dataValidation) data.dataValidation = structuredClone(cell.dataValidation);
         if (cell.textFormatRuns) data.textFormatRuns = structuredClone(cell.textFormatRuns);
+        if (cell.chipRuns) data.chipRuns = readChipRuns(typeof cell.value === 'string' ? cell.value : '', cell.chipRuns);
         last = values.length;
       }
       values.push(data);

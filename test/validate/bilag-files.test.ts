@@ -94,6 +94,6 @@ describe('bilag files beside the workbook', () => {
     wb.items[1]!.Bilag = 'Kort | bilag/kort.pdf';
     const raw = rawTestWorkbook(wb);
     const { problems } = await readAttachmentFiles(validateWorkbook(raw), raw, undefined);
-    expect(problems.map((p) => p.message)).toEqual(['Bilag 1 "Kort | bilag/kort.pdf" er en filsti, men regnearket er et Google Sheet. Indsæt et link til filen (https://...) i stedet.']);
+    expect(problems.map((p) => p.message)).toEqual(['Bilag 1 "Kort | bilag/kort.pdf" er en filsti, men regnearket er et Google Sheet. Indsæt i stedet et link til filen i Google Drive, eller en fil-chip (skriv @ og vælg filen).']);
   });
 });
