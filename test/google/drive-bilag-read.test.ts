@@ -7,7 +7,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOG_TAB, PROBLEMS_TAB } from '../../sheets-schema/schema.js';
+import { LOG_TAB, PROBLEMS_TAB, SUBSCRIBERS_TAB } from '../../sheets-schema/schema.js';
 import { wire } from '../../src/commands/wiring.js';
 import { textWithChips } from '../../src/google/sheets-read.js';
 import { heldBackBy } from '../../src/model.js';
@@ -37,7 +37,7 @@ beforeEach(async () => {
   standin.reset();
   const ss = await loadXlsx(standin, BUNDLED_WORKBOOK, { id: SHEET });
   // The script's own tabs, as a first run leaves them: the Sheet is then read in one call.
-  addTabs(ss, { [LOG_TAB.name]: [LOG_TAB.columns.map((c) => c.header)], [PROBLEMS_TAB.name]: [PROBLEMS_TAB.columns.map((c) => c.header)] });
+  addTabs(ss, { [LOG_TAB.name]: [LOG_TAB.columns.map((c) => c.header)], [PROBLEMS_TAB.name]: [PROBLEMS_TAB.columns.map((c) => c.header)], [SUBSCRIBERS_TAB.name]: [SUBSCRIBERS_TAB.columns.map((c) => c.header)] });
   out = await mkdtemp(join(tmpdir(), 'dagsorden-drive-bilag-'));
 });
 
