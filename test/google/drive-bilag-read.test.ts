@@ -164,6 +164,18 @@ describe('a Drive file in Bilag, by link or smart chip', () => {
     expect(heldBackBy(r.problems).meeting('CF-2022-03-24')).toBe(true);
   });
 
+  it('a file Drive refuses to show the account (403) is a problem at its cell; a Drive that is down ends the run in Danish', async () => {
+    const kort = secretaryFile('kort.pdf', PDF, pdf);
+    setBilag(`Kort | ${link(kort)}`);
+    standin.faults.push({ match: 'drive.files.get', status: 403, reason: 'insufficientFilePermissions', message: 'The user does not have sufficient permissions for this file.' });
+    const r = await read();
+    expect(r.problems.map((p) => p.message)).toEqual([`Bilag 1 "Kort | ${link(kort)}" er en fil i Google Drive, som ${DEFAULT_ACCOUNT} ikke må læse (The user does not have sufficient permissions for this file.). Del filen med ${DEFAULT_ACCOUNT} som Læser, og kør igen.`]);
+    standin.faults.push({ match: 'drive.files.get', status: 503, times: Infinity });
+    const err = await read({ DAGSORDEN_GOOGLE_ATTEMPTS: '2' }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^Google Drive svarer ikke lige nu \(HTTP 503, 2 forsøg\)/);
+    standin.faults.length = 0;
+  });
+
   it("a closed item's Drive problem names neither the bilag's title nor its link", async () => {
     const punkter = sheetOf(standin, SHEET, 'Punkter');
     cellOf(punkter, 'G10')!.value = 'Ja';
