@@ -194,10 +194,11 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, given: 
   const planned = log.length;
   log = await state.readLog();
   const holder = leaseHolder(log, now);
-  // NOTE: another run that wrote to the log after this one read it (and finished, releasing its lease)
-  // may already have done this plan: a plan made from a view gone stale is not carried out. What this
-  // run recorded is only intents; the next run settles them (a file is looked up, a message asked about).
-  const staleView = log.length !== planned + intents.length;
+  // NOTE: another run that wrote to the log after this one read it and before this one's lease (and
+  // finished, releasing its lease) may already have done this plan: a plan made from a view gone stale
+  // is not carried out. Rows after this run's lease are a later run's, which stands back for this one.
+  // What this run recorded is only intents; the next run settles them (a file is looked up, a message asked about).
+  const staleView = log.findIndex((e) => e.action === 'lease' && e.run === runId) !== planned;
   if (holder !== runId || staleView) {
     await state.appendLog([{ at: stamp(), meetingId: '', action: 'lease', status: 'udført', run: runId }]);
     return standBack(plan);
