@@ -49,7 +49,8 @@ class PreviewLog {
   /** The newest preview file of one format, unless it was removed since. */
   file(document: DocumentKind, edition: Edition, format: DocumentFormat): (PublishedFile & { hash: string }) | undefined {
     const row = this.of(document, edition)
-      .filter((e) => e.format === format && (e.status === 'fjernet' || (e.status === 'udført' && e.fileId)))
+      // NOTE: a removal begun (an intent without a hash) may have taken the file: it is not trusted to be there.
+      .filter((e) => e.format === format && (e.status === 'fjernet' || (e.status === 'udført' && e.fileId) || (e.status === 'påbegyndt' && !e.hash)))
       .at(-1);
     return row && row.status === 'udført' ? { fileId: row.fileId!, link: row.link ?? '', hash: row.hash ?? '', ...(row.folder ? { folderLink: row.folder } : {}) } : undefined;
   }
@@ -96,7 +97,12 @@ export interface PreviewFile {
  * left behind unknown to the log.
  */
 export function previewIntents(work: PreviewWork, formats: readonly DocumentFormat[], at: string): LogEntry[] {
-  return work.make.flatMap((t) => formats.map((format): LogEntry => ({ at, meetingId: t.meetingId, action: 'kladde', document: DOCUMENT_LABEL[t.document], edition: t.edition, format, hash: t.hash, status: 'påbegyndt' })))
+  return [
+    ...work.make.flatMap((t) => formats.map((format): LogEntry => ({ at, meetingId: t.meetingId, action: 'kladde', document: DOCUMENT_LABEL[t.document], edition: t.edition, format, hash: t.hash, status: 'påbegyndt' }))),
+    // A removal's intent has no hash: a run that dies after removing the file and before recording it
+    // leaves a row that says the file may be gone, so the next run neither trusts nor leaves it.
+    ...work.remove.map((r): LogEntry => ({ at, meetingId: r.meetingId, action: 'kladde', document: DOCUMENT_LABEL[r.document], edition: r.edition, format: r.format, status: 'påbegyndt' })),
+  ];
 }
 
 export interface PreviewRemoval extends PreviewFile {

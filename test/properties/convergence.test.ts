@@ -15,6 +15,8 @@
 //   first due until the first run that finished with them due, or sent the agenda by a run that
 //   finished) holds, as her last minutes, the current content of her edition; nobody who was never
 //   invited while they were due, and never had an agenda, ever gets minutes;
+// - previews: exactly the drafts that apply now (the agenda's until it goes out, then the minutes'),
+//   each showing the sheet as it is;
 // - at any time: a members' edition only ever reaches someone entitled to it at the moment it went;
 //   no agenda or calendar message goes after the meeting has begun; minutes go only when due; no
 //   message arrives twice, and no person gets the same message content twice in a row;
@@ -164,6 +166,14 @@ const invited = (s: Sheet, address: string): boolean => {
 const entitledEdition = (s: Sheet, address: string): 'medlemmer' | 'offentlig' => (memberOf(s, address)?.seesClosed ? 'medlemmer' : 'offentlig');
 const agendaLive = (s: Sheet, now: DateTime): boolean => s.meeting.status === 'Dagsorden klar' && now >= agendaDue(s) && now < startOf(s);
 const minutesDue = (s: Sheet, now: DateTime): boolean => s.meeting.status === 'Referat klar' && now >= startOf(s);
+/** The drafts the secretariat must find (docs/lifecycle.md, "Previews"): the agenda's until it goes out, then the minutes' until they do. */
+function previewed(s: Sheet, now: DateTime): ('dagsorden' | 'referat')[] {
+  const { status } = s.meeting;
+  const out: ('dagsorden' | 'referat')[] = [];
+  if ((status === 'Planlagt' && now < startOf(s)) || (status === 'Dagsorden klar' && now < agendaDue(s))) out.push('dagsorden');
+  if ((status === 'Dagsorden klar' && now >= agendaDue(s)) || status === 'Afholdt' || (status === 'Referat klar' && now < startOf(s))) out.push('referat');
+  return out;
+}
 
 /** What an edition of a document must show, computed from the sheet's rows alone. */
 function expectedShown(s: Sheet, kind: 'dagsorden' | 'referat', edition: 'medlemmer' | 'offentlig'): Shown {
@@ -299,6 +309,17 @@ async function scenario(s: Scenario, options: { killAt?: { run: number; step: nu
     const window = firstDue < 0 ? [] : history.slice(firstDue, firstDone >= 0 ? firstDone + 1 : undefined).filter((r) => minutesDue(r.sheet, r.now));
     const hadAgenda = (address: string): boolean => history.some((r) => r.finished && agendaLive(r.sheet, r.now) && invited(r.sheet, address));
     const mayHaveAgenda = (address: string): boolean => history.some((r) => agendaLive(r.sheet, r.now) && invited(r.sheet, address));
+
+    // Previews: exactly the drafts that apply now, each showing the current content of its edition;
+    // none left of a document that has gone out.
+    const drafts = [...documents.files.values()].filter((f) => f.key.endsWith('|kladde'));
+    const wanted = previewed(sheet, current.now).flatMap((kind) => (['medlemmer', 'offentlig'] as const).flatMap((edition) => (['docx', 'pdf'] as const).map((format) => ({ kind, edition, format }))));
+    expect(drafts.map((f) => f.key).sort(), 'the drafts that apply now, and no other').toEqual(wanted.map((w) => `CF-X|${w.kind}|${w.edition}|${w.format}|kladde`).sort());
+    for (const w of wanted) {
+      const f = drafts.find((d) => d.key === `CF-X|${w.kind}|${w.edition}|${w.format}|kladde`)!;
+      const shown = JSON.parse(new TextDecoder().decode(f.bytes).replace(/^(%PDF|docx) /, '')) as Shown;
+      expect(shown, `the ${w.edition} draft of the ${w.kind} shows the sheet as it is`).toEqual(expectedShown(sheet, w.kind, w.edition));
+    }
 
     for (const [address, client] of clients) {
       // At any time: what went, went to someone entitled to it then, when it was due.
