@@ -141,8 +141,9 @@ export class MeetingLog {
    * where the minutes already went to someone, counts as decided for those who had them.
    */
   owed(document: 'referat'): string[] | undefined {
-    const rows = this.entries.filter((e) => e.action === 'skyldig' && e.document === DOCUMENT_LABEL[document] && e.recipient);
-    if (rows.length) return [...new Set(rows.map((e) => e.recipient!.trim().toLowerCase()))];
+    const rows = this.entries.filter((e) => e.action === 'skyldig' && e.document === DOCUMENT_LABEL[document]);
+    // A row without a recipient records that the set was decided empty.
+    if (rows.length) return [...new Set(rows.flatMap((e) => (e.recipient ? [e.recipient.trim().toLowerCase()] : [])))];
     return this.sentToAnyone(document) ? [] : undefined;
   }
 

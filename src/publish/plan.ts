@@ -315,7 +315,8 @@ export function planPublish(input: PlanInput): Plan {
     if (due.includes('referat')) {
       const decided = log.owed('referat');
       const owed = new Set((decided ?? recipients.map((m) => m.email)).map(sameText));
-      if (!decided && recipients.length > 0) actions.push({ kind: 'owe', meetingId: meeting.id, document: 'referat', recipients: recipients.map((m) => m.email) });
+      // NOTE: an empty set is a decision too: members added later follow the policy for new members.
+      if (!decided) actions.push({ kind: 'owe', meetingId: meeting.id, document: 'referat', recipients: recipients.map((m) => m.email) });
       for (const member of recipients) {
         const email = sameText(member.email);
         if (!owed.has(email) && !log.everReceived('dagsorden', email)) continue;

@@ -73,7 +73,9 @@ function sendRow(a: SendAction, at: string, status: LogEntry['status'], extra: P
 
 /** One row per person the document is owed to: the decision, recorded with the run's intents. */
 function oweRows(a: OweAction, at: string, run: string): LogEntry[] {
-  return a.recipients.map((recipient) => ({ at, meetingId: a.meetingId, action: 'skyldig' as const, document: DOCUMENT_LABEL[a.document], recipient, run, status: 'udført' as const }));
+  const row = { at, meetingId: a.meetingId, action: 'skyldig' as const, document: DOCUMENT_LABEL[a.document], run, status: 'udført' as const };
+  // Nobody invited: one row without a recipient, so the empty decision is kept too.
+  return a.recipients.length ? a.recipients.map((recipient) => ({ ...row, recipient })) : [{ ...row, detail: 'ingen modtagere' }];
 }
 
 function notifyRow(a: NotifyAction, at: string, status: LogEntry['status'], extra: Partial<LogEntry> = {}): LogEntry {
