@@ -57,7 +57,8 @@ class PreviewLog {
 
   /** Every format's newest preview shows this content. */
   upToDate(document: DocumentKind, edition: Edition, hash: string, formats: readonly DocumentFormat[]): boolean {
-    return formats.every((f) => this.file(document, edition, f)?.hash === hash);
+    // NOTE: after a run that began writing a preview and did not record it, the file may show anything.
+    return formats.every((f) => !this.begun(document, edition, f) && this.file(document, edition, f)?.hash === hash);
   }
 
   /** Where the meeting's previews open: the folder of the newest one. */
