@@ -71,7 +71,7 @@ export async function runPublish(opts: PublishOptions, io: PublishIo = defaultIo
   const renderer = documentRenderer(template, soffice);
   const composer = createComposer(model.settings, await loadMailTemplate(env.DAGSORDEN_MAIL_TEMPLATES || undefined));
   // The public site, from the public edition and the run's log (src/portal/), under the run's lease.
-  const { portalSiteStep, describeSiteResult } = await import('../portal/site-step.js');
+  const { portalSiteStep, describeSiteResult } = await import('../publish/site-step.js');
   const site = opts.dryRun ? undefined : portalSiteStep({ model, problems, template, now, target: siteTarget });
   const result = await carryOutPlan(
     { model, problems, now, dryRun: opts.dryRun },

@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { heldBackBy } from '../model.js';
-import type { DocumentFormat } from '../delivery/ports.js';
+import type { DocumentFormat } from '../documents/files.js';
 import { EDITIONS, type Edition } from '../documents/edition.js';
 import { documentPath } from '../documents/files.js';
 import { findSoffice, LIBREOFFICE_HINT } from '../documents/pdf.js';

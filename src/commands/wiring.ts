@@ -12,7 +12,7 @@ import { localBilagStore } from '../local/bilag-store.js';
 import type { BilagStore } from '../publish/bilag-step.js';
 import { readAttachmentFiles } from '../validate/bilag-files.js';
 import type { DocumentStore, MailTransport, StateStore } from '../delivery/ports.js';
-import type { AttachmentSource } from '../documents/bilag.js';
+import type { AttachmentSource } from '../validate/bilag-rules.js';
 import { smtpOptionsFromEnv, smtpTransport } from '../delivery/mail/smtp.js';
 import { UserError } from '../errors.js';
 import type { Google } from '../google/client.js';

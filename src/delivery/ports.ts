@@ -3,8 +3,7 @@
 // same door.
 
 import type { DocumentKind, Edition } from '../documents/edition.js';
-
-export type DocumentFormat = 'docx' | 'pdf';
+import type { DocumentFormat } from '../documents/files.js';
 
 /** What identifies one published file. Drive stores these as the file's appProperties. */
 export interface DocumentKey {

@@ -1,11 +1,13 @@
 // The names a document's files get: the published name that says what the file is, and the render
 // command's `DIR/<Møde-id>/<kind>-<edition>.<format>`.
 
-import { pathInside } from '../local/safe-path.js';
-import type { DocumentFormat } from '../delivery/ports.js';
+import { pathInside } from './safe-path.js';
 import type { Meeting } from '../model.js';
 import type { DocumentKind, Edition } from './edition.js';
 import { bundledTemplateSync, fill, type Template } from './template.js';
+
+/** The formats a document is written in: Word for editing, PDF for reading and archiving. */
+export type DocumentFormat = 'docx' | 'pdf';
 
 /** A Møde-id as a folder name: characters no file system allows become `-`. */
 function folderName(meetingId: string): string {

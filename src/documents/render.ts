@@ -2,7 +2,7 @@
 // then the .docx again with the page numbers the PDF's layout gave (so Word shows them without
 // updating). The caller decides where the bytes go: the render command's folder, or a document store.
 
-import type { DocumentFormat } from '../delivery/ports.js';
+import type { DocumentFormat } from './files.js';
 import type { Meeting, Settings } from '../model.js';
 import { buildDocx, documentNames, itemHeadingPrefix } from './docx.js';
 import type { DocumentKind, Edition } from './edition.js';

@@ -8,11 +8,11 @@ import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { EncryptedPDFError, PDFDocument } from '@cantoo/pdf-lib';
 import { unzipSync } from 'fflate';
-import { ATTACHMENT_FORMATS, extensionOf, MAX_ATTACHMENT_BYTES, type AttachmentSource, type Inspected } from '../documents/bilag.js';
+import { ATTACHMENT_FORMATS, extensionOf, MAX_ATTACHMENT_BYTES, type AttachmentSource, type Inspected } from '../validate/bilag-rules.js';
 import { convertOfficeToPdf } from '../documents/pdf.js';
 import type { Attachment, AttachmentFile } from '../model.js';
 import { writeFileAtomically } from './documents.js';
-import { pathInside } from './safe-path.js';
+import { pathInside } from '../documents/safe-path.js';
 
 /** The part every file of an OOXML format has; without it the file is not what its name says. */
 const OOXML_MAIN_PART: Readonly<Record<string, string>> = { docx: 'word/document.xml', pptx: 'ppt/presentation.xml', xlsx: 'xl/workbook.xml' };

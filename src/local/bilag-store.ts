@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { COMBINED_MARK, type BilagStore } from '../publish/bilag-step.js';
 import { bilagFolderName } from '../documents/bilag.js';
 import { writeFileAtomically } from './documents.js';
-import { pathInside } from './safe-path.js';
+import { pathInside } from '../documents/safe-path.js';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 

@@ -8,7 +8,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { documentFileName, DRAFT_FILE_PREFIX } from '../documents/files.js';
 import type { DocumentFile, DocumentKey, DocumentStore, PublishedFile } from '../delivery/ports.js';
-import { pathInside } from './safe-path.js';
+import { pathInside } from '../documents/safe-path.js';
 
 /** Where previews go, under the output folder. */
 export const DRAFTS_DIR = 'kladder';

@@ -3,7 +3,8 @@
 // size. A closed item's bilag are not in the public edition, so nothing of them reaches the site.
 
 import { dirname, join } from 'node:path';
-import { ATTACHMENT_FORMATS, bilagCopyName, bilagFolderName, describeFileSize, extensionOf, fileBilagOf } from '../documents/bilag.js';
+import { bilagCopyName, bilagFolderName, describeFileSize, fileBilagOf } from '../documents/bilag.js';
+import { ATTACHMENT_FORMATS, extensionOf } from '../validate/bilag-rules.js';
 import type { Meeting } from '../model.js';
 import { paths } from './addresses.js';
 

@@ -2,7 +2,8 @@
 // which a closed item is only its number and case number) and, from the log, which public documents
 // have actually been published and when. Pure: the runner reads the log and the files.
 
-import type { DocumentFormat, LogEntry } from '../delivery/ports.js';
+import type { LogEntry } from '../delivery/ports.js';
+import type { DocumentFormat } from '../documents/files.js';
 import { editionView, type DocumentKind, type MeetingView } from '../documents/edition.js';
 import type { Template } from '../documents/template.js';
 import type { Meeting, Problem, WorkbookModel } from '../model.js';

@@ -6,7 +6,8 @@
 // writes an action's result only after this step, and an unfinished action is carried out again.
 
 import type { DocumentKind, Edition } from '../documents/edition.js';
-import { ATTACHMENT_FORMATS, bilagCopyName, extensionOf, fileBilagOf, type AttachmentSource, type FileBilag } from '../documents/bilag.js';
+import { bilagCopyName, fileBilagOf, type FileBilag } from '../documents/bilag.js';
+import { ATTACHMENT_FORMATS, extensionOf, type AttachmentSource } from '../validate/bilag-rules.js';
 import { combinePdf } from '../documents/combined-pdf.js';
 import { documentFileName } from '../documents/files.js';
 import { bundledTemplateSync, type Template } from '../documents/template.js';

@@ -5,7 +5,8 @@
 
 import { createHash } from 'node:crypto';
 import type { DocumentKind, Edition } from '../documents/edition.js';
-import type { DocumentFormat, LogEntry, LogStatus } from '../delivery/ports.js';
+import type { LogEntry, LogStatus } from '../delivery/ports.js';
+import type { DocumentFormat } from '../documents/files.js';
 import type { Meeting } from '../model.js';
 
 export const FORMATS: readonly DocumentFormat[] = ['docx', 'pdf'];

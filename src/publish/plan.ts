@@ -5,7 +5,8 @@
 import { DateTime } from 'luxon';
 import { editionFor, EDITIONS, type DocumentKind, type Edition } from '../documents/edition.js';
 import { contentHash } from '../documents/hash.js';
-import type { DocumentFormat, LogEntry } from '../delivery/ports.js';
+import type { LogEntry } from '../delivery/ports.js';
+import type { DocumentFormat } from '../documents/files.js';
 import { meetingDateInline } from '../text/danish.js';
 import { heldBackBy, type Meeting, type Member, type Problem, type Settings, type WorkbookModel } from '../model.js';
 import { DOCUMENT_LABEL, FORMATS, latestSendingLimit, MeetingLog, notified, scheduleHash, scheduleOf, sendingPaused, shortHash, type CalendarState, type MessageDocument, type SendingLimitEvent } from './log.js';

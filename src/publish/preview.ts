@@ -6,7 +6,8 @@
 import type { DateTime } from 'luxon';
 import { EDITIONS, type DocumentKind, type Edition } from '../documents/edition.js';
 import { DRAFT_FILE_PREFIX } from '../documents/files.js';
-import type { DocumentFormat, DocumentStore, LogEntry, PublishedFile, WriteBack } from '../delivery/ports.js';
+import type { DocumentStore, LogEntry, PublishedFile, WriteBack } from '../delivery/ports.js';
+import type { DocumentFormat } from '../documents/files.js';
 import { heldBackBy, type Meeting, type WorkbookModel } from '../model.js';
 import { nextSteps, type NextInput } from './next.js';
 import { DOCUMENT_LABEL, FORMATS, agendaSendTime, documentHash, meetingStart, type PlanInput } from './plan.js';

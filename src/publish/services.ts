@@ -5,7 +5,8 @@
 import type { DateTime } from 'luxon';
 import type { DocumentKind, Edition } from '../documents/edition.js';
 import type { RenderedDocument, RenderRequest } from '../documents/render.js';
-import type { DocumentFormat, DocumentStore, LogEntry, MailTransport, OutgoingMail, StateStore } from '../delivery/ports.js';
+import type { DocumentStore, LogEntry, MailTransport, OutgoingMail, StateStore } from '../delivery/ports.js';
+import type { DocumentFormat } from '../documents/files.js';
 import type { Meeting, Problem, WorkbookModel } from '../model.js';
 import type { BilagPublisher, MailBilag } from './bilag-step.js';
 import type { SubscriberNotifier } from './notify-subscribers.js';

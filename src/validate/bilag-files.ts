@@ -5,7 +5,7 @@
 // like any other problem in its rows.
 
 import { columnLetter, ITEMS_TAB } from '../../sheets-schema/schema.js';
-import { titleOfFile, type AttachmentSource } from '../documents/bilag.js';
+import { titleOfFile, type AttachmentSource } from './bilag-rules.js';
 import type { Attachment, Item, Meeting, Problem, Validated } from '../model.js';
 import type { RawWorkbook } from '../workbook/raw.js';
 import { locateColumns } from './headers.js';

@@ -15,7 +15,7 @@ import { localStateStore } from '../../src/local/state.js';
 import { bundledTemplateSync } from '../../src/documents/template.js';
 import { selectPortalInput, type PortalInput } from '../../src/portal/input.js';
 import { buildFullSite, publishSite } from '../../src/portal/site-sync.js';
-import { withLocalBytes } from '../../src/portal/site-step.js';
+import { withLocalBytes } from '../../src/publish/site-step.js';
 import { bucketTarget } from '../../src/google/storage.js';
 import { MANIFEST_NAME, sha256 } from '../../src/portal/target.js';
 import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../../src/package-paths.js';

@@ -34,7 +34,7 @@ import type { Problem, WorkbookModel } from '../../src/model.js';
 import type { Subscription } from '../../src/portal/subscriptions/rules.js';
 import { buildSite } from '../../src/portal/build.js';
 import { selectPortalInput } from '../../src/portal/input.js';
-import { siteHeldBack } from '../../src/portal/site-step.js';
+import { siteHeldBack } from '../../src/publish/site-step.js';
 import { runPublish, type Renderer } from '../../src/publish/run.js';
 import { readAndValidate, validateWorkbook } from '../../src/validate/index.js';
 import { wallClock, writeWorkbookFile, type WorkbookContent, type WritableCell } from '../../src/local/xlsx-write.js';

@@ -8,13 +8,13 @@ import type { DateTime } from 'luxon';
 import type { LogEntry } from '../delivery/ports.js';
 import type { Template } from '../documents/template.js';
 import { heldBackBy, type Problem, type WorkbookModel } from '../model.js';
-import type { SiteProbe, SiteStep } from '../publish/services.js';
-import { absolute, fileOf, paths } from './addresses.js';
-import { selectPortalInput, type PortalDocument, type PortalInput } from './input.js';
-import { currentSite, publishSite, type SitePublishResult } from './site-sync.js';
-import type { SiteTarget } from './target.js';
+import type { SiteProbe, SiteStep } from './services.js';
+import { absolute, fileOf, paths } from '../portal/addresses.js';
+import { selectPortalInput, type PortalDocument, type PortalInput } from '../portal/input.js';
+import { currentSite, publishSite, type SitePublishResult } from '../portal/site-sync.js';
+import type { SiteTarget } from '../portal/target.js';
 
-export { SITE_PAGE_COLUMN } from '../publish/finish.js';
+export { SITE_PAGE_COLUMN } from './finish.js';
 
 export interface PortalRunOptions {
   readonly model: WorkbookModel;
