@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPublish } from '../../src/commands/publish.js';
 import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
 import { docxWithText, pdfWithText } from '../helpers/bilag-files.js';
+import { callsDuring, publishEnv } from '../google/helpers.js';
 import { cellOf, DEFAULT_ACCOUNT, loadXlsx, replaceContent, seedFile, sentMessages, setChipRuns, sheetOf, startStandin, type DriveFile, type Standin } from '../standin/index.js';
 
 const SHEET = 'drive-bilag-publish-01';
@@ -30,27 +31,11 @@ let originals: DriveFile[];
 let permissionsBefore: string;
 const lines: string[] = [];
 
-function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    DAGSORDEN_GOOGLE_ROOT_URL: standin.url,
-    DAGSORDEN_GOOGLE_ACCESS_TOKEN: 'test-token',
-    DAGSORDEN_MAIL: 'gmail',
-    DAGSORDEN_SOFFICE: '/ingen/libreoffice', // .docx documents only; the bilag need no LibreOffice here
-    DAGSORDEN_GOOGLE_TIMEOUT_MS: '2000',
-    ...extra,
-  };
-}
-
 async function publish(now: string, extra: NodeJS.ProcessEnv = {}): Promise<{ code: number; calls: Record<string, number>; total: number; err: string[] }> {
-  const before = standin.calls.byRoute();
-  const beforeTotal = standin.calls.count();
   const err: string[] = [];
-  const code = await runPublish({ sheet: SHEET, now, out }, { out: () => {}, err: (s) => err.push(s), env: env(extra), isTTY: false });
-  const after = standin.calls.byRoute();
-  const calls: Record<string, number> = {};
-  for (const [route, n] of Object.entries(after)) if (n - (before[route] ?? 0) > 0) calls[route] = n - (before[route] ?? 0);
-  return { code, calls, total: standin.calls.count() - beforeTotal, err };
+  // NOTE: .docx documents only; the bilag need no LibreOffice here.
+  const { result: code, calls, total } = await callsDuring(standin, () => runPublish({ sheet: SHEET, now, out }, { out: () => {}, err: (s) => err.push(s), env: publishEnv(standin, extra), isTTY: false }));
+  return { code, calls, total, err };
 }
 
 function secretaryFile(name: string, mimeType: string, content: Uint8Array | string, extra: Partial<DriveFile> = {}): DriveFile {
