@@ -6,10 +6,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ExcelJS from 'exceljs';
 import { runPublish } from '../src/commands/publish.js';
-import { BUNDLED_WORKBOOK } from '../src/package-paths.js';
 import { loadXlsx, sentMessages, startStandin } from '../test/standin/index.js';
+import { writeManyMembersWorkbook } from './shared.js';
 
 const MEMBERS = 2000;
 const line = (what: string, value: string): string => `${what.padEnd(70)} ${value.padStart(14)}`;
@@ -18,17 +17,8 @@ export async function benchMembersGmail(): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), 'dagsorden-bench-gmail-'));
   const standin = await startStandin();
   try {
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(BUNDLED_WORKBOOK);
-    const ws = wb.getWorksheet('Medlemmer')!;
-    const header = (ws.getRow(1).values as unknown[]).slice(1).map(String);
-    ws.spliceRows(2, ws.rowCount);
-    for (let i = 0; i < MEMBERS; i++) {
-      const row: Record<string, string> = { Navn: `Medlem ${i}`, 'E-mail': `medlem${i}@example.org`, Fora: 'Chefforum', 'Ser lukkede punkter': i % 3 === 0 ? 'Ja' : 'Nej', Aktiv: 'Ja' };
-      ws.addRow(header.map((h) => row[h] ?? null));
-    }
     const path = join(dir, 'members.xlsx');
-    await wb.xlsx.writeFile(path);
+    await writeManyMembersWorkbook(path, MEMBERS);
     await loadXlsx(standin, path, { id: 'bench-gmail-2000' });
     const env = { ...process.env, DAGSORDEN_GOOGLE_ROOT_URL: standin.url, DAGSORDEN_GOOGLE_ACCESS_TOKEN: 'bench', DAGSORDEN_MAIL: 'gmail', DAGSORDEN_SOFFICE: '/ingen/libreoffice' };
     const lines: string[] = [];

@@ -4,32 +4,21 @@
 // publication, 10,000 notices to the outbox. Whole
 // process, time and peak memory, beside the same run with no subscribers. Figures, not assertions.
 
-import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqliteSubscriptionStore, subscriptionsPath } from '../src/local/subscriptions.js';
-import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../src/package-paths.js';
+import { BUNDLED_WORKBOOK } from '../src/package-paths.js';
 import { newToken, type Subscription } from '../src/portal/subscriptions/rules.js';
+import { publishProcess } from './shared.js';
 
 const SUBSCRIBERS = 10_000;
 const line = (what: string, value: string, goal: string): string => `${what.padEnd(62)} ${value.padStart(12)}   (goal ${goal})`;
 
 function publishOnce(out: string, now: string): { ms: number; rssMiB: number } {
-  const cli = join(PACKAGE_ROOT, 'dist', 'src', 'cli.js');
-  // NOTE: the child reports its own peak memory (maxRSS) when it exits.
-  const probe = 'process.on("exit",()=>process.stderr.write("MAXRSS "+process.resourceUsage().maxRSS+"\\n"));';
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${probe}`, cli, 'publish', '--now', now, '--out', out, '--workbook', BUNDLED_WORKBOOK], {
-    cwd: PACKAGE_ROOT,
-    env: { ...process.env, DAGSORDEN_SOFFICE: '/ingen/libreoffice', DAGSORDEN_MAIL: 'outbox' },
-    encoding: 'utf8',
-    stdio: ['ignore', 'ignore', 'pipe'],
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  const ms = performance.now() - t0;
+  const r = publishProcess(['--now', now, '--out', out, '--workbook', BUNDLED_WORKBOOK]);
   if (r.status !== 0) throw new Error(`publish exited ${r.status}: ${r.stderr.slice(-2000)}`);
-  return { ms, rssMiB: Number(/MAXRSS (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024 };
+  return { ms: r.ms, rssMiB: r.rssMiB };
 }
 
 export async function benchSubscribers(): Promise<string[]> {

@@ -14,12 +14,12 @@ import { heldBackBy } from '../../src/model.js';
 import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
 import { driveFileId, parseAttachments } from '../../src/validate/values.js';
 import { docxWithText, pdfWithPassword, pdfWithText } from '../helpers/bilag-files.js';
-import { addTabs, cellOf, DEFAULT_ACCOUNT, loadXlsx, replaceContent, seedFile, setChipRuns, sheetOf, startStandin, type DriveFile, type Standin } from '../standin/index.js';
+import { addTabs, cellOf, DEFAULT_ACCOUNT, loadXlsx, replaceContent, setChipRuns, sheetOf, startStandin, type DriveFile, type Standin } from '../standin/index.js';
 import { standinEnv } from './helpers.js';
+import { secretaryFile as seedSecretaryFile } from '../helpers/drive-bilag.js';
 
 const SHEET = 'drive-bilag-sheet-001';
 const CELL = 'P10'; // Punkter: CF-2022-03-24, item 2
-const SECRETARY = 'sekretariat@example.org';
 const PDF = 'application/pdf';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const GDOC = 'application/vnd.google-apps.document';
@@ -41,23 +41,9 @@ beforeEach(async () => {
   out = await mkdtemp(join(tmpdir(), 'dagsorden-drive-bilag-'));
 });
 
-/** A file in the secretary's own Drive, shared with the account dagsorden runs as (reader), unless `shared` is false. */
-function secretaryFile(name: string, mimeType: string, content: Uint8Array | string, extra: Partial<DriveFile> & { shared?: boolean } = {}): DriveFile {
-  const { shared = true, ...rest } = extra;
-  return seedFile(standin.state.drive, {
-    name,
-    mimeType,
-    content: Buffer.from(content),
-    owner: SECRETARY,
-    appCreated: false,
-    parents: ['root'],
-    permissions: [
-      { kind: 'drive#permission', id: 'owner', type: 'user', role: 'owner', emailAddress: SECRETARY },
-      ...(shared ? [{ kind: 'drive#permission' as const, id: 'p-dagsorden', type: 'user' as const, role: 'reader', emailAddress: DEFAULT_ACCOUNT }] : []),
-    ],
-    ...rest,
-  });
-}
+/** In the secretary's My Drive, as a file she made there would be. */
+const secretaryFile = (name: string, mimeType: string, content: Uint8Array | string, extra: Partial<DriveFile> & { shared?: boolean } = {}): DriveFile =>
+  seedSecretaryFile(standin.state.drive, name, mimeType, content, { parents: ['root'], ...extra });
 
 const link = (f: DriveFile): string => `https://drive.google.com/file/d/${f.id}/view?usp=sharing`;
 

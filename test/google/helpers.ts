@@ -11,6 +11,24 @@ export function standinEnv(standin: Standin, extra: NodeJS.ProcessEnv = {}): Nod
   return { DAGSORDEN_GOOGLE_ROOT_URL: standin.url, DAGSORDEN_GOOGLE_ACCESS_TOKEN: TOKEN, ...extra };
 }
 
+/**
+ * `dagsorden publish --sheet` against the stand-in: mail through Gmail; no LibreOffice, so .docx only
+ * (the PDFs are tested with the documents); a short timeout, so a lost answer fails the test quickly.
+ */
+export function publishEnv(standin: Standin, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...standinEnv(standin), DAGSORDEN_MAIL: 'gmail', DAGSORDEN_SOFFICE: '/ingen/libreoffice', DAGSORDEN_GOOGLE_TIMEOUT_MS: '2000', ...extra };
+}
+
+/** The Google calls `run` made, per route and in all: the call budgets are stated per run, not per file. */
+export async function callsDuring<T>(standin: Standin, run: () => Promise<T>): Promise<{ result: T; calls: Record<string, number>; total: number }> {
+  const before = standin.calls.byRoute();
+  const beforeTotal = standin.calls.count();
+  const result = await run();
+  const calls: Record<string, number> = {};
+  for (const [route, n] of Object.entries(standin.calls.byRoute())) if (n - (before[route] ?? 0) > 0) calls[route] = n - (before[route] ?? 0);
+  return { result, calls, total: standin.calls.count() - beforeTotal };
+}
+
 export interface FakeClock {
   readonly policy: RetryPolicy;
   /** Every wait the policy asked for, in ms. */

@@ -3,7 +3,7 @@
 
 import type { ParsedMail } from 'mailparser';
 import ical from 'node-ical';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { diffAgenda, snapshotAgenda } from '../../src/documents/changes.js';
 import { editionView } from '../../src/documents/edition.js';
 import { composeInvitation, editionFor, type InvitationInput } from '../../src/delivery/mail/compose.js';
@@ -11,16 +11,13 @@ import { smtpTransport } from '../../src/delivery/mail/smtp.js';
 import { loadMailTemplate, type MailTemplate } from '../../src/delivery/mail/mail-template.js';
 import type { Meeting, Member } from '../../src/model.js';
 import { parseRichText } from '../../src/validate/richtext.js';
-import { CANARY, decodedTexts, meeting, members, settings, startSmtpServer, type TestSmtpServer } from './fixtures.js';
+import { useSmtpRecorder } from '../helpers/smtp-recorder.js';
+import { CANARY, decodedTexts, meeting, members, settings } from './fixtures.js';
 
-let server: TestSmtpServer;
+const server = useSmtpRecorder();
 let template: MailTemplate;
 beforeAll(async () => {
-  server = await startSmtpServer();
   template = await loadMailTemplate();
-});
-afterAll(async () => {
-  await server.close();
 });
 
 const sent = meeting();

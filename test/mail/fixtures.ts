@@ -1,4 +1,4 @@
-// Fixtures for the mail tests: meetings, members and settings as the validated model, a real local SMTP server, and a decoder of every part of a message.
+// Fixtures for the mail tests: meetings, members and settings as the validated model, and a decoder of every part of a message.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import type { ParsedMail } from 'mailparser';
 import { simpleParser } from 'mailparser';
 import ical from 'node-ical';
-import { SMTPServer } from 'smtp-server';
 import type { Item, Meeting, Member, Settings } from '../../src/model.js';
 import { parseRichText } from '../../src/validate/richtext.js';
 import { parseTimeSlot } from '../../src/validate/values.js';
@@ -81,62 +80,6 @@ export const soeren = member('Søren Lykkegård', 'soeren.lykkegaard@example.org
 export const karina = member('Karina Dalsgård', 'karina.dalsgaard@example.org', false);
 export const mads = member('Mads Frølund', 'mads.froelund@example.org', false);
 export const members: readonly Member[] = [anne, soeren, karina, mads];
-
-export interface ReceivedMail {
-  readonly from: string;
-  readonly to: readonly string[];
-  readonly raw: Buffer;
-}
-
-export interface TestSmtpServer {
-  readonly url: string;
-  readonly received: ReceivedMail[];
-  /** Addresses the server refuses at RCPT TO with 550. */
-  readonly reject: Set<string>;
-  close(): Promise<void>;
-}
-
-/** A real SMTP server on 127.0.0.1, random port, keeping every message it accepts. */
-export async function startSmtpServer(): Promise<TestSmtpServer> {
-  const received: ReceivedMail[] = [];
-  const reject = new Set<string>();
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (reject.has(address.address.toLowerCase())) {
-        const err = Object.assign(new Error('5.1.1 Mailbox does not exist'), { responseCode: 550 });
-        return callback(err);
-      }
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.server.address();
-  if (!address || typeof address === 'string') throw new Error('SMTP test server has no port');
-  return {
-    url: `smtp://127.0.0.1:${address.port}`,
-    received,
-    reject,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'dagsorden-mail-'));

@@ -4,23 +4,20 @@
 import type { ParsedMail } from 'mailparser';
 import { simpleParser } from 'mailparser';
 import ical from 'node-ical';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { composeInvitation, type InvitationInput } from '../../src/delivery/mail/compose.js';
 import { RecipientRejected } from '../../src/delivery/mail/recipient-rejected.js';
 import { smtpOptionsFromEnv, smtpTransport } from '../../src/delivery/mail/smtp.js';
 import { loadMailTemplate, type MailTemplate } from '../../src/delivery/mail/mail-template.js';
 import type { Meeting, Member } from '../../src/model.js';
-import { anne, karina, mads, meeting, members, settings, soeren, startSmtpServer, type TestSmtpServer } from './fixtures.js';
+import { useSmtpRecorder } from '../helpers/smtp-recorder.js';
+import { anne, karina, mads, meeting, members, settings, soeren } from './fixtures.js';
 
-let server: TestSmtpServer;
+const server = useSmtpRecorder();
 let template: MailTemplate;
 
 beforeAll(async () => {
-  server = await startSmtpServer();
   template = await loadMailTemplate();
-});
-afterAll(async () => {
-  await server.close();
 });
 
 const NOW = new Date('2022-03-17T11:00:00Z');

@@ -20,45 +20,18 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../../src/package-paths.js';
+import { useSmtpRecorder } from '../helpers/smtp-recorder.js';
 
 const RUNS = Number(process.env.CONCURRENCY_RUNS ?? 2);
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261204);
 const TIMES = ['2022-03-10T12:00', '2022-03-18T12:00', '2022-11-09T13:00'] as const;
 const BUSY = 'En anden kørsel er i gang; denne kørsel gør intet.';
 
-/** Message-IDs the SMTP server accepted, per output folder (the To: header says who). */
-const received = new Map<string, string[]>();
-let server: SMTPServer;
-let port = 0;
-
-beforeAll(async () => {
-  server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      simpleParser(stream).then(
-        (m) => {
-          // NOTE: each output folder logs in as its own user, so two stories never mix their mail.
-          const user = String(session.user ?? '');
-          received.set(user, [...(received.get(user) ?? []), m.messageId ?? '']);
-          callback();
-        },
-        (e: Error) => callback(e),
-      );
-    },
-    onAuth(auth, _session, callback) {
-      callback(null, { user: auth.username });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  port = (server.server.address() as { port: number }).port;
-});
-
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+const smtp = useSmtpRecorder();
+// NOTE: each output folder logs in as its own user, so two stories never mix their mail.
+const received = (user: string): string[] => smtp.received.filter((m) => m.user === user).map((m) => m.parsed.messageId ?? '');
 
 interface Exit {
   readonly code: number | null;
@@ -74,7 +47,7 @@ function publish(out: string, user: string, now: string, crashAt: number | null)
     env: {
       ...env,
       DAGSORDEN_MAIL: 'smtp',
-      DAGSORDEN_SMTP_URL: `smtp://${user}:hemmeligt@127.0.0.1:${port}`,
+      DAGSORDEN_SMTP_URL: `smtp://${user}:hemmeligt@127.0.0.1:${smtp.port}`,
       DAGSORDEN_SOFFICE: '/ingen/libreoffice',
       ...(crashAt !== null ? { DAGSORDEN_CRASH_AT: String(crashAt) } : {}),
     },
@@ -134,7 +107,7 @@ function reference(times: readonly string[]): Promise<Reference> {
       }
       const files = await filesOf(out);
       await rm(out, { recursive: true, force: true });
-      return { files, mail: received.get(user) ?? [], work };
+      return { files, mail: received(user), work };
     })();
     references.set(key, r);
   }
@@ -196,7 +169,7 @@ it(`side by side, with kills, the job does what one run at a time does (${RUNS} 
           }
         }
 
-        const mail = received.get(user) ?? [];
+        const mail = received(user);
         totals.mails += mail.length;
         expect(new Set(mail).size, 'every e-mail reached the server once').toBe(mail.length);
         expect([...mail].sort()).toEqual([...ref.mail].sort());

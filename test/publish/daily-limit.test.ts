@@ -10,26 +10,16 @@ import { simpleParser } from 'mailparser';
 import { LOG_TAB } from '../../sheets-schema/schema.js';
 import { parseLogRows } from '../../src/google/sheets-state.js';
 import type { RawGrid } from '../../src/workbook/raw.js';
+import { publishEnv } from '../google/helpers.js';
 import { loadXlsx, sentMessages, sheetOf, startStandin, valuesOf, type Standin } from '../standin/index.js';
 
 let standin: Standin;
 const SHEET = 'chefforum-sheet-limit';
 const LIMIT = 10;
 
-function env(): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    DAGSORDEN_GOOGLE_ROOT_URL: standin.url,
-    DAGSORDEN_GOOGLE_ACCESS_TOKEN: 'test-token',
-    DAGSORDEN_MAIL: 'gmail',
-    DAGSORDEN_SOFFICE: '/ingen/libreoffice', // .docx only
-    DAGSORDEN_GOOGLE_TIMEOUT_MS: '2000',
-  };
-}
-
 async function publish(now: string): Promise<{ code: number; out: string[] }> {
   const out: string[] = [];
-  const code = await runPublish({ sheet: SHEET, now, out: '/tmp/dagsorden-google-unused' }, { out: (s) => out.push(s), err: (s) => out.push(s), env: env(), isTTY: false });
+  const code = await runPublish({ sheet: SHEET, now, out: '/tmp/dagsorden-google-unused' }, { out: (s) => out.push(s), err: (s) => out.push(s), env: publishEnv(standin), isTTY: false });
   return { code, out };
 }
 

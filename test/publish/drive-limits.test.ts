@@ -6,43 +6,33 @@
 // every e-mail exactly once.
 
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openGoogle } from '../../src/google/client.js';
-import { driveDocumentStore } from '../../src/google/drive.js';
 import { DEFAULT_RETRY_POLICY, type RetryInfo } from '../../src/google/retry.js';
-import { sheetsStateStore } from '../../src/google/sheets-state.js';
-import { gmailTransport } from '../../src/google/gmail.js';
 import { googleSheetSource } from '../../src/google/sheets-read.js';
-import { loadMailTemplate, type MailTemplate } from '../../src/delivery/mail/mail-template.js';
 import { UserError } from '../../src/errors.js';
 import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
-import { createComposer } from '../../src/publish/composer.js';
 import { runPublish } from '../../src/publish/run.js';
 import { readAndValidate } from '../../src/validate/index.js';
 import { GOOGLE_QUOTAS } from '../standin/limits.js';
-import { instantRenderer } from '../helpers/fakes.js';
-import { loadXlsx, sentMessages, startStandin, type Standin } from '../standin/index.js';
+import { documentFilesPerKey, googleServices, useGoogleSuite } from '../helpers/fault-harness.js';
+import { loadXlsx, sentMessages } from '../standin/index.js';
 
 const SHEET = 'drive-limits-sheet';
-let standin: Standin;
-let template: MailTemplate;
+const suite = useGoogleSuite();
 /** The stand-in's clock (ms); every retry wait moves it on. */
 let clock = 0;
 const retries: RetryInfo[] = [];
-const env = (): NodeJS.ProcessEnv => ({ ...process.env, DAGSORDEN_GOOGLE_ROOT_URL: standin.url, DAGSORDEN_GOOGLE_ACCESS_TOKEN: 'test-token' });
 
-beforeAll(async () => {
-  standin = await startStandin();
-  standin.quotas.clock = () => clock;
-  template = await loadMailTemplate();
+beforeAll(() => {
+  suite.standin.quotas.clock = () => clock;
 });
-afterAll(() => standin.close());
 /** A fresh stand-in with the example and Google's own limits. */
 async function fresh(): Promise<void> {
-  standin.reset();
-  Object.assign(standin.quotas.limits, GOOGLE_QUOTAS);
+  suite.standin.reset();
+  Object.assign(suite.standin.quotas.limits, GOOGLE_QUOTAS);
   retries.length = 0;
-  await loadXlsx(standin, BUNDLED_WORKBOOK, { id: SHEET });
+  await loadXlsx(suite.standin, BUNDLED_WORKBOOK, { id: SHEET });
 }
 beforeEach(fresh);
 
@@ -50,19 +40,9 @@ beforeEach(fresh);
 async function runAt(now: DateTime): Promise<void> {
   clock = now.toMillis();
   const policy = { ...DEFAULT_RETRY_POLICY, random: () => 0.99, now: () => clock, sleep: async (ms: number) => void (clock += ms), onRetry: (i: RetryInfo) => void retries.push(i) };
-  const google = await openGoogle(env(), { policy });
-  const { model, problems, raw } = await readAndValidate(googleSheetSource(SHEET, google));
-  await runPublish(
-    { model, problems, now },
-    {
-      documents: driveDocumentStore({ google, memberEmails: model.members.filter((m) => m.active && m.seesClosed).map((m) => m.email) }),
-      state: sheetsStateStore({ raw, google }),
-      mail: gmailTransport(await google.gmail(), { policy: google.policy }),
-      renderer: instantRenderer(),
-      composer: createComposer(model.settings, template),
-      retryDelay: async () => {},
-    },
-  );
+  const google = await openGoogle(suite.env(), { policy });
+  const read = await readAndValidate(googleSheetSource(SHEET, google));
+  await runPublish({ model: read.model, problems: read.problems, now }, await googleServices(google, read, suite.template));
 }
 
 /** Runs every 16 minutes from 18 March 2022 12:00 until one finishes; the Danish messages of those that did not. */
@@ -83,23 +63,13 @@ async function runUntilDone(): Promise<string[]> {
 /** What a run without limits leaves: its files' keys and its Message-IDs. */
 let clean: { keys: string[]; ids: string[] };
 
-function filesPerKey(): Map<string, number> {
-  const perKey = new Map<string, number>();
-  for (const f of standin.state.drive.files.values()) {
-    if (!f.appProperties?.format || f.trashed) continue;
-    const k = `${f.appProperties.meeting} ${f.appProperties.kind} ${f.appProperties.edition} ${f.appProperties.format}`;
-    perKey.set(k, (perKey.get(k) ?? 0) + 1);
-  }
-  return perKey;
-}
-
 function expectEverythingOnce(): void {
   // Every file the clean run made (documents, previews, bilag), each exactly once.
-  const perKey = filesPerKey();
+  const perKey = documentFilesPerKey(suite.standin);
   expect([...perKey.keys()].sort()).toEqual(clean.keys);
   expect([...perKey].filter(([, n]) => n !== 1)).toEqual([]);
   // Every e-mail the clean run sent, each exactly once.
-  const ids = sentMessages(standin.state.gmail).map((m) => m.messageIdHeader);
+  const ids = sentMessages(suite.standin.state.gmail).map((m) => m.messageIdHeader);
   expect(ids).toHaveLength(clean.ids.length);
   expect(ids.sort()).toEqual(clean.ids);
 }
@@ -109,12 +79,12 @@ describe('Drive’s rate limits during a publish run', () => {
     await fresh();
     expect(await runUntilDone()).toEqual([]);
     expect(retries).toEqual([]);
-    clean = { keys: [...filesPerKey().keys()].sort(), ids: sentMessages(standin.state.gmail).map((m) => m.messageIdHeader).sort() };
+    clean = { keys: [...documentFilesPerKey(suite.standin).keys()].sort(), ids: sentMessages(suite.standin.state.gmail).map((m) => m.messageIdHeader).sort() };
     expect(clean.ids).toHaveLength(18);
   });
 
   it('429 from the backend’s burst check (per user per second): backed off within the run, which finishes; every file once', async () => {
-    standin.quotas.limits.driveRequestsPerSecondPerUser = 2;
+    suite.standin.quotas.limits.driveRequestsPerSecondPerUser = 2;
     expect(await runUntilDone()).toEqual([]);
     expect(retries.filter((r) => r.label.startsWith('drive.') && r.why === 'HTTP 429 rateLimitExceeded').length).toBeGreaterThan(0);
     // Each wait is the policy's backoff: exponential, never above its cap.
@@ -129,7 +99,7 @@ describe('Drive’s rate limits during a publish run', () => {
     // NOTE: a run of the example spends about 66 Drive calls; 60 a minute stops the first run and lets
     // the next finish. (Far below ~45 a minute no run could finish: each spends its budget on the same
     // first steps before anything is recorded. Google's figure is 12,000.)
-    standin.quotas.limits[limit] = 60;
+    suite.standin.quotas.limits[limit] = 60;
     const failures = await runUntilDone();
     expect(retries.filter((r) => r.label.startsWith('drive.') && r.why === why).length).toBeGreaterThan(0);
     expect(failures.length).toBeGreaterThan(0);

@@ -13,11 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPublish } from '../../src/commands/publish.js';
 import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
 import { docxWithText, pdfWithText } from '../helpers/bilag-files.js';
-import { cellOf, DEFAULT_ACCOUNT, loadXlsx, replaceContent, seedFile, sentMessages, setChipRuns, sheetOf, startStandin, type DriveFile, type Standin } from '../standin/index.js';
+import { secretaryFile } from '../helpers/drive-bilag.js';
+import { callsDuring, publishEnv } from '../google/helpers.js';
+import { cellOf, loadXlsx, replaceContent, sentMessages, setChipRuns, sheetOf, startStandin, type DriveFile, type Standin } from '../standin/index.js';
 
 const SHEET = 'drive-bilag-publish-01';
 const ID = 'CF-2022-03-24';
-const SECRETARY = 'sekretariat@example.org';
 const PDF = 'application/pdf';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -30,42 +31,11 @@ let originals: DriveFile[];
 let permissionsBefore: string;
 const lines: string[] = [];
 
-function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    DAGSORDEN_GOOGLE_ROOT_URL: standin.url,
-    DAGSORDEN_GOOGLE_ACCESS_TOKEN: 'test-token',
-    DAGSORDEN_MAIL: 'gmail',
-    DAGSORDEN_SOFFICE: '/ingen/libreoffice', // .docx documents only; the bilag need no LibreOffice here
-    DAGSORDEN_GOOGLE_TIMEOUT_MS: '2000',
-    ...extra,
-  };
-}
-
 async function publish(now: string, extra: NodeJS.ProcessEnv = {}): Promise<{ code: number; calls: Record<string, number>; total: number; err: string[] }> {
-  const before = standin.calls.byRoute();
-  const beforeTotal = standin.calls.count();
   const err: string[] = [];
-  const code = await runPublish({ sheet: SHEET, now, out }, { out: () => {}, err: (s) => err.push(s), env: env(extra), isTTY: false });
-  const after = standin.calls.byRoute();
-  const calls: Record<string, number> = {};
-  for (const [route, n] of Object.entries(after)) if (n - (before[route] ?? 0) > 0) calls[route] = n - (before[route] ?? 0);
-  return { code, calls, total: standin.calls.count() - beforeTotal, err };
-}
-
-function secretaryFile(name: string, mimeType: string, content: Uint8Array | string, extra: Partial<DriveFile> = {}): DriveFile {
-  return seedFile(standin.state.drive, {
-    name,
-    mimeType,
-    content: Buffer.from(content),
-    owner: SECRETARY,
-    appCreated: false,
-    permissions: [
-      { kind: 'drive#permission', id: 'owner', type: 'user', role: 'owner', emailAddress: SECRETARY },
-      { kind: 'drive#permission', id: 'p-dagsorden', type: 'user', role: 'reader', emailAddress: DEFAULT_ACCOUNT },
-    ],
-    ...extra,
-  });
+  // NOTE: .docx documents only; the bilag need no LibreOffice here.
+  const { result: code, calls, total } = await callsDuring(standin, () => runPublish({ sheet: SHEET, now, out }, { out: () => {}, err: (s) => err.push(s), env: publishEnv(standin, extra), isTTY: false }));
+  return { code, calls, total, err };
 }
 
 /** The bilag copies in Drive, by edition, item, number and format. */
@@ -89,12 +59,12 @@ beforeAll(async () => {
   standin = await startStandin();
   out = await mkdtemp(join(tmpdir(), 'dagsorden-google-bilag-'));
   await loadXlsx(standin, BUNDLED_WORKBOOK, { id: SHEET });
-  kort = secretaryFile('Kort_Lækrogen & Rådhus Have.pdf', PDF, await pdfWithText('KORT-LAEKROGEN'));
-  oplaeg = secretaryFile('Oplæg til ledelsesudvikling', 'application/vnd.google-apps.document', '', {
+  kort = secretaryFile(standin.state.drive, 'Kort_Lækrogen & Rådhus Have.pdf', PDF, await pdfWithText('KORT-LAEKROGEN'));
+  oplaeg = secretaryFile(standin.state.drive, 'Oplæg til ledelsesudvikling', 'application/vnd.google-apps.document', '', {
     exports: { [DOCX]: Buffer.from(await docxWithText('OPLAEG-LEDELSESUDVIKLING')), [PDF]: Buffer.from(await pdfWithText('OPLAEG-LEDELSESUDVIKLING')) },
     modifiedTime: '2022-03-10T10:00:00.000Z',
   });
-  hemmelig = secretaryFile('HEMMELIG-notat.pdf', PDF, await pdfWithText('HEMMELIG-INDHOLD'));
+  hemmelig = secretaryFile(standin.state.drive, 'HEMMELIG-notat.pdf', PDF, await pdfWithText('HEMMELIG-INDHOLD'));
   originals = [kort, oplaeg, hemmelig];
   permissionsBefore = JSON.stringify(originals.map((f) => f.permissions));
   const punkter = sheetOf(standin, SHEET, 'Punkter');

@@ -7,24 +7,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { columnLetter, ITEMS_TAB, LOG_TAB, PROBLEMS_TAB, SETTINGS_TAB } from '../../sheets-schema/schema.js';
 import { runPublish } from '../../src/commands/publish.js';
 import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
+import { publishEnv } from '../google/helpers.js';
 import { cellOf, loadXlsx, sentMessages, sheetOf, startStandin, valuesOf, type Standin } from '../standin/index.js';
 
 let standin: Standin;
 const SHEET = 'chefforum-problems-0001';
 const SECRETARY = 'sekretariat@example.org';
 
-const env = (): NodeJS.ProcessEnv => ({
-  ...process.env,
-  DAGSORDEN_GOOGLE_ROOT_URL: standin.url,
-  DAGSORDEN_GOOGLE_ACCESS_TOKEN: 'test-token',
-  DAGSORDEN_MAIL: 'gmail',
-  DAGSORDEN_SOFFICE: '/ingen/libreoffice',
-  DAGSORDEN_GOOGLE_TIMEOUT_MS: '2000',
-});
-
 async function publish(now: string): Promise<{ code: number; err: string[] }> {
   const err: string[] = [];
-  const code = await runPublish({ sheet: SHEET, now, out: '/tmp/dagsorden-google-unused' }, { out: () => {}, err: (s) => err.push(s), env: env(), isTTY: false }).catch((e: Error) => {
+  const code = await runPublish({ sheet: SHEET, now, out: '/tmp/dagsorden-google-unused' }, { out: () => {}, err: (s) => err.push(s), env: publishEnv(standin), isTTY: false }).catch((e: Error) => {
     err.push(e.message);
     return 3;
   });

@@ -6,31 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { columnLetter, ITEMS_TAB, MEETINGS_TAB } from '../../sheets-schema/schema.js';
 import { runPublish } from '../../src/commands/publish.js';
 import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
+import { callsDuring, publishEnv } from '../google/helpers.js';
 import { cellOf, loadXlsx, sentMessages, sheetOf, startStandin, valuesOf, type Standin } from '../standin/index.js';
 
 let standin: Standin;
 const SHEET = 'chefforum-sheet-0001';
 const lines: string[] = [];
 
-function env(): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    DAGSORDEN_GOOGLE_ROOT_URL: standin.url,
-    DAGSORDEN_GOOGLE_ACCESS_TOKEN: 'test-token',
-    DAGSORDEN_MAIL: 'gmail',
-    DAGSORDEN_SOFFICE: '/ingen/libreoffice', // .docx only: the PDFs are tested with the documents
-    DAGSORDEN_GOOGLE_TIMEOUT_MS: '2000',
-  };
-}
-
 async function publish(now: string): Promise<{ code: number; calls: Record<string, number>; total: number }> {
-  const before = standin.calls.byRoute();
-  const beforeTotal = standin.calls.count();
-  const code = await runPublish({ sheet: SHEET, now, out: '/tmp/dagsorden-google-unused' }, { out: () => {}, err: () => {}, env: env(), isTTY: false });
-  const after = standin.calls.byRoute();
-  const calls: Record<string, number> = {};
-  for (const [route, n] of Object.entries(after)) if (n - (before[route] ?? 0) > 0) calls[route] = n - (before[route] ?? 0);
-  return { code, calls, total: standin.calls.count() - beforeTotal };
+  const { result: code, calls, total } = await callsDuring(standin, () => runPublish({ sheet: SHEET, now, out: '/tmp/dagsorden-google-unused' }, { out: () => {}, err: () => {}, env: publishEnv(standin), isTTY: false }));
+  return { code, calls, total };
 }
 
 // Published files only: previews (kind `…-kladde`) are tested in preview-google.test.ts.

@@ -13,6 +13,7 @@ import { ITEMS_TAB, MEETINGS_TAB, columnLetter } from '../../sheets-schema/schem
 import { runPublish } from '../../src/commands/publish.js';
 import { DRAFT_MARK } from '../../src/documents/docx.js';
 import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
+import { callsDuring, publishEnv } from '../google/helpers.js';
 import { cellOf, effectivePermissions, loadXlsx, sentMessages, sheetOf, startStandin, valuesOf, FOLDER_MIME, type DriveFile, type SheetData, type Standin } from '../standin/index.js';
 
 let standin: Standin;
@@ -23,24 +24,11 @@ const CLOSED_TITLE = 'Personalesag';
 const lines: string[] = [];
 let OUT: string;
 
-function env(mail = 'gmail'): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    DAGSORDEN_GOOGLE_ROOT_URL: standin.url,
-    DAGSORDEN_GOOGLE_ACCESS_TOKEN: 'test-token',
-    DAGSORDEN_MAIL: mail,
-    DAGSORDEN_SOFFICE: '/ingen/libreoffice', // .docx only: the PDF's mark is tested on the embedded default
-    DAGSORDEN_GOOGLE_TIMEOUT_MS: '2000',
-  };
-}
-
-async function publish(now: string, mail?: string): Promise<{ code: number; calls: Record<string, number>; total: number }> {
-  const before = standin.calls.byRoute();
-  const beforeTotal = standin.calls.count();
-  const code = await runPublish({ sheet: SHEET, now, out: OUT }, { out: () => {}, err: () => {}, env: env(mail), isTTY: false });
-  const calls: Record<string, number> = {};
-  for (const [route, n] of Object.entries(standin.calls.byRoute())) if (n - (before[route] ?? 0) > 0) calls[route] = n - (before[route] ?? 0);
-  return { code, calls, total: standin.calls.count() - beforeTotal };
+async function publish(now: string, mail = 'gmail'): Promise<{ code: number; calls: Record<string, number>; total: number }> {
+  // NOTE: .docx only: the PDF's mark is tested on the embedded default.
+  const env = publishEnv(standin, { DAGSORDEN_MAIL: mail });
+  const { result: code, calls, total } = await callsDuring(standin, () => runPublish({ sheet: SHEET, now, out: OUT }, { out: () => {}, err: () => {}, env, isTTY: false }));
+  return { code, calls, total };
 }
 
 const drafts = (): DriveFile[] => [...standin.state.drive.files.values()].filter((f) => f.appProperties.kind?.endsWith('-kladde'));

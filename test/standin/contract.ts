@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/package-paths.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { ApiError, parseMultipart, type StandinRequest } from './http.js';
+import { ApiError, parseFieldMask, parseMultipart, type Mask, type StandinRequest } from './http.js';
 
 interface DiscoveryParameter {
   readonly type?: string;
@@ -284,45 +284,6 @@ function checkUpdateMasks(body: { requests?: Record<string, { fields?: string }>
       }
     }
   });
-}
-
-type Mask = Map<string, Mask | true>;
-
-/** `files(id,name),nextPageToken` → a tree of field names (same grammar as Google's partial responses). */
-export function parseFieldMask(s: string): Mask {
-  let i = 0;
-  const parseList = (): Mask => {
-    const mask: Mask = new Map();
-    while (i < s.length && s[i] !== ')') {
-      let path = '';
-      while (i < s.length && !',()'.includes(s[i]!)) path += s[i++];
-      path = path.trim();
-      let sub: Mask | true = true;
-      if (s[i] === '(') {
-        i++;
-        sub = parseList();
-        i++;
-      }
-      if (path) {
-        const keys = path.split(/[./]/);
-        let node = mask;
-        keys.forEach((k, n) => {
-          if (n === keys.length - 1) node.set(k, sub);
-          else {
-            let child = node.get(k);
-            if (!(child instanceof Map)) {
-              child = new Map();
-              node.set(k, child);
-            }
-            node = child;
-          }
-        });
-      }
-      if (s[i] === ',') i++;
-    }
-    return mask;
-  };
-  return parseList();
 }
 
 /** Every name in a `fields` mask must be a field of the answer's schema (Google: 400 "Invalid field selection"). */

@@ -168,9 +168,10 @@ export function applyFields(value: unknown, fields: string | null): unknown {
   return select(value, parseFieldMask(fields));
 }
 
-type Mask = Map<string, Mask | true>;
+export type Mask = Map<string, Mask | true>;
 
-function parseFieldMask(s: string): Mask {
+/** `files(id,name),nextPageToken` → a tree of field names (same grammar as Google's partial responses); the contract check reads the same tree, so it judges the mask the answer is cut by. */
+export function parseFieldMask(s: string): Mask {
   let i = 0;
   const parseList = (): Mask => {
     const mask: Mask = new Map();

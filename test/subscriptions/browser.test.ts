@@ -19,7 +19,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { wallClock } from '../../src/local/xlsx-write.js';
 import { PACKAGE_ROOT } from '../../src/package-paths.js';
 import { baseline, time, writeTestWorkbook, type TestWorkbook } from '../helpers/workbook.js';
-import { startSmtpServer, type TestSmtpServer } from '../mail/fixtures.js';
+import { startSmtpRecorder, type SmtpRecorder } from '../helpers/smtp-recorder.js';
 import { publish } from '../portal/helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -30,11 +30,11 @@ const CHROMIUM = process.env.DAGSORDEN_CHROMIUM ?? ['/usr/bin/chromium', '/usr/b
 const CITIZEN = 'borger@example.net';
 
 let browser: Browser;
-let smtp: TestSmtpServer;
+let smtp: SmtpRecorder;
 let serve: ChildProcess | undefined;
 
 beforeAll(async () => {
-  smtp = await startSmtpServer();
+  smtp = await startSmtpRecorder();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 60_000);
 

@@ -22,6 +22,7 @@ import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
 import { createSiteServer } from '../../src/portal/server.js';
 import { subscriptionEndpoint } from '../../src/portal/subscriptions/endpoint.js';
 import { pendingKey } from '../../src/portal/subscriptions/rules.js';
+import { callsDuring, publishEnv } from '../google/helpers.js';
 import { loadXlsx, sentMessages, sheetOf, spreadsheetOf, startStandin, valuesOf, type Standin } from '../standin/index.js';
 
 let standin: Standin;
@@ -29,22 +30,11 @@ let server: Server | undefined;
 const SHEET = 'abonnent-sheet-0001';
 let out: string;
 
-const env = (mail: 'gmail' | 'outbox'): NodeJS.ProcessEnv => ({
-  ...process.env,
-  DAGSORDEN_GOOGLE_ROOT_URL: standin.url,
-  DAGSORDEN_GOOGLE_ACCESS_TOKEN: 'test-token',
-  DAGSORDEN_MAIL: mail,
-  DAGSORDEN_SOFFICE: '/ingen/libreoffice',
-  DAGSORDEN_GOOGLE_TIMEOUT_MS: '2000',
-});
+const env = (mail: 'gmail' | 'outbox'): NodeJS.ProcessEnv => publishEnv(standin, { DAGSORDEN_MAIL: mail });
 
 async function publish(now: string): Promise<{ code: number; total: number; calls: Record<string, number> }> {
-  const before = standin.calls.byRoute();
-  const beforeTotal = standin.calls.count();
-  const code = await runPublish({ sheet: SHEET, now, out }, { out: () => {}, err: () => {}, env: env('gmail'), isTTY: false });
-  const calls: Record<string, number> = {};
-  for (const [route, n] of Object.entries(standin.calls.byRoute())) if (n - (before[route] ?? 0) > 0) calls[route] = n - (before[route] ?? 0);
-  return { code, total: standin.calls.count() - beforeTotal, calls };
+  const { result: code, calls, total } = await callsDuring(standin, () => runPublish({ sheet: SHEET, now, out }, { out: () => {}, err: () => {}, env: env('gmail'), isTTY: false }));
+  return { code, total, calls };
 }
 
 const tab = () => valuesOf(sheetOf(standin, SHEET, SUBSCRIBERS_TAB.name)).map((r) => r.map((v) => (v === null ? '' : String(v))));
