@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { google, fakeClock } from '../google/helpers.js';
 import { checkResponse, contractRevisions } from './contract.js';
+import { parseFieldMask } from './http.js';
 import { loadGrid, startStandin, type Standin } from './index.js';
 
 let standin: Standin;
@@ -137,5 +138,15 @@ describe('the stand-in’s answers are checked against the response schemas', ()
     expect(checkResponse('drive.files.get', { kind: 'drive#file', id: 'a', webLink: 'x' })).toEqual(['drive.files.get answer: must NOT have additional properties "webLink"']);
     expect(checkResponse('storage.objects.get', { name: 'a', generation: 3 })).toEqual(['storage.objects.get answer/generation: must be string']);
     expect(checkResponse('sheets.spreadsheets.values.get', { range: 'A1', values: [['x', 1, true]] })).toEqual([]);
+  });
+});
+
+describe('the fields mask, read as Google reads it', () => {
+  it('nests paths and parentheses, and a field selected whole holds its deeper paths', () => {
+    const plain = (m: ReturnType<typeof parseFieldMask>): unknown => Object.fromEntries([...m].map(([k, v]) => [k, v === true ? true : plain(v)]));
+    expect(plain(parseFieldMask('files(id,name),nextPageToken'))).toEqual({ files: { id: true, name: true }, nextPageToken: true });
+    expect(plain(parseFieldMask('a.b,a.c'))).toEqual({ a: { b: true, c: true } });
+    expect(plain(parseFieldMask('a,a.b'))).toEqual({ a: true });
+    expect(plain(parseFieldMask('a/b(c)'))).toEqual({ a: { b: { c: true } } });
   });
 });

@@ -188,20 +188,21 @@ export function parseFieldMask(s: string): Mask {
       if (path) {
         const keys = path.split(/[./]/);
         let node = mask;
-        keys.forEach((k, n) => {
+        for (const [n, k] of keys.entries()) {
           if (n === keys.length - 1) {
             const prev = node.get(k);
             node.set(k, prev instanceof Map && sub instanceof Map ? new Map([...prev, ...sub]) : prev === true ? true : sub);
-          } else {
-            let child = node.get(k);
-            if (child === true) return;
-            if (!child) {
-              child = new Map();
-              node.set(k, child);
-            }
-            node = child;
+            break;
           }
-        });
+          let child = node.get(k);
+          // An ancestor selected whole (`a,a.b`) already holds the deeper path.
+          if (child === true) break;
+          if (!child) {
+            child = new Map();
+            node.set(k, child);
+          }
+          node = child;
+        }
       }
       if (s[i] === ',') i++;
     }
