@@ -391,19 +391,20 @@ function table(node: Xml, spec: LayoutSpec, width: number): TableBlock {
 const SPACE = 0x20;
 const TAB = 9;
 const BREAK = 10;
-const isDigit = (code: number | undefined) => code !== undefined && code >= 0x30 && code <= 0x39;
+const HYPHEN = 0x2d;
+const EN_DASH = 0x2013;
+const EM_DASH = 0x2014;
 
 /**
- * Whether a line may break after `code`, between `previous` and `next`, inside a word as ICU's line
- * breaking (LibreOffice's) allows: after a hyphen or slash unless a digit follows, after a dash,
- * and at a zero-width space. Spaces are the caller's.
+ * Whether a line may break after `code`, between `previous` and `next`, inside a word, as LibreOffice
+ * breaks (tried in its PDFs): after a hyphen, digits or not (`30-|09-|2022`), after an en dash,
+ * on either side of an em dash, at a zero-width space; never at a slash (`og/eller`). Spaces are the
+ * caller's.
  */
 function breaksAfter(code: number, previous: number | undefined, next: number | undefined): boolean {
   if (next === undefined || next === SPACE) return false;
-  if (code === ZWSP || code === 0x2013 || code === 0x2014) return true;
-  if (code === 0x2d) return previous !== undefined && previous !== SPACE && !isDigit(next);
-  if (code === 0x2f) return previous !== undefined && previous !== SPACE && !(isDigit(previous) && isDigit(next));
-  return false;
+  if (code === ZWSP || code === EN_DASH || code === EM_DASH || next === EM_DASH) return true;
+  return code === HYPHEN && previous !== undefined && previous !== SPACE;
 }
 
 /** Default tab stops: every half inch. */
