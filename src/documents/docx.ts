@@ -25,6 +25,9 @@ import {
   TextRun,
   type ILevelsOptions,
   type INumberingOptions,
+  type IParagraphStylePropertiesOptions,
+  type IRunStylePropertiesOptions,
+  type IStylesOptions,
   type EstimatedPageNumbers,
   type PageNumberEstimator,
   type ParagraphChild,
@@ -34,6 +37,7 @@ import { meetingDateInline, meetingDateLine, shortDate } from '../text/danish.js
 import { bilagLink } from './bilag.js';
 import { editionView, isRedacted, type DocumentKind, type Edition, type MeetingView, type ViewItem } from './edition.js';
 import { LandscapeTable, markdownToBlocks, type Block, type BlockContext, type ListLevel, type ListNumbering } from './markdown.js';
+import { knowsFont, libreOfficePages, type LayoutSpec, type LayoutStyle } from './pages.js';
 import { fill, type Template } from './template.js';
 
 interface BuildOptions {
@@ -46,8 +50,8 @@ interface BuildOptions {
   /** The document's number of pages, written with `itemPages` into the footer's page count. */
   readonly pageCount?: number;
   /**
-   * Without `itemPages`: estimate the pages as Word would lay them out (docx's own layout estimate,
-   * about half a second), so a .docx made without LibreOffice still shows page numbers in Word.
+   * Without `itemPages`: estimate the pages as LibreOffice would lay them out (pages.ts, a few
+   * milliseconds), so a .docx made without LibreOffice still shows page numbers in Word.
    */
   readonly estimatePages?: boolean;
   /** A preview for the secretariat: every page says DRAFT_MARK (in the footer, so no page lacks it). */
@@ -105,6 +109,10 @@ export function documentNames(meeting: Pick<Meeting, 'forum' | 'date' | 'start'>
   };
 }
 
+const LIST_HANGING = 425; // 0.75 cm: the number or bullet stands in it
+/** Where a list level's text starts. */
+const listIndent = (level: number): number => LIST_HANGING * (level + 1);
+
 /** Numbering definitions for the lists of one document; each list gets an instance of its own. */
 class Lists {
   private nextInstance = 1;
@@ -118,7 +126,7 @@ class Lists {
   }
 
   config(): INumberingOptions['config'] {
-    const indent = (level: number) => ({ paragraph: { indent: { left: 425 * (level + 1), hanging: 425 } } });
+    const indent = (level: number) => ({ paragraph: { indent: { left: listIndent(level), hanging: LIST_HANGING } } });
     const bullets = ['•', '◦', '▪'];
     const ordered = [LevelFormat.DECIMAL, LevelFormat.LOWER_LETTER, LevelFormat.LOWER_ROMAN];
     // NOTE: a numbered level counts within its own depth (a, b, c under 1; i, ii under a), so the
@@ -343,6 +351,79 @@ function sectionsOf(children: readonly Block[]): { landscape: boolean; children:
 const LONG_WORD = 40;
 const breakLongWords = (text: string): string => text.replace(new RegExp(`\\S{${LONG_WORD + 1},}`, 'g'), (word) => word.replace(/(\S{8})(?=\S)/g, '$1\u200b'));
 
+/** The document's styles: the defaults, the headings, and the paragraph styles of its parts. */
+function documentStyles(template: Template): IStylesOptions {
+  const org = template.organisation;
+  const size = Math.round(org.fontSizePt * 2);
+  const headingColour = org.headingColour;
+  const small = 17; // 8.5 pt
+  return {
+    default: {
+      document: {
+        run: { font: org.font, size, language: { value: 'da-DK', eastAsia: 'da-DK', bidirectional: 'da-DK' } },
+        paragraph: { spacing: { after: 140, line: 240 } },
+      },
+      // NOTE: the title line is the document's first heading (H1 in the PDF), so a screen reader's
+      // list of headings starts with what the document is.
+      title: { run: { font: org.font, size: 44, bold: true, color: headingColour }, paragraph: { outlineLevel: 0, spacing: { before: 1200, after: 480 } } },
+      heading1: { run: { font: org.font, size: 30, bold: true, color: headingColour }, paragraph: { outlineLevel: 0, spacing: { before: 0, after: 120, line: 276 }, keepNext: true, keepLines: true } },
+      heading2: { run: { font: org.font, size: 25, bold: true, color: headingColour }, paragraph: { outlineLevel: 1, spacing: { before: 280, after: 100 }, keepNext: true, keepLines: true } },
+      heading3: { run: { font: org.font, size, bold: true, color: '000000' }, paragraph: { outlineLevel: 2, spacing: { before: 200, after: 80 }, keepNext: true, keepLines: true } },
+      heading4: { run: { font: org.font, size, bold: true, italics: true, color: '000000' }, paragraph: { outlineLevel: 3, spacing: { before: 160, after: 60 }, keepNext: true } },
+      heading5: { run: { font: org.font, size, italics: true, color: '000000' }, paragraph: { outlineLevel: 4, spacing: { before: 160, after: 60 }, keepNext: true } },
+      heading6: { run: { font: org.font, size, italics: true, color: '404040' }, paragraph: { outlineLevel: 5, spacing: { before: 160, after: 60 }, keepNext: true } },
+      hyperlink: { run: { color: '0B57A4', underline: {} } },
+    },
+    paragraphStyles: [
+      // NOTE: "Indholdsfortegnelse" is a heading below the title (H2), so it can be found and jumped to.
+      { id: 'TOCHeading', name: 'TOC Heading', basedOn: 'Normal', next: 'Normal', run: { size: 30, bold: true, color: headingColour }, paragraph: { outlineLevel: 1, spacing: { after: 240 } } },
+      { id: 'TOC1', name: 'toc 1', basedOn: 'Normal', next: 'Normal', paragraph: { spacing: { after: 100 } } },
+      { id: 'CaseNumber', name: 'Sagsnummer', basedOn: 'Normal', next: 'Normal', run: { color: '404040' }, paragraph: { spacing: { after: 200 } } },
+      { id: 'ClosedMarker', name: 'Lukket punkt', basedOn: 'Normal', next: 'Normal', run: { bold: true, color: org.closedColour }, paragraph: { spacing: { after: 120 } } },
+      { id: 'RunningHeader', name: 'Sidehoved', basedOn: 'Normal', next: 'Normal', run: { size: small }, paragraph: { spacing: { after: 0 } } },
+      { id: 'RunningFooter', name: 'Sidefod', basedOn: 'Normal', next: 'Normal', run: { size: small }, paragraph: { spacing: { after: 0 } } },
+    ],
+  };
+}
+
+/**
+ * What the page estimate needs of a document's styles, header and footer, read from the same
+ * definitions the document is written with.
+ */
+function layoutSpec(template: Template, edition: Edition, draft: boolean): LayoutSpec {
+  const styles = documentStyles(template);
+  const defaults = styles.default?.document;
+  const styleOf = (s: { readonly run?: IRunStylePropertiesOptions; readonly paragraph?: IParagraphStylePropertiesOptions } | undefined): LayoutStyle => ({
+    ...(s?.paragraph?.spacing?.before === undefined ? {} : { before: s.paragraph.spacing.before }),
+    ...(s?.paragraph?.spacing?.after === undefined ? {} : { after: s.paragraph.spacing.after }),
+    ...(s?.paragraph?.spacing?.line === undefined ? {} : { line: s.paragraph.spacing.line }),
+    ...(s?.paragraph?.keepNext === undefined ? {} : { keepNext: s.paragraph.keepNext }),
+    ...(s?.paragraph?.keepLines === undefined ? {} : { keepLines: s.paragraph.keepLines }),
+    ...(typeof s?.run?.size === 'number' ? { size: s.run.size } : {}),
+    ...(s?.run?.bold === undefined ? {} : { bold: s.run.bold }),
+    ...(s?.run?.italics === undefined ? {} : { italics: s.run.italics }),
+    ...(typeof s?.run?.font === 'string' ? { font: s.run.font } : {}),
+  });
+  const byId = new Map<string, LayoutStyle>();
+  const headings = { title: 'Title', heading1: 'Heading1', heading2: 'Heading2', heading3: 'Heading3', heading4: 'Heading4', heading5: 'Heading5', heading6: 'Heading6' } as const;
+  for (const [key, id] of Object.entries(headings)) byId.set(id, styleOf(styles.default?.[key as keyof typeof headings]));
+  for (const s of styles.paragraphStyles ?? []) byId.set(s.id, styleOf(s));
+  const base = styleOf(defaults);
+  const org = template.organisation;
+  const line = base.line ?? 240;
+  const markings = edition === 'medlemmer' ? 1 : 0;
+  return {
+    defaults: { before: base.before ?? 0, after: base.after ?? 0, line, size: base.size ?? 22, font: org.font },
+    styles: byId,
+    listIndent,
+    // NOTE: the header's and footer's lines are `line` high each (exact, as LibreOffice reads them),
+    // the logo's too: LibreOffice does not make its line taller (a 20 mm logo leaves the body where it
+    // was). The footer has the draft mark's line above its own.
+    headerHeight: (1 + markings) * line,
+    footerHeight: (draft ? 2 : 1) * line,
+  };
+}
+
 /**
  * `estimateText`: what each text becomes in the copy the page estimate lays out (see breakLongWords);
  * without it, the document itself.
@@ -381,9 +462,7 @@ function documentOf(meeting: Meeting, settings: Settings, kind: DocumentKind, ed
   const names = documentNames(view, kind, template, edition);
   const children = [...frontMatter(build, names, textWidth), ...view.items.flatMap((item) => itemBlocks(item, build))];
   const markings = edition === 'medlemmer' ? [template.phrases.membersMarking] : [];
-  const headingColour = org.headingColour;
   const pageMargin = { ...margins, header: Math.round(11 * TWIPS_PER_MM), footer: Math.round(9 * TWIPS_PER_MM) };
-  const small = 17; // 8.5 pt
   return new Document({
     title: names.title,
     subject: names.subject,
@@ -392,33 +471,7 @@ function documentOf(meeting: Meeting, settings: Settings, kind: DocumentKind, ed
     keywords: `${view.forum}; ${template.phrases.kindName[kind]}`,
     description: template.phrases.editionName[edition],
     ...(pageNumbers ? { pageNumbers } : {}),
-    styles: {
-      default: {
-        document: {
-          run: { font: org.font, size, language: { value: 'da-DK', eastAsia: 'da-DK', bidirectional: 'da-DK' } },
-          paragraph: { spacing: { after: 140, line: 240 } },
-        },
-        // NOTE: the title line is the document's first heading (H1 in the PDF), so a screen reader's
-        // list of headings starts with what the document is.
-        title: { run: { font: org.font, size: 44, bold: true, color: headingColour }, paragraph: { outlineLevel: 0, spacing: { before: 1200, after: 480 } } },
-        heading1: { run: { font: org.font, size: 30, bold: true, color: headingColour }, paragraph: { outlineLevel: 0, spacing: { before: 0, after: 120, line: 276 }, keepNext: true, keepLines: true } },
-        heading2: { run: { font: org.font, size: 25, bold: true, color: headingColour }, paragraph: { outlineLevel: 1, spacing: { before: 280, after: 100 }, keepNext: true, keepLines: true } },
-        heading3: { run: { font: org.font, size, bold: true, color: '000000' }, paragraph: { outlineLevel: 2, spacing: { before: 200, after: 80 }, keepNext: true, keepLines: true } },
-        heading4: { run: { font: org.font, size, bold: true, italics: true, color: '000000' }, paragraph: { outlineLevel: 3, spacing: { before: 160, after: 60 }, keepNext: true } },
-        heading5: { run: { font: org.font, size, italics: true, color: '000000' }, paragraph: { outlineLevel: 4, spacing: { before: 160, after: 60 }, keepNext: true } },
-        heading6: { run: { font: org.font, size, italics: true, color: '404040' }, paragraph: { outlineLevel: 5, spacing: { before: 160, after: 60 }, keepNext: true } },
-        hyperlink: { run: { color: '0B57A4', underline: {} } },
-      },
-      paragraphStyles: [
-        // NOTE: "Indholdsfortegnelse" is a heading below the title (H2), so it can be found and jumped to.
-        { id: 'TOCHeading', name: 'TOC Heading', basedOn: 'Normal', next: 'Normal', run: { size: 30, bold: true, color: headingColour }, paragraph: { outlineLevel: 1, spacing: { after: 240 } } },
-        { id: 'TOC1', name: 'toc 1', basedOn: 'Normal', next: 'Normal', paragraph: { spacing: { after: 100 } } },
-        { id: 'CaseNumber', name: 'Sagsnummer', basedOn: 'Normal', next: 'Normal', run: { color: '404040' }, paragraph: { spacing: { after: 200 } } },
-        { id: 'ClosedMarker', name: 'Lukket punkt', basedOn: 'Normal', next: 'Normal', run: { bold: true, color: org.closedColour }, paragraph: { spacing: { after: 120 } } },
-        { id: 'RunningHeader', name: 'Sidehoved', basedOn: 'Normal', next: 'Normal', run: { size: small }, paragraph: { spacing: { after: 0 } } },
-        { id: 'RunningFooter', name: 'Sidefod', basedOn: 'Normal', next: 'Normal', run: { size: small }, paragraph: { spacing: { after: 0 } } },
-      ],
-    },
+    styles: documentStyles(template),
     numbering: { config: lists.config() },
     sections: sectionsOf(children).map((section, i) => ({
       properties: {
@@ -440,6 +493,12 @@ export async function buildDocx(meeting: Meeting, settings: Settings, kind: Docu
     return Packer.toBuffer(documentOf(meeting, settings, kind, edition, template, knownPages(options.itemPages, options.pageCount), undefined, options.draft));
   }
   if (!options.estimatePages) return Packer.toBuffer(documentOf(meeting, settings, kind, edition, template, undefined, undefined, options.draft));
+  // NOTE: the pages LibreOffice would give, estimated while the document is written (a few
+  // milliseconds). Only for a font whose widths the estimate has; another font falls back to docx's
+  // own layout (Word's rules, about half a second) below.
+  if (knowsFont(template.organisation.font)) {
+    return Packer.toBuffer(documentOf(meeting, settings, kind, edition, template, libreOfficePages(layoutSpec(template, edition, options.draft ?? false)), undefined, options.draft));
+  }
   // NOTE: loaded only here: the layout engine is large and most builds have the PDF's pages. The
   // estimate lays out a copy whose very long words may break (see breakLongWords); the document
   // itself is written with the pages it found.
