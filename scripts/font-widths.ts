@@ -1,5 +1,5 @@
 // Writes src/documents/font-widths.ts: the advance widths of Liberation Sans's four faces, read from
-// the font files, for the page estimate (src/documents/pages.ts). Run again only when the fonts change:
+// the font files, for the page estimate (src/documents/page-estimate.ts). Run again only when the fonts change:
 //
 //   npx tsx scripts/font-widths.ts [folder of LiberationSans-*.ttf]
 

@@ -37,7 +37,7 @@ import { meetingDateInline, meetingDateLine, shortDate } from '../text/danish.js
 import { bilagLink } from './bilag.js';
 import { editionView, isRedacted, type DocumentKind, type Edition, type MeetingView, type ViewItem } from './edition.js';
 import { LandscapeTable, markdownToBlocks, type Block, type BlockContext, type ListLevel, type ListNumbering } from './markdown.js';
-import { knowsFont, libreOfficePages, type LayoutSpec, type LayoutStyle } from './pages.js';
+import { knowsFont, libreOfficePages, type LayoutSpec, type LayoutStyle } from './page-estimate.js';
 import { fill, type Template } from './template.js';
 
 interface BuildOptions {
@@ -50,7 +50,7 @@ interface BuildOptions {
   /** The document's number of pages, written with `itemPages` into the footer's page count. */
   readonly pageCount?: number;
   /**
-   * Without `itemPages`: estimate the pages as LibreOffice would lay them out (pages.ts, a few
+   * Without `itemPages`: estimate the pages as LibreOffice would lay them out (page-estimate.ts, a few
    * milliseconds), so a .docx made without LibreOffice still shows page numbers in Word.
    */
   readonly estimatePages?: boolean;

@@ -1,4 +1,4 @@
-// The page estimate of a .docx made without LibreOffice (src/documents/pages.ts): its contents page
+// The page estimate of a .docx made without LibreOffice (src/documents/page-estimate.ts): its contents page
 // and its page count are the ones LibreOffice gives the document. Without LibreOffice, against the
 // pages LibreOffice gave the example's documents (for 24-03-2022 and 09-11-2022 also those of the
 // published contents pages); with it, three ways for many made-up meetings: the estimate, the
