@@ -10,7 +10,7 @@ import { bundledTemplateSync } from '../src/documents/template.js';
 import type { WorkbookModel } from '../src/model.js';
 import { selectPortalInput } from '../src/portal/input.js';
 import { publishSite } from '../src/portal/site-sync.js';
-import { folderTarget } from '../src/portal/target.js';
+import { folderTarget } from '../src/local/site-folder.js';
 import { TABS_TO_READ, validateWorkbook } from '../src/validate/index.js';
 import { parseRichText } from '../src/validate/richtext.js';
 import { writeWorkbookFile } from '../src/local/xlsx-write.js';

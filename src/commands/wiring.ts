@@ -26,7 +26,8 @@ import { xlsxSource } from '../local/xlsx.js';
 import type { Problem, WorkbookModel } from '../model.js';
 import { BUNDLED_WORKBOOK } from '../package-paths.js';
 import { SUBSCRIBERS_TAB } from '../../sheets-schema/schema.js';
-import { folderTarget, type SiteTarget } from '../portal/target.js';
+import type { SiteTarget } from '../portal/target.js';
+import { folderTarget } from '../local/site-folder.js';
 import { readAndValidate } from '../validate/index.js';
 import type { RawWorkbook, WorkbookSource } from '../workbook/raw.js';
 
