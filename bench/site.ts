@@ -51,13 +51,15 @@ export async function benchSite(): Promise<string[]> {
   const scratch = await run(model);
   const same: number[] = [];
   for (let i = 0; i < 5; i++) same.push((await run(model)).ms);
-  // One item's Sagsfremstilling changed.
+  // One item's Sagsfremstilling changed, five times over (each run a change from the one before).
   const first = model.meetings[100]!;
-  const edited: WorkbookModel = {
+  const edited = (text: string): WorkbookModel => ({
     ...model,
-    meetings: model.meetings.map((m) => (m !== first ? m : { ...m, items: m.items.map((it, i) => (i === 0 ? { ...it, presentation: parseRichText('Ny sagsfremstilling om cykelstier.') } : it)) })),
-  };
-  const changed = await run(edited);
+    meetings: model.meetings.map((m) => (m !== first ? m : { ...m, items: m.items.map((it, i) => (i === 0 ? { ...it, presentation: parseRichText(text) } : it)) })),
+  });
+  const changes: Awaited<ReturnType<typeof run>>[] = [];
+  for (let i = 0; i < 5; i++) changes.push(await run(edited(`Ny sagsfremstilling om cykelstier, udgave ${i + 1}.`)));
+  const changed = changes.sort((a, b) => a.ms - b.ms)[2]!;
   const items = model.meetings.reduce((n, m) => n + m.items.length, 0);
   // NOTE: wall-clock figures on a shared machine grow with its load; the CPU time of this process
   // (Pagefind's own process not included) and the load average say how much.
@@ -65,7 +67,7 @@ export async function benchSite(): Promise<string[]> {
     line(`site from scratch, ${model.meetings.length} meetings × ${items / model.meetings.length} items (${scratch.result.written.length} files)`, fmt(scratch.ms), '≤ 10 s'),
     line('  of which CPU time in this process', fmt(scratch.cpuMs), '-'),
     line('site, incremental run with nothing changed (median of 5)', fmt(same.sort((a, b) => a - b)[2]!), '≤ 1 s'),
-    line(`site, one item's text changed (${changed.result.written.length} files rewritten)`, fmt(changed.ms), '≤ 2 s'),
+    line(`site, one item's text changed (median of 5; ${changed.result.written.length} files rewritten)`, fmt(changed.ms), '≤ 2 s'),
     line(`  load average while measuring (1 min)`, loadavg()[0]!.toFixed(1), '-'),
   ];
 }

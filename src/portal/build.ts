@@ -74,13 +74,31 @@ export function foraOf(input: PortalInput): Map<string, PortalMeeting[]> {
   return new Map([...fora].sort(([a], [b]) => a.localeCompare(b, 'da')));
 }
 
-/** `today` (yyyy-MM-dd in the workbook's zone) splits a forum's meetings into upcoming and past. */
-export function buildSite(input: PortalInput, today: string): SiteFiles {
-  const files: SiteFiles = new Map();
-  const add = (path: string, body: string | Uint8Array, cacheControl = SHORT) => {
+function adderTo(files: SiteFiles) {
+  return (path: string, body: string | Uint8Array, cacheControl = SHORT) => {
     const name = fileOf(path);
     files.set(name, { body, contentType: contentTypeOf(name), cacheControl });
   };
+}
+
+/**
+ * The items' own pages: the part of the site the search index is built from, so it can be built (and
+ * the index begun) before the rest.
+ */
+export function buildItemPages(input: PortalInput): SiteFiles {
+  const files: SiteFiles = new Map();
+  const add = adderTo(files);
+  for (const m of input.meetings.filter(withContent)) for (const item of m.view.items) add(paths.item(m.view.id, item.number), itemPage(input, m, item));
+  return files;
+}
+
+/**
+ * `today` (yyyy-MM-dd in the workbook's zone) splits a forum's meetings into upcoming and past.
+ * `itemPages`: what buildItemPages gave for the same input, when it was already called.
+ */
+export function buildSite(input: PortalInput, today: string, itemPages: SiteFiles = buildItemPages(input)): SiteFiles {
+  const files: SiteFiles = new Map(itemPages);
+  const add = adderTo(files);
   const fora = foraOf(input);
   const cases = casesOf(input);
 
@@ -99,7 +117,6 @@ export function buildSite(input: PortalInput, today: string): SiteFiles {
     add(paths.meeting(m.view.id), meetingPage(input, m));
     for (const d of m.documents) if (d.bytes && !(d.href && /^https?:\/\//i.test(d.href))) add(paths.document(m.view.id, d.kind, d.format), d.bytes, DOCUMENT);
     if (!m.published) continue;
-    for (const item of m.view.items) add(paths.item(m.view.id, item.number), itemPage(input, m, item));
     for (const b of m.bilag ?? []) if (b.bytes) add(bilagSitePath(m.view.id, b), b.bytes, DOCUMENT);
   }
   add(paths.cases, casesPage(input, [...cases]));
@@ -111,7 +128,7 @@ export function buildSite(input: PortalInput, today: string): SiteFiles {
   return files;
 }
 
-/** The pages Pagefind indexes: open items only (closed items carry no text to find). */
+/** The pages Pagefind indexes: open items only (closed items carry no text to find). Their pages are buildItemPages's. */
 export function searchablePages(input: PortalInput): string[] {
   return input.meetings.filter(withContent).flatMap((m) => m.view.items.filter((i) => !isRedacted(i)).map((i) => fileOf(paths.item(m.view.id, i.number))));
 }

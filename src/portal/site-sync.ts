@@ -1,10 +1,11 @@
 // The site's runner: builds the site from the public edition, then brings the target in line with it,
 // writing only files whose bytes differ and removing files no longer part of it. Safe to kill at any
 // moment: what is stored is compared afresh on the next run, and the manifest that lets a run with
-// nothing changed stop at once is written only after everything else.
+// nothing changed stop at once is written only after everything else (and marked unfinished before
+// the first write, so a killed run's half-written site is never taken for a finished one).
 
 import { paths, slug } from './addresses.js';
-import { buildSite, inputFingerprint, searchablePages, type SiteFile, type SiteFiles } from './build.js';
+import { buildItemPages, buildSite, inputFingerprint, searchablePages, type SiteFile, type SiteFiles } from './build.js';
 import type { PortalInput } from './input.js';
 import { buildSearchIndex, readSearchIndexFingerprint, SEARCH_DIR } from './search.js';
 import { sha256, type SiteManifest, type SiteTarget } from './target.js';
@@ -90,6 +91,9 @@ function searchPages(input: PortalInput, files: SiteFiles): Map<string, string> 
   return new Map(searchablePages(input).map((name) => [name, String(files.get(name)!.body)]));
 }
 
+/** The fingerprint of a manifest whose run began changing the site and may not have finished. */
+const UNFINISHED = 'unfinished';
+
 export async function buildFullSite(input: PortalInput, today: string): Promise<SiteFiles> {
   const files = buildSite(input, today);
   for (const [name, file] of await buildSearchIndex(searchPages(input, files))) files.set(name, file);
@@ -129,24 +133,33 @@ export async function publishSite(opts: SitePublishOptions): Promise<SitePublish
   const current = unchangedSite(manifest, opts);
   if (current) return current;
 
-  const files = buildSite(input, today);
-  // NOTE: Pagefind runs, in its own process, while the stored files are read; when no searchable
-  // text changed, the index files stored by the last complete run stay (the same pages give the same
-  // files), and Pagefind does not run at all.
-  const pages = searchPages(input, files);
+  // NOTE: the search index takes longest, in Pagefind's own process: it is begun from the item pages,
+  // built first, and the stored files are listed and the rest of the site built while it runs (waiting
+  // for Pagefind to have read every page first measured no faster). When no searchable text changed, the index files stored by the last complete run stay (the same
+  // pages give the same files), and Pagefind does not run at all.
+  const itemPages = buildItemPages(input);
+  const pages = searchPages(input, itemPages);
   const searchFingerprint = readSearchIndexFingerprint(pages);
   const mayKeep = manifest?.search === searchFingerprint;
-  const [built, stored] = await Promise.all([mayKeep ? undefined : buildSearchIndex(pages), target.list()]);
+  const indexing = mayKeep ? undefined : buildSearchIndex(pages);
+  // Settled at once, so a failure while other work goes on is not reported as unhandled; awaited below.
+  indexing?.catch(() => undefined);
+  const stored = await target.list();
   const wanted = new Map<string, { file?: SiteFile; hash: string }>();
+  for (const [name, file] of buildSite(input, today, itemPages)) wanted.set(name, { file, hash: sha256(file.body) });
+  const built = await indexing;
   const keptIndex = mayKeep ? keptSearchIndex(manifest, stored, searchFingerprint) : undefined;
   if (keptIndex) for (const [name, hash] of keptIndex) wanted.set(name, { hash });
-  for (const [name, file] of built ?? (keptIndex ? [] : await buildSearchIndex(pages))) files.set(name, file);
-  for (const [name, file] of files) wanted.set(name, { file, hash: sha256(file.body) });
+  for (const [name, file] of built ?? (keptIndex ? [] : await buildSearchIndex(pages))) wanted.set(name, { file, hash: sha256(file.body) });
   // A held-back meeting's pages were published from content that was right then; they stay.
   const kept = (name: string) => heldBack.some((id) => name.startsWith(paths.meeting(id)) || name.startsWith(`oparl/meeting/${slug(id)}.json`));
 
   const written: string[] = [];
   const toWrite = [...wanted].filter(([name, w]) => stored.get(name) !== w.hash).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
+  const toRemove = [...stored.keys()].filter((n) => !wanted.has(n) && !kept(n)).sort();
+  // NOTE: before the first change the manifest stops vouching for the site: killed midway, a later run
+  // whose input is back to the recorded one must compare, not stop at "nothing changed".
+  if (manifest && (toWrite.length > 0 || toRemove.length > 0)) await target.writeManifest({ ...manifest, fingerprint: UNFINISHED });
   // NOTE: files of one rank are written side by side, as many as the target takes at once (ten
   // thousand one after another took most of a first run); a rank is complete before the next begins,
   // so the order of writing above still holds.
@@ -159,7 +172,7 @@ export async function publishSite(opts: SitePublishOptions): Promise<SitePublish
   }
   written.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const removed: string[] = [];
-  for (const name of [...stored.keys()].filter((n) => !wanted.has(n) && !kept(n)).sort()) {
+  for (const name of toRemove) {
     opts.checkpoint?.(`remove ${name}`);
     await target.remove(name);
     removed.push(name);

@@ -1,8 +1,10 @@
-// The search index is built again only when searchable text changed: otherwise the index files the
-// last complete run stored stay, unless they are no longer stored as it wrote them. Either way the
-// folder ends holding exactly the site built from scratch.
+// What the last complete run stored is trusted only as far as it still holds. The search index is
+// built again only when searchable text changed: otherwise the index files the last complete run
+// stored stay, unless they are no longer stored as it wrote them. A run killed midway
+// leaves nothing that a later run takes for finished. Either way the folder ends holding exactly the
+// site built from scratch.
 
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
@@ -78,4 +80,48 @@ it('keeps the stored index when no searchable text changed, and builds it again 
   const fourth = await publishSite({ input: inputOf(edited, 'c'), today: TODAY, target });
   expect(fourth.written.some((n) => n.startsWith('pagefind/fragment/'))).toBe(true);
   await expectFolderToHoldFullSite(dir, inputOf(edited, 'c'));
+}, 120_000);
+
+it('a run killed midway is not taken for finished: back at the earlier input, the next run restores the earlier site', async () => {
+  const dir = join(await mkdtemp(join(tmpdir(), 'dagsorden-site-killed-')), 'site');
+  const target = folderTarget(dir);
+  const before = inputOf(model, 'a');
+  await publishSite({ input: before, today: TODAY, target });
+  // The next run, with new links, is killed after some of its writes.
+  let steps = 0;
+  const killed = await publishSite({
+    input: inputOf(model, 'b'),
+    today: TODAY,
+    target,
+    checkpoint: () => {
+      if (++steps > 5) throw new Error('killed');
+    },
+  }).catch((e: unknown) => e);
+  expect(killed).toEqual(new Error('killed'));
+  // The secretary undoes the change: the input is the one the finished run was built from.
+  const after = await publishSite({ input: before, today: TODAY, target });
+  expect(after.unchanged).toBe(false);
+  expect(after.written.length).toBeGreaterThan(0);
+  await expectFolderToHoldFullSite(dir, before);
+}, 120_000);
+
+it('a stored file changed by hand is found and written again, even with its size and time as before', async () => {
+  const dir = join(await mkdtemp(join(tmpdir(), 'dagsorden-site-edited-')), 'site');
+  const target = folderTarget(dir);
+  await publishSite({ input: inputOf(model, 'a'), today: TODAY, target });
+  const page = join(dir, 'moeder', 'cf-2022-03-24', 'punkt-2', 'index.html');
+  const before = await stat(page);
+  const text = await readFile(page, 'utf8');
+  await writeFile(page, text.replace('Lækrogen', 'Lækrogxn'));
+  await utimes(page, before.atime, before.mtime);
+  expect((await stat(page)).size).toBe(before.size);
+  // A run that compares (the links changed), with a fresh target as the next scheduled run has.
+  const next = await publishSite({ input: inputOf(model, 'b'), today: TODAY, target: folderTarget(dir) });
+  expect(next.written).toContain('moeder/cf-2022-03-24/punkt-2/index.html');
+  await expectFolderToHoldFullSite(dir, inputOf(model, 'b'));
+  // What the folder recorded of its files, unreadable: every file is read again, nothing is lost.
+  await writeFile(join(dir, '.dagsorden', 'site-files.json'), '{ ikke json');
+  await writeFile(page, text.replace('Lækrogen', 'Lækrogxn'));
+  await publishSite({ input: inputOf(model, 'c'), today: TODAY, target: folderTarget(dir) });
+  await expectFolderToHoldFullSite(dir, inputOf(model, 'c'));
 }, 120_000);
