@@ -4,6 +4,7 @@
 import type { DocumentFile, DocumentKey, DocumentStore, MailTransport, OutgoingMail, PublishedFile } from '../../src/delivery/ports.js';
 import type { RenderedDocument, RenderRequest } from '../../src/documents/render.js';
 import type { Renderer } from '../../src/publish/run.js';
+import { sha256, type SiteManifest, type SiteTarget } from '../../src/portal/target.js';
 
 // NOTE: a preview is another file than the published one of the same meeting, kind and edition.
 export const keyOf = (k: DocumentKey): string => `${k.meetingId}|${k.kind}|${k.edition}|${k.format}${k.draft ? '|kladde' : ''}`;
@@ -89,6 +90,27 @@ export function instantRenderer(): Renderer {
         title: `${r.kind} ${r.meeting.id}`,
         fileStem: `${r.kind}-${r.meeting.id}`,
       }));
+    },
+  };
+}
+
+/** The public site in memory, as a folder or bucket holds it: stored name → bytes, and the manifest. */
+export function memorySiteTarget(): SiteTarget & { files: Map<string, Uint8Array> } {
+  const files = new Map<string, Uint8Array>();
+  let manifest: SiteManifest | undefined;
+  return {
+    description: 'minnet',
+    files,
+    readManifest: async () => manifest,
+    list: async () => new Map([...files].map(([name, bytes]) => [name, sha256(bytes)])),
+    async put(name, file) {
+      files.set(name, typeof file.body === 'string' ? new TextEncoder().encode(file.body) : file.body);
+    },
+    async remove(name) {
+      files.delete(name);
+    },
+    async writeManifest(m) {
+      manifest = m;
     },
   };
 }

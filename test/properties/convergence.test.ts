@@ -17,6 +17,9 @@
 //   invited while they were due, and never had an agenda, ever gets minutes;
 // - previews: exactly the drafts that apply now (the agenda's until it goes out, then the minutes'),
 //   each showing the sheet as it is;
+// - the public site (in some stories): the meeting's page shows its current place; no item page before
+//   a run could have published the agenda (docs/portal.md); once a finished run has, one page per
+//   current item, an open item's showing its current title, a closed item's not;
 // - at any time: a members' edition only ever reaches someone entitled to it at the moment it went;
 //   no agenda or calendar message goes after the meeting has begun; minutes go only when due; no
 //   message arrives twice, and no person gets the same message content twice in a row;
@@ -38,7 +41,9 @@ import type { Item, Meeting, Member, WorkbookModel } from '../../src/model.js';
 import { createComposer } from '../../src/publish/composer.js';
 import { runPublish, type Renderer } from '../../src/publish/run.js';
 import { parseRichText } from '../../src/validate/richtext.js';
-import { driveLikeStore, recordingTransport } from '../helpers/fakes.js';
+import { bundledTemplateSync } from '../../src/documents/template.js';
+import { portalSiteStep } from '../../src/publish/site-step.js';
+import { driveLikeStore, memorySiteTarget, recordingTransport } from '../helpers/fakes.js';
 import { testItem } from '../helpers/items.js';
 import { memoryState } from '../helpers/memory-state.js';
 
@@ -85,6 +90,8 @@ const scenarioArb = fc.record({
   startDaysBefore: fc.constantFrom(8, 7, 3, 0),
   members: fc.array(fc.record({ seesClosed: fc.boolean(), active: fc.nat(5).map((n) => n > 0), inForum: fc.nat(5).map((n) => n > 0) }), { minLength: POOL.length, maxLength: POOL.length }),
   transport: fc.constantFrom<'outbox' | 'drafts'>('outbox', 'drafts'),
+  /** The story has a public site (each run then also runs Pagefind: not every story, to keep the suite short). */
+  site: fc.nat(2).map((n) => n === 0),
   steps: fc.array(stepArb, { minLength: 3, maxLength: 16 }),
 });
 
@@ -166,6 +173,8 @@ const invited = (s: Sheet, address: string): boolean => {
 const entitledEdition = (s: Sheet, address: string): 'medlemmer' | 'offentlig' => (memberOf(s, address)?.seesClosed ? 'medlemmer' : 'offentlig');
 const agendaLive = (s: Sheet, now: DateTime): boolean => s.meeting.status === 'Dagsorden klar' && now >= agendaDue(s) && now < startOf(s);
 const minutesDue = (s: Sheet, now: DateTime): boolean => s.meeting.status === 'Referat klar' && now >= startOf(s);
+/** The public agenda goes out (to Drive, and so to the site) once the meeting is ready, held or minuted and its sending time is reached. */
+const publicDue = (s: Sheet, now: DateTime): boolean => ['Dagsorden klar', 'Afholdt', 'Referat klar'].includes(s.meeting.status) && now >= agendaDue(s);
 /** The drafts the secretariat must find (docs/lifecycle.md, "Previews"): the agenda's until it goes out, then the minutes' until they do. */
 function previewed(s: Sheet, now: DateTime): ('dagsorden' | 'referat')[] {
   const { status } = s.meeting;
@@ -240,12 +249,41 @@ function deliver(client: Client, r: Received): void {
   client.event = { sequence: cal.sequence, stamp: cal.stamp, cancelled: cal.method === 'CANCEL', start: cal.start, location: cal.location };
 }
 
+/** The public site after a run that finished, against what the sheets and the clock say. */
+function checkSite(files: ReadonlyMap<string, Uint8Array>, history: readonly RunRecord[], sheet: Sheet): void {
+  const text = (name: string): string | undefined => {
+    const bytes = files.get(name);
+    return bytes && new TextDecoder().decode(bytes);
+  };
+  const meetingPage = text('moeder/cf-x/index.html');
+  expect(meetingPage, 'the meeting has its page on the site').toBeDefined();
+  expect(meetingPage, 'the meeting page shows the current place').toContain(sheet.meeting.place);
+  totals.siteChecks++;
+  const itemPages = [...files.keys()].filter((n) => /^moeder\/cf-x\/punkt-\d+\/index\.html$/.test(n)).sort();
+  // Bounds, as for the minutes: a finished run with the agenda due published it; a run killed midway may have.
+  const surely = history.some((r) => r.finished && publicDue(r.sheet, r.now));
+  const maybe = history.some((r) => publicDue(r.sheet, r.now));
+  if (!maybe) expect(itemPages, 'no item on the site before a run could publish the agenda').toEqual([]);
+  if (!surely && itemPages.length === 0) return;
+  totals.siteItemChecks++;
+  expect(itemPages, 'one page per current item').toEqual(sheet.meeting.items.map((_, i) => `moeder/cf-x/punkt-${i + 1}/index.html`).sort());
+  sheet.meeting.items.forEach((item, i) => {
+    const html = text(`moeder/cf-x/punkt-${i + 1}/index.html`)!;
+    const heading = /<h1>([^<]*)<\/h1>/.exec(html)?.[1] ?? '';
+    if (item.closed) {
+      expect(heading, `closed item ${i + 1}: no title on the site`).not.toContain(item.title);
+      expect(html, `closed item ${i + 1}: no text on the site`).not.toContain('Tekst Sag');
+    } else expect(heading.endsWith(` ${item.title}`), `item ${i + 1} shows its current title "${item.title}": ${heading}`).toBe(true);
+  });
+}
+
+const siteTemplate = bundledTemplateSync();
 let template: MailTemplate;
 beforeAll(async () => {
   template = await loadMailTemplate();
 });
 
-const totals = { sequences: 0, runs: 0, kills: 0, faults: 0, messages: 0, checks: 0, minutesChecks: 0 };
+const totals = { sequences: 0, runs: 0, kills: 0, faults: 0, messages: 0, checks: 0, minutesChecks: 0, siteChecks: 0, siteItemChecks: 0 };
 
 /** Plays one story: the secretary's edits and the scheduled runs, checking the oracle after each run that finished. */
 async function scenario(s: Scenario, options: { killAt?: { run: number; step: number } } = {}): Promise<void> {
@@ -263,6 +301,7 @@ async function scenario(s: Scenario, options: { killAt?: { run: number; step: nu
   const state = memoryState();
   const documents = driveLikeStore();
   const transport = recordingTransport(s.transport === 'drafts' ? 'drafts' : true);
+  const site = s.site ? memorySiteTarget() : undefined;
   const clients = new Map<string, Client>(POOL.map((a) => [a, { inbox: [] }]));
   const history: RunRecord[] = [];
   let fault: Fault = null;
@@ -320,6 +359,8 @@ async function scenario(s: Scenario, options: { killAt?: { run: number; step: nu
       const shown = JSON.parse(new TextDecoder().decode(f.bytes).replace(/^(%PDF|docx) /, '')) as Shown;
       expect(shown, `the ${w.edition} draft of the ${w.kind} shows the sheet as it is`).toEqual(expectedShown(sheet, w.kind, w.edition));
     }
+
+    if (site) checkSite(site.files, history, sheet);
 
     for (const [address, client] of clients) {
       // At any time: what went, went to someone entitled to it then, when it was due.
@@ -389,7 +430,9 @@ async function scenario(s: Scenario, options: { killAt?: { run: number; step: nu
       if (kill !== null && n++ === kill) throw new Killed('dræbt');
     };
     try {
-      await runPublish({ model: model(), problems: [], now }, { documents, mail, state, renderer, composer: createComposer(settings, template), checkpoint, retryDelay: async () => {} });
+      const m = model();
+      const siteStep = site ? portalSiteStep({ model: m, problems: [], template: siteTemplate, now, target: async () => site }) : undefined;
+      await runPublish({ model: m, problems: [], now }, { documents, mail, state, renderer, composer: createComposer(settings, template), checkpoint, retryDelay: async () => {}, site: siteStep });
       history[index]!.finished = true;
     } catch (e) {
       if (process.env.PROPERTY_REPLAY) console.log('run ended:', (e as Error).message);
@@ -460,11 +503,12 @@ describe('calendars and inboxes converge (model-based, oracle from the sheet and
       { numRuns: replay ? 1 : RUNS, seed: SEED, endOnFailure: true, ...(replay ? { examples: replay as never } : {}) },
     );
     console.log(
-      `konvergens: ${totals.sequences} forløb, ${totals.runs} kørsler, ${totals.kills} dræbt, ${totals.faults} fejl, ${totals.messages} e-mails, ${totals.checks} kontroller, ${totals.minutesChecks} referatkontroller (seed ${SEED})`,
+      `konvergens: ${totals.sequences} forløb, ${totals.runs} kørsler, ${totals.kills} dræbt, ${totals.faults} fejl, ${totals.messages} e-mails, ${totals.checks} kontroller, ${totals.minutesChecks} referatkontroller, ${totals.siteChecks} hjemmesidekontroller (${totals.siteItemChecks} med punkter) (seed ${SEED})`,
     );
     if (replay) return;
     expect(totals.checks).toBeGreaterThan(RUNS);
     expect(totals.minutesChecks, 'the stories reach the minutes often enough to prove something').toBeGreaterThan(RUNS / 2);
+    expect(totals.siteItemChecks, 'the stories with a site reach its items often enough to prove something').toBeGreaterThan(RUNS / 4);
   }, 900_000);
 
   // Issue 18: a run killed at any step of a minutes sending, then the edits of the secretary, then the next run.
@@ -479,6 +523,7 @@ describe('calendars and inboxes converge (model-based, oracle from the sheet and
             startDaysBefore: 0,
             members,
             transport,
+            site: false,
             steps: [
               { t: 'item', op: 'decide', idx: 0 },
               { t: 'run', minutes: 60, kill: null, fault: null }, // killed at `step` (below)
