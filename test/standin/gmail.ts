@@ -35,6 +35,8 @@ export interface GmailState {
    * "User-rate limit exceeded" "(Mail sending)" with the time to retry (Gmail API, "Resolve errors").
    */
   dailyLimit: number;
+  /** False: the refusal names no time to retry (the message as Gmail's documentation shows it without one). */
+  dailyLimitNamesTime?: boolean;
   /** The day (UTC, `yyyy-mm-dd`) the limit counts for; a test moves it on to make it the next day. */
   today: string;
   /** Messages sent per `account day`. */
@@ -47,6 +49,7 @@ function countSend(state: GmailState, account: string): void {
   const n = state.sentPerDay.get(key) ?? 0;
   if (n >= state.dailyLimit) {
     const next = new Date(Date.parse(`${state.today}T00:00:00Z`) + 86_400_000).toISOString();
+    if (state.dailyLimitNamesTime === false) throw new ApiError(429, 'User-rate limit exceeded. (Mail sending)', 'rateLimitExceeded');
     throw new ApiError(429, `User-rate limit exceeded.  Retry after ${next} (Mail sending)`, 'rateLimitExceeded', { retryAfter: new Date(next).toUTCString() });
   }
   state.sentPerDay.set(key, n + 1);
