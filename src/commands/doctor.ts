@@ -21,6 +21,8 @@ export interface DoctorIo {
   readonly env: NodeJS.ProcessEnv;
   /** A session to use instead of signing in from the environment (tests). */
   readonly google?: Google;
+  /** The machine's clock, in ms since 1970 (tests); by default `Date.now`. */
+  readonly clock?: () => number;
   /** `fc-match`'s answer for a font family (tests); by default fontconfig is asked. */
   readonly matchFont?: (family: string) => Promise<string | undefined>;
 }
@@ -59,6 +61,10 @@ export async function runDoctor(opts: DoctorOptions, io: DoctorIo = defaultIo): 
   let results: Omit<ProbeResults, 'libreOffice' | 'fonts' | 'timeZone'> = { credentials, neededScopes: GOOGLE_SCOPES };
   if (google) {
     results = { ...results, scopes: await probes.probeScopes(google) };
+    // NOTE: the machine's time is taken when Google's answer is in: its Date header is the time Google
+    // answered, a moment (and at most a second of rounding) before.
+    const googleTime = await probes.probeGoogleTime(google);
+    results = { ...results, clock: 'error' in googleTime ? googleTime : { offsetMs: (io.clock ?? Date.now)() - googleTime.time } };
     if (sheetId) {
       const { googleSheetSource } = await import('../google/sheets-read.js');
       const { readAndValidate } = await import('../validate/index.js');

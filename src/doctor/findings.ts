@@ -14,10 +14,12 @@ export interface ProbeResults {
   /** `Afsender` against the account's send-as addresses. */
   readonly sender?: { readonly address: string; readonly allowed: true } | { readonly address: string; readonly allowed: false; readonly status: number; readonly message: string };
   /** The site's bucket (Hjemmeside-bucket), when one is set. */
-  readonly bucket?: { readonly name: string; readonly ok: true } | { readonly name: string; readonly ok: false; readonly status: number; readonly message: string };
+  readonly bucket?: { readonly name: string; readonly ok: true; readonly missing: readonly string[] } | { readonly name: string; readonly ok: false; readonly status: number; readonly message: string };
   readonly libreOffice: { readonly path: string } | undefined;
   /** The fonts the documents use, and whether fontconfig has each (or a metric-compatible one). */
   readonly fonts: readonly { readonly font: string; readonly found: boolean }[];
+  /** The machine's clock against Google's (its clock minus Google's, in ms), or why it could not be compared. */
+  readonly clock?: { readonly offsetMs: number } | { readonly error: string };
   /** The process's time zone and the workbook's Tidszone. */
   readonly timeZone: { readonly process: string; readonly workbook?: string };
 }
@@ -88,17 +90,38 @@ export function doctorFindings(p: ProbeResults): Finding[] {
         : warn('Afsender', `Kunne ikke kontrollere, om ${p.sender.address} må bruges som afsender (HTTP ${p.sender.status}: ${p.sender.message}). Kontrollér det i Gmail → Indstillinger → Konti → Send mail som.`),
     );
 
-  if (p.bucket?.ok) out.push(ok('Hjemmeside-bucket', `${p.bucket.name} kan nås.`));
+  if (p.bucket?.ok && p.bucket.missing.length === 0) out.push(ok('Hjemmeside-bucket', `${p.bucket.name} kan nås, og kontoen må lægge hjemmesiden dér.`));
+  else if (p.bucket?.ok) out.push(fail('Hjemmeside-bucket', `${p.bucket.name} kan nås, men kontoen mangler ${p.bucket.missing.join(', ')} dér, så hjemmesiden kan ikke lægges op. Giv kontoen rollen Storage Object Admin på bucketten.`));
   else if (p.bucket) out.push(fail('Hjemmeside-bucket', `${p.bucket.name} kan ikke nås (HTTP ${p.bucket.status}: ${p.bucket.message}). Giv kontoen rollen Storage Object Admin på bucketten, eller ret «Hjemmeside-bucket».`));
 
   out.push(p.libreOffice ? ok('LibreOffice', `Fundet: ${p.libreOffice.path}.`) : fail('LibreOffice', 'Findes ikke, så der kan ikke laves PDF. Installér LibreOffice (fx "apt-get install libreoffice-writer"), eller sæt DAGSORDEN_SOFFICE til programmet soffice.'));
   for (const f of p.fonts) out.push(f.found ? ok('Skrifttype', `${f.font} (eller en med samme mål) er installeret.`) : warn('Skrifttype', `${f.font} er ikke installeret; PDF'en får en anden skrift og kan få andre sideskift. Installér fx "fonts-liberation".`));
+
+  if (p.clock) out.push(clockFinding(p.clock));
 
   const tz = p.timeZone;
   if (tz.workbook && tz.workbook !== tz.process)
     out.push(ok('Tidszone', `Maskinen kører i ${tz.process}; arket bruger ${tz.workbook}. Det er i orden: dagsorden regner alle tider i arkets tidszone.`));
   else out.push(ok('Tidszone', `${tz.workbook ?? tz.process}.`));
   return out;
+}
+
+/** A minute either way is within what the Date header (whole seconds) and a scheduled run can tell. */
+const CLOCK_TOLERANCE_MS = 60_000;
+/**
+ * Far off, Google may refuse a service account's signed sign-in ("Invalid JWT: … in a reasonable
+ * timeframe"): five minutes is the margin commonly given; Google documents none.
+ */
+const CLOCK_LIMIT_MS = 5 * 60_000;
+
+function clockFinding(clock: NonNullable<ProbeResults['clock']>): Finding {
+  const fix = 'Sæt maskinens ur til at følge tid fra nettet (NTP, fx systemd-timesyncd eller chrony).';
+  if ('error' in clock) return warn('Ur', `Kunne ikke sammenlignes med Googles (${clock.error}). ${fix}`);
+  const off = Math.abs(clock.offsetMs);
+  if (off <= CLOCK_TOLERANCE_MS) return ok('Ur', 'Maskinens ur går rigtigt (inden for et minut af Googles).');
+  const amount = off < 120_000 ? `${Math.round(off / 1000)} sekunder` : `${Math.round(off / 60_000)} minutter`;
+  const text = `Maskinens ur går ${amount} ${clock.offsetMs > 0 ? 'for stærkt' : 'for langsomt'} i forhold til Googles, så udsendelser går tilsvarende ${clock.offsetMs > 0 ? 'for tidligt' : 'for sent'}. ${fix}`;
+  return off > CLOCK_LIMIT_MS ? fail('Ur', `${text} Så langt fra kan Google også afvise login'et.`) : warn('Ur', text);
 }
 
 /** Exit 0 when nothing is wrong (warnings allowed), 1 otherwise. */

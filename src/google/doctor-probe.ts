@@ -37,6 +37,23 @@ export async function probeFolder(google: Google, id: string): Promise<{ ok: tru
   }
 }
 
+/**
+ * Google's time, from the Date header of a read-only call (the account's Gmail profile, which every
+ * scope the job asks for Gmail allows), to set beside the machine's clock. Milliseconds since 1970.
+ */
+export async function probeGoogleTime(google: Google): Promise<{ time: number } | { error: string }> {
+  try {
+    const gmail = await google.gmail();
+    const res = await gmail.users.getProfile({ userId: 'me', fields: 'emailAddress' }, { timeout: google.policy.timeoutMs });
+    const headers = res.headers as unknown as { get?: (name: string) => string | null } & Record<string, string | undefined>;
+    const date = typeof headers.get === 'function' ? headers.get('date') : headers.date;
+    const time = date ? Date.parse(date) : NaN;
+    return Number.isFinite(time) ? { time } : { error: 'Google sendte ingen tid' };
+  } catch (e) {
+    return { error: failure(e).message };
+  }
+}
+
 /** Whether the account may send as `address` (Gmail's send-as list; the account's own address always). */
 export async function probeSendAs(google: Google, address: string): Promise<{ allowed: true } | { allowed: false; status: number; message: string }> {
   try {
@@ -49,12 +66,19 @@ export async function probeSendAs(google: Google, address: string): Promise<{ al
   }
 }
 
-/** Whether the site's bucket can be reached (a one-object listing: reads, writes nothing). */
-export async function probeBucket(google: Google, bucket: string): Promise<{ ok: true } | { ok: false; status: number; message: string }> {
+/** What the site's upload needs on its bucket: list and read (compare), create (put), delete (remove). */
+export const BUCKET_PERMISSIONS = ['storage.objects.list', 'storage.objects.get', 'storage.objects.create', 'storage.objects.delete'] as const;
+
+/**
+ * Whether the site's bucket can be reached, and which of the permissions the site's upload needs the
+ * account lacks there: asked of Cloud Storage (buckets.testIamPermissions), so nothing is written.
+ */
+export async function probeBucket(google: Google, bucket: string): Promise<{ ok: true; missing: readonly string[] } | { ok: false; status: number; message: string }> {
   try {
     const storage = await google.storage();
-    await storage.objects.list({ bucket, maxResults: 1, fields: 'items(name)' }, { timeout: google.policy.timeoutMs });
-    return { ok: true };
+    const res = await storage.buckets.testIamPermissions({ bucket, permissions: [...BUCKET_PERMISSIONS] }, { timeout: google.policy.timeoutMs });
+    const held = new Set(res.data.permissions ?? []);
+    return { ok: true, missing: BUCKET_PERMISSIONS.filter((p) => !held.has(p)) };
   } catch (e) {
     return { ok: false, ...failure(e) };
   }

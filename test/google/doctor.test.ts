@@ -1,6 +1,6 @@
 // `dagsorden doctor` against the stand-in (real client libraries): all well is exit 0 with every
 // finding OK; then each finding provoked on its own: a missing scope, a folder without access, a
-// wrong send-as address, an unreachable bucket, no LibreOffice, no Google sign-in, a missing tab.
+// wrong send-as address, an unreachable bucket, a bucket it may not write to, no LibreOffice, no Google sign-in, a missing tab.
 // And it never writes, sends or publishes anything.
 
 import { readFile } from 'node:fs/promises';
@@ -44,9 +44,9 @@ function setSetting(key: string, value: string): void {
 const FONT_OK = async () => 'Liberation Sans';
 const WITH_SOFFICE = { DAGSORDEN_SOFFICE: process.execPath }; // any file that exists stands for the program
 
-async function doctor(env: NodeJS.ProcessEnv = WITH_SOFFICE, session?: 'none'): Promise<{ code: number; lines: string[] }> {
+async function doctor(env: NodeJS.ProcessEnv = WITH_SOFFICE, session?: 'none', clock?: () => number): Promise<{ code: number; lines: string[] }> {
   const lines: string[] = [];
-  const code = await runDoctor({ sheet: ID }, { out: (s) => lines.push(...s.split('\n')), env, matchFont: FONT_OK, ...(session === 'none' ? {} : { google: await google(standin) }) });
+  const code = await runDoctor({ sheet: ID }, { out: (s) => lines.push(...s.split('\n')), env, matchFont: FONT_OK, ...(clock ? { clock } : {}), ...(session === 'none' ? {} : { google: await google(standin) }) });
   return { code, lines };
 }
 
@@ -63,7 +63,7 @@ describe('dagsorden doctor', () => {
     expect(line(lines, 'Regnearket')).toMatch(/kan læses; faner og overskrifter er i orden/);
     expect(line(lines, 'Drive-mappe (Drive-mappe medlemmer)')).toMatch(/«Chefforum – medlemmer» kan nås/);
     expect(line(lines, 'Afsender')).toMatch(/chefforum@example\.org må bruges som afsender/);
-    expect(line(lines, 'Hjemmeside-bucket')).toMatch(/albertslund-dagsordener kan nås/);
+    expect(line(lines, 'Hjemmeside-bucket')).toMatch(/albertslund-dagsordener kan nås, og kontoen må lægge hjemmesiden dér/);
     expect(lines.at(-1)).toBe('Alt er klar til den planlagte kørsel.');
     expect(code).toBe(0);
     // Read-only: no write, no draft, no mail, no object.
@@ -117,6 +117,27 @@ describe('dagsorden doctor', () => {
     const { code, lines } = await doctor();
     expect(line(lines, 'Hjemmeside-bucket')).toMatch(/^FEJL +Hjemmeside-bucket: findes-ikke kan ikke nås \(HTTP 404/);
     expect(code).toBe(1);
+  });
+
+  it('a bucket the account may only read: found without writing to it', async () => {
+    standin.state.storage.denied.set('albertslund-dagsordener', new Set(['storage.objects.create', 'storage.objects.delete']));
+    const { code, lines } = await doctor();
+    expect(line(lines, 'Hjemmeside-bucket')).toBe(
+      'FEJL      Hjemmeside-bucket: albertslund-dagsordener kan nås, men kontoen mangler storage.objects.create, storage.objects.delete dér, så hjemmesiden kan ikke lægges op. Giv kontoen rollen Storage Object Admin på bucketten.',
+    );
+    expect(code).toBe(1);
+    expect(standin.state.storage.writes).toEqual([]);
+    expect(standin.unhandled).toEqual([]);
+  });
+
+  it('the machine\'s clock against Google\'s: right, a little off (a warning), far off (an error)', async () => {
+    expect(line((await doctor()).lines, 'Ur')).toBe('OK        Ur: Maskinens ur går rigtigt (inden for et minut af Googles).');
+    const slow = await doctor(WITH_SOFFICE, undefined, () => Date.now() - 90_000);
+    expect(line(slow.lines, 'Ur')).toMatch(/^ADVARSEL +Ur: Maskinens ur går (89|90|91) sekunder for langsomt i forhold til Googles, så udsendelser går tilsvarende for sent\. Sæt maskinens ur til at følge tid fra nettet/);
+    expect(slow.code).toBe(0);
+    const fast = await doctor(WITH_SOFFICE, undefined, () => Date.now() + 20 * 60_000);
+    expect(line(fast.lines, 'Ur')).toMatch(/^FEJL +Ur: Maskinens ur går 20 minutter for stærkt i forhold til Googles, så udsendelser går tilsvarende for tidligt\. .*Google også afvise login'et\.$/);
+    expect(fast.code).toBe(1);
   });
 
   it('no LibreOffice', async () => {

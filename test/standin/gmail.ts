@@ -214,6 +214,13 @@ export function matchGmail(req: StandinRequest, state: GmailState): RouteMatch |
       return r('gmail.users.messages.get', () => json(messageResource(ownMessage(state, account(), id), req.query.get('format'), req.query.getAll('metadataHeaders'))));
   }
 
+  if (collection === 'profile' && m === 'GET' && id === undefined)
+    return r('gmail.users.getProfile', () => {
+      const acct = account();
+      const mine = [...state.messages.values()].filter((x) => x.account === acct);
+      return json({ emailAddress: acct, messagesTotal: mine.length, threadsTotal: new Set(mine.map((x) => x.threadId)).size, historyId: String(state.counter + 1) });
+    });
+
   // Send-as aliases (Gmail → Indstillinger → Konti → Send mail som): the account's own address is
   // always one; others are added by the test in `state.sendAs`.
   if (collection === 'settings' && id === 'sendAs' && m === 'GET' && verb !== undefined)

@@ -1,7 +1,8 @@
 // The Cloud Storage JSON API (v1) as the public site uses it: objects.insert (media and multipart
 // uploads, with the generation preconditions), objects.get (metadata or `alt=media`), objects.list
-// (prefix, paging, `fields`) and objects.delete. Every successful write is recorded in `writes`, so a
-// test can tell an object written twice from one written once.
+// (prefix, paging, `fields`) and objects.delete; buckets.testIamPermissions answers which of the
+// asked permissions the account holds on a bucket (all but those a test denies). Every successful
+// write is recorded in `writes`, so a test can tell an object written twice from one written once.
 
 import { createHash } from 'node:crypto';
 import { ApiError, applyFields, json, parseMultipart, type StandinReply, type StandinRequest } from './http.js';
@@ -27,10 +28,12 @@ export interface StorageState {
   readonly deletes: { bucket: string; name: string }[];
   /** Generations rise across the whole stand-in, as Google's (time-based) generations do. */
   nextGeneration: number;
+  /** Bucket name → the IAM permissions the account lacks there (e.g. a read-only role): refused with 403. */
+  readonly denied: Map<string, Set<string>>;
 }
 
 export function newStorageState(): StorageState {
-  return { buckets: new Map(), writes: [], deletes: [], nextGeneration: 1_700_000_000_000_000 };
+  return { buckets: new Map(), writes: [], deletes: [], nextGeneration: 1_700_000_000_000_000, denied: new Map() };
 }
 
 export function createBucket(state: StorageState, name: string): Map<string, StoredObject> {
@@ -69,6 +72,11 @@ function resource(o: StoredObject, root: string): Record<string, unknown> {
   };
 }
 
+/** Refuses as Cloud Storage does when the account's role on the bucket lacks `permission`. */
+function mustHave(state: StorageState, bucket: string, permission: string): void {
+  if (state.denied.get(bucket)?.has(permission)) throw new ApiError(403, `dagsorden@example.iam.gserviceaccount.com does not have ${permission} access to the Google Cloud Storage bucket.`, 'forbidden');
+}
+
 function bucketOf(state: StorageState, name: string): Map<string, StoredObject> {
   const b = state.buckets.get(name);
   if (!b) throw new ApiError(404, 'The specified bucket does not exist.', 'notFound');
@@ -94,6 +102,18 @@ export function matchStorage(req: StandinRequest, state: StorageState, root: () 
   const upload = s[0] === 'upload';
   const download = s[0] === 'download';
   const p = upload || download ? s.slice(1) : s;
+  if (!upload && !download && p[0] === 'storage' && p[1] === 'v1' && p[2] === 'b' && p[4] === 'iam' && p[5] === 'testPermissions' && p.length === 6 && req.method === 'GET') {
+    const bucketName = p[3]!;
+    return {
+      name: 'storage.buckets.testIamPermissions',
+      family: 'storage',
+      handle: () => {
+        bucketOf(state, bucketName);
+        const held = req.query.getAll('permissions').filter((x) => !state.denied.get(bucketName)?.has(x));
+        return json({ kind: 'storage#testIamPermissionsResponse', ...(held.length ? { permissions: held } : {}) });
+      },
+    };
+  }
   if (p[0] !== 'storage' || p[1] !== 'v1' || p[2] !== 'b' || p[4] !== 'o' || p.length > 6) return undefined;
   const bucketName = p[3]!;
   const objectName = p[5];
@@ -104,6 +124,7 @@ export function matchStorage(req: StandinRequest, state: StorageState, root: () 
   if (objectName === undefined && m === 'POST' && upload)
     return r('objects.insert', () => {
       const bucket = bucketOf(state, bucketName);
+      mustHave(state, bucketName, 'storage.objects.create');
       const type = String(req.headers['content-type'] ?? 'application/octet-stream');
       let metadata: Record<string, unknown> = {};
       let media: { body: Buffer; mimeType: string };
@@ -158,6 +179,7 @@ export function matchStorage(req: StandinRequest, state: StorageState, root: () 
   if (objectName !== undefined && m === 'DELETE')
     return r('objects.delete', () => {
       const bucket = bucketOf(state, bucketName);
+      mustHave(state, bucketName, 'storage.objects.delete');
       const o = objectOf(bucket, objectName);
       checkPrecondition(q, o);
       bucket.delete(objectName);
