@@ -142,8 +142,11 @@ export interface WriteBack {
 
 export interface StateStore {
   readonly description: string;
-  /** The log as it stood when the run read the workbook. */
-  readLog(): Promise<LogEntry[]>;
+  /**
+   * The log as it stood when the run read the workbook; with `fresh`, as it stands now, other runs'
+   * rows included (a store that always reads its file afresh may ignore it).
+   */
+  readLog(opts?: { readonly fresh?: boolean }): Promise<LogEntry[]>;
   /** Appends log rows; durable when it returns. */
   appendLog(entries: readonly LogEntry[]): Promise<void>;
   /**

@@ -145,7 +145,7 @@ function readInfo(res: sheets_v4.Schema$Spreadsheet, id: string, wanted: readonl
     if (wanted.includes(title)) grids.set(title, gridFromSheet(sheet));
   }
   // NOTE: the happy path returns only the tabs asked for; a new tab's id must avoid every tab's.
-  return { grids, tabNames, sheet: { spreadsheetId: id, gridSize, ...(calls === 2 ? { sheetIds } : {}), calls } };
+  return { grids, tabNames, sheet: { spreadsheetId: id, gridSize, ...(calls === 2 ? { sheetIds } : {}), readIds: sheetIds, calls } };
 }
 
 function isMissingRange(e: unknown): boolean {

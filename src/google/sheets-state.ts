@@ -97,6 +97,11 @@ interface CellWrite {
   /** `{ tab, cell }` of the cell to link to (Validering's Celle column). */
   readonly linkTo?: { readonly tab: string; readonly cell: string };
   /**
+   * A log row's cell: which of the rows this write appends (0, 1, …). Appended after the last row
+   * with data, never at a row of our own reckoning: another run may have appended since we read.
+   */
+  readonly append?: number;
+  /**
    * A script-owned column's header the job adds to an existing sheet: written bold with the schema's
    * note, and its column protected (a warning on hand edits), as init-sheet makes it.
    */
@@ -133,7 +138,9 @@ export class SheetsStateStore implements StateStore {
   private readonly tabs = new Map<string, TabState>();
   private readonly gridSize = new Map<string, { rows: number; columns: number }>();
   private sheetIds?: Map<string, number>;
-  private readonly log: LogEntry[];
+  /** The ids of the tabs the read returned: enough to write into those tabs without another call. */
+  private readonly readIds = new Map<string, number>();
+  private log: LogEntry[];
   private session?: Promise<Google>;
 
   constructor(private readonly opts: SheetsStateStoreOptions) {
@@ -144,6 +151,7 @@ export class SheetsStateStore implements StateStore {
     this.description = `Google Sheet ${id}`;
     for (const [name, size] of info?.gridSize ?? []) this.gridSize.set(name, { ...size });
     if (info?.sheetIds) this.sheetIds = new Map(info.sheetIds);
+    for (const [name, id] of info?.readIds ?? info?.sheetIds ?? []) this.readIds.set(name, id);
     for (const name of [MEETINGS_TAB.name, LOG_TAB.name, PROBLEMS_TAB.name, SUBSCRIBERS_TAB.name]) {
       const grid = opts.raw.grids.get(name);
       this.tabs.set(name, { rows: (grid?.rows ?? []).map((r) => r.map(text)), exists: !!grid });
@@ -155,7 +163,25 @@ export class SheetsStateStore implements StateStore {
     return (this.session ??= Promise.resolve(this.opts.google));
   }
 
-  async readLog(): Promise<LogEntry[]> {
+  /**
+   * The log as read with the workbook, or with `fresh`, as the Sheet holds it now: a run reads it
+   * again after recording its lease, and another run, on this machine or another, may have appended
+   * its own rows meanwhile (the lease is settled by their order).
+   */
+  async readLog(opts: { fresh?: boolean } = {}): Promise<LogEntry[]> {
+    if (opts.fresh && this.tab(LOG_TAB.name).exists) {
+      const g = await this.google();
+      const sheets = await g.sheets();
+      try {
+        const res = await withRetry('sheets.values.get', (o) => sheets.spreadsheets.values.get({ spreadsheetId: this.spreadsheetId, range: tabRange(LOG_TAB.name) }, o), g.policy);
+        const rows = (res.data.values ?? []) as RawValue[][];
+        this.log = parseLogRows({ tab: LOG_TAB.name, rows } as RawGrid);
+        this.tab(LOG_TAB.name).rows = rows.map((r) => r.map(text));
+      } catch (e) {
+        if (e instanceof UserError) throw e;
+        throw translateGoogleError(e, { target: { kind: 'spreadsheet', id: this.spreadsheetId }, account: await g.account(), timeoutMs: g.policy.timeoutMs });
+      }
+    }
     return [...this.log];
   }
 
@@ -229,14 +255,14 @@ export class SheetsStateStore implements StateStore {
         cols.set(c.key, next++);
       }
     }
-    // NOTE: explicit rows after the last known row (not values.append), so log rows can share the
-    // one batched write with the rest.
+    // NOTE: appended (appendCells, in the one batched write with the rest), not written at rows of our
+    // own reckoning: two runs that read the same log would otherwise write over each other's rows.
     const first = Math.max(log.rows.length, 1);
     entries.forEach((entry, n) => {
       const values = logRow(entry);
       LOG_TAB.columns.forEach((c, i) => {
         const col = cols.get(c.key);
-        if (col !== undefined && values[i] !== '') out.push({ tab: LOG_TAB.name, row: first + n, col, value: values[i]! });
+        if (col !== undefined && values[i] !== '') out.push({ tab: LOG_TAB.name, row: first + n, col, value: values[i]!, append: n });
       });
     });
     return out;
@@ -284,11 +310,20 @@ export class SheetsStateStore implements StateStore {
     // anyway, in the same call: until then the one-call read asks for a tab that is not there.
     const missingTab = all.some((c) => !this.tab(c.tab).exists) || !this.tab(SUBSCRIBERS_TAB.name).exists;
     try {
-      if (!rewrite && !missingTab && all.every((c) => this.fits(c) && !c.header)) {
+      if (!rewrite && !missingTab && all.every((c) => this.fits(c) && !c.header && c.append === undefined)) {
         await this.writeValues(sheets, g, all);
         this.lastWrite = { calls: 1, cells: all.length, path: 'values' };
       } else {
-        const calls = await this.writeCells(sheets, g, all, rewrite);
+        let calls: number;
+        try {
+          calls = await this.writeCells(sheets, g, all, rewrite);
+        } catch (e) {
+          // NOTE: another run added the same missing tab first (each picks the same id for it), and the
+          // whole batch was refused: learn the tabs as they are now, and write once more.
+          if (!isTabAddedMeanwhile(e)) throw e;
+          this.sheetIds = undefined;
+          calls = 1 + (await this.writeCells(sheets, g, all, rewrite));
+        }
         this.lastWrite = { calls, cells: all.length, path: 'cells' };
       }
     } catch (e) {
@@ -314,7 +349,10 @@ export class SheetsStateStore implements StateStore {
    */
   private async writeCells(sheets: sheets_v4.Sheets, g: Google, cells: CellWrite[], rewrite: ReturnType<SheetsStateStore['problemWrites']>): Promise<number> {
     let calls = 1;
-    if (!this.sheetIds) {
+    // NOTE: rows appended to existing tabs need only those tabs' ids, which the read returned: every
+    // tab's id (a metadata read) only when a tab is added, Validering is rewritten or a header added.
+    const plain = !rewrite && this.tab(SUBSCRIBERS_TAB.name).exists && cells.every((c) => !c.header && !c.linkTo && this.tab(c.tab).exists && this.readIds.has(c.tab));
+    if (!this.sheetIds && !plain) {
       const meta = await withRetry(
         'sheets.spreadsheets.get',
         (o) => sheets.spreadsheets.get({ spreadsheetId: this.spreadsheetId, fields: 'sheets.properties(sheetId,title,gridProperties(rowCount,columnCount))' }, o),
@@ -323,7 +361,8 @@ export class SheetsStateStore implements StateStore {
       this.learnSheets(meta.data.sheets ?? []);
       calls++;
     }
-    const ids = this.sheetIds!;
+    const all = this.sheetIds;
+    const ids = all ?? new Map(this.readIds);
     const requests: sheets_v4.Schema$Request[] = [];
     const added: string[] = [];
     for (const spec of [LOG_TAB, PROBLEMS_TAB]) {
@@ -338,12 +377,12 @@ export class SheetsStateStore implements StateStore {
     }
     // A Sheet made before the guide existed gets its Vejledning tab with the first such write that
     // happens anyway (the tab ids are all known here, so no extra call), as a missing tab is added.
-    if (!ids.has(GUIDE_TAB_NAME)) {
+    if (all && !ids.has(GUIDE_TAB_NAME)) {
       const sheetId = this.freshSheetId(GUIDE_TAB_NAME);
       ids.set(GUIDE_TAB_NAME, sheetId);
       requests.push(...addGuideRequests(sheetId));
     }
-    if (!ids.has(SUBSCRIBERS_TAB.name)) {
+    if (all && !ids.has(SUBSCRIBERS_TAB.name)) {
       const sheetId = this.freshSheetId(SUBSCRIBERS_TAB.name);
       ids.set(SUBSCRIBERS_TAB.name, sheetId);
       added.push(SUBSCRIBERS_TAB.name);
@@ -355,6 +394,11 @@ export class SheetsStateStore implements StateStore {
     // Grow a tab that is too small for what we write.
     const need = new Map<string, { rows: number; columns: number }>();
     for (const c of cells) {
+      if (c.append !== undefined) {
+        const n = need.get(c.tab) ?? { rows: 0, columns: 0 };
+        need.set(c.tab, { rows: n.rows, columns: Math.max(n.columns, c.col + 1) });
+        continue;
+      }
       const n = need.get(c.tab) ?? { rows: 0, columns: 0 };
       need.set(c.tab, { rows: Math.max(n.rows, c.row + 1), columns: Math.max(n.columns, c.col + 1) });
     }
@@ -378,8 +422,14 @@ export class SheetsStateStore implements StateStore {
         ...(c.linkTo && target !== undefined ? { textFormatRuns: [{ startIndex: 0, format: { link: { uri: `#gid=${target}&range=${c.linkTo.cell}` } } }] } : {}),
       };
     };
+    const appended: sheets_v4.Schema$RowData[] = [];
     for (const c of cells) {
       if (rewrite && c.tab === PROBLEMS_TAB.name) continue;
+      if (c.append !== undefined) {
+        const row = (appended[c.append] ??= { values: [] });
+        row.values![c.col] = cellData(c);
+        continue;
+      }
       if (c.header) {
         const sheetId = gid(c.tab)!;
         requests.push(
@@ -409,18 +459,30 @@ export class SheetsStateStore implements StateStore {
         },
       });
     }
+    if (appended.length) {
+      for (const row of appended) for (let i = 0; i < row.values!.length; i++) row.values![i] ??= {};
+      requests.push({ appendCells: { sheetId: ids.get(LOG_TAB.name)!, rows: appended, fields: 'userEnteredValue' } });
+    }
     await withRetry<unknown>(
       'sheets.spreadsheets.batchUpdate',
       (o) => sheets.spreadsheets.batchUpdate({ spreadsheetId: this.spreadsheetId, requestBody: { requests } }, o),
       g.policy,
       {
-        // A lost answer: the batch is atomic, so if the tab it adds is there, all of it happened.
-        recover: added.length
-          ? async () => {
-              const meta = await sheets.spreadsheets.get({ spreadsheetId: this.spreadsheetId, fields: 'sheets.properties(sheetId,title)' }, { timeout: g.policy.timeoutMs });
-              return (meta.data.sheets ?? []).some((s) => s.properties?.title === added[0]) ? meta : undefined;
-            }
-          : undefined,
+        // A lost answer: the batch is atomic, so if the log rows it appends are there (or else the tab
+        // it adds), all of it happened; sent again, the rows would be appended twice.
+        recover:
+          appended.length || added.length
+            ? async () => {
+                if (appended.length) {
+                  const want = appended.map((r) => r.values!.map((v) => v.userEnteredValue?.stringValue ?? ''));
+                  const res = await sheets.spreadsheets.values.get({ spreadsheetId: this.spreadsheetId, range: tabRange(LOG_TAB.name) }, { timeout: g.policy.timeoutMs }).catch(() => undefined);
+                  const rows = (res?.data.values ?? []).map((r) => (r as RawValue[]).map(text));
+                  return containsRows(rows, want) ? res : undefined;
+                }
+                const meta = await sheets.spreadsheets.get({ spreadsheetId: this.spreadsheetId, fields: 'sheets.properties(sheetId,title)' }, { timeout: g.policy.timeoutMs });
+                return (meta.data.sheets ?? []).some((s) => s.properties?.title === added[0]) ? meta : undefined;
+              }
+            : undefined,
       },
     );
     for (const name of added) this.tab(name).exists = true;
@@ -459,6 +521,21 @@ export class SheetsStateStore implements StateStore {
     }
     for (const t of this.tabs.values()) for (let r = 0; r < t.rows.length; r++) t.rows[r] ??= [];
   }
+}
+
+/** Whether `rows` hold `want` as consecutive rows (a cell beyond a wanted row's end must be empty). */
+function containsRows(rows: readonly (readonly string[])[], want: readonly (readonly string[])[]): boolean {
+  const same = (have: readonly string[] | undefined, w: readonly string[]) => !!have && w.every((v, i) => (have[i] ?? '') === v) && have.slice(w.length).every((v) => v === '');
+  for (let i = 0; i + want.length <= rows.length; i++) if (want.every((w, k) => same(rows[i + k], w))) return true;
+  return false;
+}
+
+/** Google refused the batch because a tab it adds was added by another run since this one read the Sheet. */
+function isTabAddedMeanwhile(e: unknown): boolean {
+  const err = e as { status?: number; code?: number; message?: string; facts?: { status?: number; message?: string } };
+  const status = err.facts?.status ?? err.status ?? err.code;
+  const message = err.facts?.message ?? err.message ?? '';
+  return status === 400 && /addSheet: .*already exists/i.test(message);
 }
 
 /** The StateStore for a workbook read from a Google Sheet. */

@@ -195,7 +195,8 @@ export async function runPublish<SiteOutcome = unknown>(input: RunInput, given: 
   ];
   await state.appendLog(intents);
   const planned = log.length;
-  log = await state.readLog();
+  // NOTE: fresh: on a Google Sheet another run, on this machine or another, appends to the same log.
+  log = await state.readLog({ fresh: true });
   const holder = leaseHolder(log, now);
   // NOTE: another run that wrote to the log after this one read it and before this one's lease (and
   // finished, releasing its lease) may already have done this plan: a plan made from a view gone stale

@@ -43,6 +43,8 @@ export interface SheetReadInfo {
   readonly gridSize: ReadonlyMap<string, { readonly rows: number; readonly columns: number }>;
   /** Tab → sheetId (gid) of every tab; known only after the fallback read, which lists them all. */
   readonly sheetIds?: ReadonlyMap<string, number>;
+  /** Tab → sheetId of the tabs the read returned (all of them, or the ones it asked for). */
+  readonly readIds?: ReadonlyMap<string, number>;
   /** Google calls the read made. */
   readonly calls: number;
 }

@@ -74,12 +74,13 @@ describe('Google call budget', () => {
     await run(1, known, true);
     const first = standin.calls.byRoute();
     expect(first['sheets.spreadsheets.get']).toBe(1);
-    expect(first['sheets.spreadsheets.values.batchUpdate']).toBe(1);
+    // The write-back: one batchUpdate, whose log rows are appended (appendCells) with the rest.
+    expect(first['sheets.spreadsheets.batchUpdate']).toBe(1);
     expect(standin.calls.count('POST /upload/drive/v3/files')).toBe(4);
 
     standin.calls.clear();
     await run(2, known, true);
-    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.get': 1, 'drive.files.update': 4, 'sheets.spreadsheets.values.batchUpdate': 1 });
+    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.get': 1, 'drive.files.update': 4, 'sheets.spreadsheets.batchUpdate': 1 });
     expect(standin.calls.count('PATCH /upload/drive/v3/files')).toBe(4);
     expect([...standin.state.drive.files.values()].filter((f) => f.revisions.length === 2)).toHaveLength(4);
 

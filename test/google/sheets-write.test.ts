@@ -74,7 +74,7 @@ const entry = (over: Partial<LogEntry> = {}): LogEntry => ({
 });
 
 describe('SheetsStateStore.writeBack', () => {
-  it('writes links, Senest udsendt and log rows in ONE values.batchUpdate (RAW) and touches no other cell', async () => {
+  it('writes links, Senest udsendt and log rows in ONE batchUpdate (text never parsed; log rows appended) and touches no other cell', async () => {
     await exampleSheet();
     const { store, model } = await read();
     const meeting = model.meetings.find((m) => m.id === 'CF-2022-03-24')!;
@@ -85,9 +85,14 @@ describe('SheetsStateStore.writeBack', () => {
     };
     await store.writeBack(update, [entry(), entry({ edition: 'medlemmer', fileId: 'file-2' })]);
 
-    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.values.batchUpdate': 1 });
-    expect(JSON.parse(standin.calls.list[0]!.body.toString()).valueInputOption).toBe('RAW');
-    expect(store.lastWrite).toMatchObject({ calls: 1, path: 'values' });
+    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.batchUpdate': 1 });
+    const requests = (JSON.parse(standin.calls.list[0]!.body.toString()) as { requests: Record<string, { rows?: { values?: { userEnteredValue?: Record<string, unknown> }[] }[] }>[] }).requests;
+    // Every value as stringValue, which Sheets never parses (a title typed as `=…` stays text); the log's rows appended.
+    const values = requests.flatMap((r) => Object.values(r).flatMap((x) => (x.rows ?? []).flatMap((row) => row.values ?? []))).flatMap((v) => (v.userEnteredValue ? [v.userEnteredValue] : []));
+    expect(values.length).toBeGreaterThan(0);
+    expect(values.every((v) => Object.keys(v).join() === 'stringValue')).toBe(true);
+    expect(requests.filter((r) => 'appendCells' in r)).toHaveLength(1);
+    expect(store.lastWrite).toMatchObject({ calls: 1, path: 'cells' });
     const changed = changedCells(before, snapshot());
     const row = meeting.row;
     expect(changed.filter((k) => k.startsWith('Møder!'))).toEqual([`Møder!J${row}`, `Møder!L${row}`]);
@@ -200,7 +205,8 @@ describe('SheetsStateStore.writeBack', () => {
     await exampleSheet({ logRows: 3 });
     const { store } = await read();
     await store.appendLog([entry(), entry({ fileId: 'b' }), entry({ fileId: 'c' }), entry({ fileId: 'd' })]);
-    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.get': 1, 'sheets.spreadsheets.batchUpdate': 1 });
+    // Appending grows the tab itself: one call.
+    expect(standin.calls.byRoute()).toEqual({ 'sheets.spreadsheets.batchUpdate': 1 });
     const log = sheetOf(standin, ID, 'Udsendelser');
     expect(log.properties.gridProperties.rowCount).toBeGreaterThanOrEqual(5);
     expect(cellOf(log, `${columnLetter(LOG_TAB.columns.findIndex((c) => c.key === 'fileId'))}5`)?.value).toBe('d');
@@ -210,11 +216,33 @@ describe('SheetsStateStore.writeBack', () => {
     await exampleSheet();
     const clock = fakeClock();
     const { store } = await read(clock.policy);
-    standin.faults.push({ match: 'sheets.spreadsheets.values.batchUpdate', status: 500 }, { match: 'sheets.spreadsheets.values.batchUpdate', status: 429, retryAfter: 3 });
+    standin.faults.push({ match: 'sheets.spreadsheets.batchUpdate', status: 500 }, { match: 'sheets.spreadsheets.batchUpdate', status: 429, retryAfter: 3 });
     await store.appendLog([entry()]);
-    expect(standin.calls.count('POST /v4/spreadsheets/sheet-write-000001/values:batchUpdate')).toBe(3);
+    expect(standin.calls.count('POST /v4/spreadsheets/sheet-write-000001:batchUpdate')).toBe(3);
     expect(clock.sleeps).toEqual([250, 3000]);
     expect(cellOf(sheetOf(standin, ID, 'Udsendelser'), 'A2')?.value).toBe(entry().at);
+    expect(cellOf(sheetOf(standin, ID, 'Udsendelser'), 'A3')?.value ?? '').toBe('');
+  });
+
+  it('log rows whose answer was lost after they were appended are not appended again', async () => {
+    await exampleSheet();
+    const clock = fakeClock();
+    const { store } = await read(clock.policy);
+    standin.faults.push({ match: 'sheets.spreadsheets.batchUpdate', status: 500, after: true });
+    await store.appendLog([entry(), entry({ fileId: 'b' })]);
+    const log = sheetOf(standin, ID, 'Udsendelser');
+    expect([cellOf(log, 'A2')?.value, cellOf(log, 'A3')?.value, cellOf(log, 'A4')?.value ?? '']).toEqual([entry().at, entry().at, '']);
+    expect((await (await read()).store.readLog()).map((e) => e.fileId)).toEqual([entry().fileId, 'b']);
+  });
+
+  it('a fresh read of the log sees what another run appended since this one read the Sheet', async () => {
+    await exampleSheet();
+    const mine = (await read()).store;
+    const other = (await read()).store;
+    await other.appendLog([entry({ fileId: 'other' })]);
+    await mine.appendLog([entry({ fileId: 'mine' })]);
+    expect((await mine.readLog()).map((e) => e.fileId)).toEqual(['mine']);
+    expect((await mine.readLog({ fresh: true })).map((e) => e.fileId)).toEqual(['other', 'mine']);
   });
 });
 

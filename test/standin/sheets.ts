@@ -32,6 +32,7 @@ import {
   type SheetsState,
   type Spreadsheet,
   type ValueRenderOption,
+  isEmptyCell,
 } from './sheets-model.js';
 
 export { newSheetsState, type SheetsState } from './sheets-model.js';
@@ -343,6 +344,22 @@ function applyRequest(ss: Spreadsheet, req: Request, i: number): unknown {
       if (body.dimension === 'ROWS') sheet.properties.gridProperties.rowCount += length;
       else if (body.dimension === 'COLUMNS') sheet.properties.gridProperties.columnCount += length;
       else throw new ApiError(400, `Invalid ${where}: dimension must be ROWS or COLUMNS`);
+      return {};
+    }
+    case 'appendCells': {
+      // Appends the rows after the last row with data in the sheet, growing the grid as needed (AppendCellsRequest).
+      if (!body.fields) throw new ApiError(400, `Invalid ${where}: 'fields' is required`);
+      const sheet = ss.sheets.find((x) => x.properties.sheetId === body.sheetId);
+      if (!sheet) throw new ApiError(400, `Invalid ${where}: No grid with id: ${String(body.sheetId)}`);
+      const rows = (body.rows ?? []) as { values?: ApiCellData[] }[];
+      const mask = maskOf(String(body.fields));
+      let start = sheet.rows.length;
+      while (start > 0 && (sheet.rows[start - 1] ?? []).every((c) => isEmptyCell(c))) start--;
+      const g = sheet.properties.gridProperties;
+      const width = Math.max(0, ...rows.map((x) => x.values?.length ?? 0));
+      if (width > g.columnCount) throw new ApiError(400, `Invalid ${where}: the rows are wider than the sheet`);
+      if (start + rows.length > g.rowCount) g.rowCount = start + rows.length;
+      rows.forEach((row, i) => (row.values ?? []).forEach((data, col) => applyCellData(ensureCell(sheet, start + i, col), data ?? {}, mask, locale)));
       return {};
     }
     case 'updateDimensionProperties': {
