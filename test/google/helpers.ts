@@ -1,9 +1,14 @@
 // Shared set-up for the Google tests: a stand-in per test file, an environment pointing the real
 // clients at it, and a retry policy with a recorded, instant sleep.
 
+import { runPublish } from '../../src/commands/publish.js';
+import type { LogEntry } from '../../src/delivery/ports.js';
 import { openGoogle, type Google } from '../../src/google/client.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src/google/retry.js';
-import type { Standin } from '../standin/index.js';
+import { parseLogRows } from '../../src/google/sheets-state.js';
+import type { RawGrid } from '../../src/workbook/raw.js';
+import { LOG_TAB } from '../../sheets-schema/schema.js';
+import { sheetOf, valuesOf, type Standin } from '../standin/index.js';
 
 export const TOKEN = 'test-token';
 
@@ -17,6 +22,18 @@ export function standinEnv(standin: Standin, extra: NodeJS.ProcessEnv = {}): Nod
  */
 export function publishEnv(standin: Standin, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...process.env, ...standinEnv(standin), DAGSORDEN_MAIL: 'gmail', DAGSORDEN_SOFFICE: '/ingen/libreoffice', DAGSORDEN_GOOGLE_TIMEOUT_MS: '2000', ...extra };
+}
+
+/** `dagsorden publish --sheet <sheet> --now <now>` in this process against the stand-in: exit code and output lines. */
+export async function publishSheet(standin: Standin, sheet: string, now: string): Promise<{ code: number; out: string[] }> {
+  const out: string[] = [];
+  const code = await runPublish({ sheet, now, out: '/tmp/dagsorden-google-unused' }, { out: (s) => out.push(s), err: (s) => out.push(s), env: publishEnv(standin), isTTY: false });
+  return { code, out };
+}
+
+/** The Sheet's log as the stand-in holds it now. */
+export function sheetLog(standin: Standin, sheet: string): LogEntry[] {
+  return parseLogRows({ tab: LOG_TAB.name, rows: valuesOf(sheetOf(standin, sheet, LOG_TAB.name)) as RawGrid['rows'] });
 }
 
 /** The Google calls `run` made, per route and in all: the call budgets are stated per run, not per file. */

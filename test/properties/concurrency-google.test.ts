@@ -11,10 +11,9 @@
 // - Drive holds the reference's files (by folder and name), each once.
 // GOOGLE_CONCURRENCY_RUNS=<n> for a long run; PROPERTY_SEED=<n> for another seed.
 
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../../src/package-paths.js';
+import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
+import { events, runCli, type Exit } from '../helpers/cli-process.js';
 import { publishEnv } from '../google/helpers.js';
 import { prng } from '../helpers/prng.js';
 import { loadXlsx, sentMessages, startStandin, type Standin } from '../standin/index.js';
@@ -33,30 +32,12 @@ beforeAll(async () => {
 });
 afterAll(async () => Promise.all([standin?.close(), reference?.close()]));
 
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /** One `dagsorden publish --sheet`, .docx only (no LibreOffice), mail through Gmail's drafts. */
 function publish(to: Standin, sheet: string, now: string, crashAt: number | null): Promise<Exit> {
-  const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'dist', 'src', 'cli.js'), 'publish', '--sheet', sheet, '--now', now, '--out', '/tmp/dagsorden-google-unused'], {
-    env: { ...publishEnv(to), ...(crashAt !== null ? { DAGSORDEN_CRASH_AT: String(crashAt) } : {}) },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return runCli(['publish', '--sheet', sheet, '--now', now, '--out', '/tmp/dagsorden-google-unused'], { ...publishEnv(to), ...(crashAt !== null ? { DAGSORDEN_CRASH_AT: String(crashAt) } : {}) });
 }
 
-const events = (e: Exit): Record<string, unknown>[] =>
-  e.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 /** The Message-IDs of what the account sent, in order. */
 const sentIds = (on: Standin): string[] => sentMessages(on.state.gmail).map((m) => m.messageIdHeader);

@@ -14,15 +14,15 @@
 // killed run's work must be finished by it (an agenda is due only until the meeting begins).
 // CONCURRENCY_RUNS=<n> for a long run; PROPERTY_SEED=<n> to replay another seed.
 
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { BUNDLED_WORKBOOK, PACKAGE_ROOT } from '../../src/package-paths.js';
+import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
 import { useSmtpRecorder } from '../helpers/smtp-recorder.js';
+import { events, runCli, type Exit } from '../helpers/cli-process.js';
 
 const RUNS = Number(process.env.CONCURRENCY_RUNS ?? 2);
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261204);
@@ -33,37 +33,19 @@ const smtp = useSmtpRecorder();
 // NOTE: each output folder logs in as its own user, so two stories never mix their mail.
 const received = (user: string): string[] => smtp.received.filter((m) => m.user === user).map((m) => m.parsed.messageId ?? '');
 
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /** One `dagsorden publish` on the bundled example, .docx only (no LibreOffice: fast), mail by SMTP. */
 function publish(out: string, user: string, now: string, crashAt: number | null): Promise<Exit> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DAGSORDEN_')));
-  const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'dist', 'src', 'cli.js'), 'publish', '--workbook', BUNDLED_WORKBOOK, '--out', out, '--now', now], {
-    env: {
-      ...env,
-      DAGSORDEN_MAIL: 'smtp',
-      DAGSORDEN_SMTP_URL: `smtp://${user}:hemmeligt@127.0.0.1:${smtp.port}`,
-      DAGSORDEN_SOFFICE: '/ingen/libreoffice',
-      ...(crashAt !== null ? { DAGSORDEN_CRASH_AT: String(crashAt) } : {}),
-    },
+  return runCli(['publish', '--workbook', BUNDLED_WORKBOOK, '--out', out, '--now', now], {
+    ...env,
+    DAGSORDEN_MAIL: 'smtp',
+    DAGSORDEN_SMTP_URL: `smtp://${user}:hemmeligt@127.0.0.1:${smtp.port}`,
+    DAGSORDEN_SOFFICE: '/ingen/libreoffice',
+    ...(crashAt !== null ? { DAGSORDEN_CRASH_AT: String(crashAt) } : {}),
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
 }
 
-const events = (e: Exit): Record<string, unknown>[] =>
-  e.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 /** Every file under `dir` (the log and lease files excepted), relative, with the sha256 of its bytes. */
 async function filesOf(dir: string): Promise<Map<string, string>> {

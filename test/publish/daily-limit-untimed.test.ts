@@ -4,26 +4,18 @@
 // ask Gmail; the first run after it finishes the job; every e-mail goes exactly once.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runPublish } from '../../src/commands/publish.js';
 import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
-import { LOG_TAB } from '../../sheets-schema/schema.js';
-import { parseLogRows } from '../../src/google/sheets-state.js';
-import type { RawGrid } from '../../src/workbook/raw.js';
-import { publishEnv } from '../google/helpers.js';
-import { loadXlsx, sentMessages, sheetOf, startStandin, valuesOf, type Standin } from '../standin/index.js';
+import { publishSheet, sheetLog } from '../google/helpers.js';
+import { loadXlsx, sentMessages, startStandin, type Standin } from '../standin/index.js';
 
 let standin: Standin;
 const SHEET = 'chefforum-sheet-limit-untimed';
 const LIMIT = 10;
 
-async function publish(now: string): Promise<{ code: number; out: string[] }> {
-  const out: string[] = [];
-  const code = await runPublish({ sheet: SHEET, now, out: '/tmp/dagsorden-google-unused' }, { out: (s) => out.push(s), err: (s) => out.push(s), env: publishEnv(standin), isTTY: false });
-  return { code, out };
-}
+const publish = (now: string) => publishSheet(standin, SHEET, now);
 
 const sent = () => sentMessages(standin.state.gmail).map((m) => m.messageIdHeader);
-const logEntries = () => parseLogRows({ tab: LOG_TAB.name, rows: valuesOf(sheetOf(standin, SHEET, LOG_TAB.name)) as RawGrid['rows'] });
+const logEntries = () => sheetLog(standin, SHEET);
 
 beforeAll(async () => {
   standin = await startStandin();

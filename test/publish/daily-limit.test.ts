@@ -3,28 +3,20 @@
 // nothing more; the next day's run finishes the job; every e-mail goes exactly once.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPublish } from '../../src/commands/publish.js';
 import { dailySendingLimit } from '../../src/google/translate-error.js';
 import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
 import { simpleParser } from 'mailparser';
-import { LOG_TAB } from '../../sheets-schema/schema.js';
-import { parseLogRows } from '../../src/google/sheets-state.js';
-import type { RawGrid } from '../../src/workbook/raw.js';
-import { publishEnv } from '../google/helpers.js';
+import { publishSheet, sheetLog } from '../google/helpers.js';
 import { loadXlsx, sentMessages, sheetOf, startStandin, valuesOf, type Standin } from '../standin/index.js';
 
 let standin: Standin;
 const SHEET = 'chefforum-sheet-limit';
 const LIMIT = 10;
 
-async function publish(now: string): Promise<{ code: number; out: string[] }> {
-  const out: string[] = [];
-  const code = await runPublish({ sheet: SHEET, now, out: '/tmp/dagsorden-google-unused' }, { out: (s) => out.push(s), err: (s) => out.push(s), env: publishEnv(standin), isTTY: false });
-  return { code, out };
-}
+const publish = (now: string) => publishSheet(standin, SHEET, now);
 
 const sent = () => sentMessages(standin.state.gmail).map((m) => m.messageIdHeader);
-const logEntries = () => parseLogRows({ tab: LOG_TAB.name, rows: valuesOf(sheetOf(standin, SHEET, LOG_TAB.name)) as RawGrid['rows'] });
+const logEntries = () => sheetLog(standin, SHEET);
 /** Møde-id → Næste, as the write-back left the Møder tab. */
 function next(): Map<string, string> {
   const [header, ...rows] = valuesOf(sheetOf(standin, SHEET, 'Møder')).map((r) => r.map((v) => String(v ?? '')));
