@@ -13,7 +13,7 @@ import type { Google } from './client.js';
 import { addGuideRequests, addTabRequests } from './create-sheet.js';
 import { GUIDE_TAB_NAME } from '../../sheets-schema/guide.js';
 import { translateGoogleError } from './translate-error.js';
-import { withRetry } from './retry.js';
+import { googleErrorFacts, RetriesExhausted, withRetry } from './retry.js';
 
 const LOG_ACTIONS: readonly LogAction[] = ['lease', 'upload', 'send', 'notify', 'kladde', 'skyldig', 'abonnement', 'sendeloft'];
 const LOG_STATUSES: readonly LogStatus[] = ['påbegyndt', 'udført', 'fejlet', 'sluppet', 'ikke sendt', 'fjernet'];
@@ -173,8 +173,7 @@ export class SheetsStateStore implements StateStore {
       const g = await this.google();
       const sheets = await g.sheets();
       try {
-        const res = await withRetry('sheets.values.get', (o) => sheets.spreadsheets.values.get({ spreadsheetId: this.spreadsheetId, range: tabRange(LOG_TAB.name) }, o), g.policy);
-        const rows = (res.data.values ?? []) as RawValue[][];
+        const rows = await withRetry('sheets.values.get', (o) => this.fetchLogRows(sheets, o), g.policy);
         this.log = parseLogRows({ tab: LOG_TAB.name, rows } as RawGrid);
         this.tab(LOG_TAB.name).rows = rows.map((r) => r.map(text));
       } catch (e) {
@@ -333,6 +332,12 @@ export class SheetsStateStore implements StateStore {
   }
 
   /** The steady state: one `values.batchUpdate`, RAW, so text that looks like a formula stays text. */
+  /** The log tab's rows as the Sheet holds them now (one `values.get`). */
+  private async fetchLogRows(sheets: sheets_v4.Sheets, options: { timeout?: number }): Promise<RawValue[][]> {
+    const res = await sheets.spreadsheets.values.get({ spreadsheetId: this.spreadsheetId, range: tabRange(LOG_TAB.name) }, options);
+    return (res.data.values ?? []) as RawValue[][];
+  }
+
   private async writeValues(sheets: sheets_v4.Sheets, g: Google, cells: CellWrite[]): Promise<void> {
     const data = cells.map((c) => ({ range: `${tabRange(c.tab)}!${columnLetter(c.col)}${c.row + 1}`, values: [[c.value]] }));
     await withRetry(
@@ -475,9 +480,8 @@ export class SheetsStateStore implements StateStore {
             ? async () => {
                 if (appended.length) {
                   const want = appended.map((r) => r.values!.map((v) => v.userEnteredValue?.stringValue ?? ''));
-                  const res = await sheets.spreadsheets.values.get({ spreadsheetId: this.spreadsheetId, range: tabRange(LOG_TAB.name) }, { timeout: g.policy.timeoutMs }).catch(() => undefined);
-                  const rows = (res?.data.values ?? []).map((r) => (r as RawValue[]).map(text));
-                  return containsRows(rows, want) ? res : undefined;
+                  const rows = await this.fetchLogRows(sheets, { timeout: g.policy.timeoutMs }).catch(() => undefined);
+                  return rows && containsRows(rows.map((r) => r.map(text)), want) ? rows : undefined;
                 }
                 const meta = await sheets.spreadsheets.get({ spreadsheetId: this.spreadsheetId, fields: 'sheets.properties(sheetId,title)' }, { timeout: g.policy.timeoutMs });
                 return (meta.data.sheets ?? []).some((s) => s.properties?.title === added[0]) ? meta : undefined;
@@ -532,10 +536,8 @@ function containsRows(rows: readonly (readonly string[])[], want: readonly (read
 
 /** Google refused the batch because a tab it adds was added by another run since this one read the Sheet. */
 function isTabAddedMeanwhile(e: unknown): boolean {
-  const err = e as { status?: number; code?: number; message?: string; facts?: { status?: number; message?: string } };
-  const status = err.facts?.status ?? err.status ?? err.code;
-  const message = err.facts?.message ?? err.message ?? '';
-  return status === 400 && /addSheet: .*already exists/i.test(message);
+  const f = e instanceof RetriesExhausted ? e.facts : googleErrorFacts(e);
+  return f?.status === 400 && /addSheet: .*already exists/i.test(f.message ?? '');
 }
 
 /** The StateStore for a workbook read from a Google Sheet. */

@@ -135,8 +135,9 @@ export async function publishSite(opts: SitePublishOptions): Promise<SitePublish
 
   // NOTE: the search index takes longest, in Pagefind's own process: it is begun from the item pages,
   // built first, and the stored files are listed and the rest of the site built while it runs (waiting
-  // for Pagefind to have read every page first measured no faster). When no searchable text changed, the index files stored by the last complete run stay (the same
-  // pages give the same files), and Pagefind does not run at all.
+  // for Pagefind to have read every page first measured no faster). When no searchable text changed,
+  // the index files stored by the last complete run stay (the same pages give the same files), and
+  // Pagefind does not run at all.
   const itemPages = buildItemPages(input);
   const pages = searchPages(input, itemPages);
   const searchFingerprint = readSearchIndexFingerprint(pages);
