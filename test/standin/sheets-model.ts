@@ -122,6 +122,70 @@ export interface Spreadsheet {
   access: 'edit' | 'view' | 'none';
   nextSheetId: number;
   nextProtectedRangeId: number;
+  /** Developer metadata on rows (the only location the stand-in implements). */
+  developerMetadata: RowMetadata[];
+}
+
+/**
+ * Developer metadata on rows: as Google documents it, it stays with its rows as rows are inserted or
+ * deleted around them, and is deleted with them.
+ */
+export interface RowMetadata {
+  metadataId: number;
+  metadataKey: string;
+  metadataValue?: string;
+  visibility: 'DOCUMENT' | 'PROJECT';
+  sheetId: number;
+  startIndex: number;
+  endIndex: number;
+}
+
+/** A row range [a, b) after rows [at, at + count) were inserted. */
+function shiftedByInsert(a: number, b: number, at: number, count: number): [number, number] {
+  return [a >= at ? a + count : a, b > at ? b + count : b];
+}
+
+/** A row range [a, b) after rows [s, e) were deleted; empty when it lay wholly inside them. */
+function shiftedByDelete(a: number, b: number, s: number, e: number): [number, number] {
+  const map = (x: number) => (x <= s ? x : x >= e ? x - (e - s) : s);
+  return [map(a), map(b)];
+}
+
+function moveRowRanges(ss: Spreadsheet, sheet: SheetData, shift: (a: number, b: number) => [number, number]): void {
+  const id = sheet.properties.sheetId;
+  const rowsOf = (r: ApiGridRange): ApiGridRange => {
+    if (r.startRowIndex === undefined && r.endRowIndex === undefined) return r;
+    const [a, b] = shift(r.startRowIndex ?? 0, r.endRowIndex ?? sheet.properties.gridProperties.rowCount);
+    return { ...r, ...(r.startRowIndex !== undefined ? { startRowIndex: a } : {}), ...(r.endRowIndex !== undefined ? { endRowIndex: b } : {}) };
+  };
+  sheet.merges = sheet.merges.map((m) => rowsOf(m) as Required<ApiGridRange>).filter((m) => m.endRowIndex > m.startRowIndex);
+  sheet.protectedRanges = sheet.protectedRanges.map((p) => ({ ...p, range: rowsOf(p.range) }));
+  ss.developerMetadata = ss.developerMetadata
+    .map((m) => {
+      if (m.sheetId !== id) return m;
+      const [a, b] = shift(m.startIndex, m.endIndex);
+      return { ...m, startIndex: a, endIndex: b };
+    })
+    .filter((m) => m.endIndex > m.startIndex);
+}
+
+/** InsertDimensionRequest on rows: empty rows before `at`; what lies below moves down with its metadata. */
+export function insertRows(ss: Spreadsheet, sheet: SheetData, at: number, count: number): void {
+  const g = sheet.properties.gridProperties;
+  if (at < 0 || at > g.rowCount || count <= 0) throw new ApiError(400, `Invalid InsertDimensionRequest: the range [${at}, ${at + count}) is outside the sheet (${g.rowCount} rows)`);
+  if (at < sheet.rows.length) sheet.rows.splice(at, 0, ...Array.from({ length: count }, () => []));
+  g.rowCount += count;
+  moveRowRanges(ss, sheet, (a, b) => shiftedByInsert(a, b, at, count));
+}
+
+/** DeleteDimensionRequest on rows: rows [start, end) go, with their metadata; what lies below moves up. */
+export function deleteRows(ss: Spreadsheet, sheet: SheetData, start: number, end: number): void {
+  const g = sheet.properties.gridProperties;
+  if (start < 0 || end > g.rowCount || end <= start) throw new ApiError(400, `Invalid DeleteDimensionRequest: the range [${start}, ${end}) is outside the sheet (${g.rowCount} rows)`);
+  if (end - start >= g.rowCount) throw new ApiError(400, "Invalid requests[0].deleteDimension: You can't delete all the rows on the sheet.");
+  sheet.rows.splice(start, end - start);
+  g.rowCount -= end - start;
+  moveRowRanges(ss, sheet, (a, b) => shiftedByDelete(a, b, start, end));
 }
 
 export interface SheetsState {
@@ -179,6 +243,7 @@ export function newSpreadsheet(state: SheetsState, id?: string, title = 'Untitle
     access: 'edit',
     nextSheetId: 1_000_000_001,
     nextProtectedRangeId: 1_500_000_001,
+    developerMetadata: [],
   };
   state.spreadsheets.set(spreadsheetId, ss);
   return ss;

@@ -33,6 +33,9 @@ import {
   type Spreadsheet,
   type ValueRenderOption,
   isEmptyCell,
+  insertRows,
+  deleteRows,
+  type RowMetadata,
 } from './sheets-model.js';
 
 export { newSheetsState, type SheetsState } from './sheets-model.js';
@@ -293,6 +296,41 @@ function validateRule(rule: DataValidationRule, where: string): void {
 
 type Request = Record<string, Record<string, unknown>>;
 
+interface DataFilter {
+  readonly developerMetadataLookup?: { metadataId?: number; metadataKey?: string; metadataValue?: string; locationType?: string; visibility?: string; metadataLocation?: unknown; locationMatchingStrategy?: string };
+  readonly a1Range?: string;
+  readonly gridRange?: ApiGridRange;
+}
+
+function metadataResource(m: RowMetadata): unknown {
+  return {
+    metadataId: m.metadataId,
+    metadataKey: m.metadataKey,
+    ...(m.metadataValue !== undefined ? { metadataValue: m.metadataValue } : {}),
+    location: { locationType: 'ROW', dimensionRange: { sheetId: m.sheetId, dimension: 'ROWS', startIndex: m.startIndex, endIndex: m.endIndex } },
+    visibility: m.visibility,
+  };
+}
+
+/** The row metadata a DataFilter's developerMetadataLookup selects: every field given must match. */
+function matchingMetadata(ss: Spreadsheet, filter: DataFilter | undefined, where: string): RowMetadata[] {
+  const l = filter?.developerMetadataLookup;
+  if (!l || filter.a1Range !== undefined || filter.gridRange !== undefined) throw new ApiError(400, `Invalid ${where}: the stand-in implements data filters by developerMetadataLookup only`);
+  if (l.metadataLocation !== undefined || l.locationMatchingStrategy !== undefined) throw new ApiError(400, `Invalid ${where}: the stand-in does not implement metadataLocation lookups`);
+  if (l.metadataId === undefined && l.metadataKey === undefined && l.metadataValue === undefined && l.locationType === undefined && l.visibility === undefined)
+    throw new ApiError(400, `Invalid ${where}: the developerMetadataLookup selects nothing`);
+  if (l.locationType !== undefined && l.locationType !== 'ROW') return [];
+  return ss.developerMetadata.filter(
+    (m) => (l.metadataId === undefined || m.metadataId === l.metadataId) && (l.metadataKey === undefined || m.metadataKey === l.metadataKey) && (l.metadataValue === undefined || m.metadataValue === l.metadataValue) && (l.visibility === undefined || m.visibility === l.visibility),
+  );
+}
+
+/** The A1 range of the rows a metadata entry sits on, every column of the sheet. */
+function metadataA1(ss: Spreadsheet, m: RowMetadata): string {
+  const sheet = ss.sheets.find((x) => x.properties.sheetId === m.sheetId)!;
+  return formatRange(sheet.properties.title, { startRow: m.startIndex, endRow: m.endIndex, startCol: 0, endCol: sheet.properties.gridProperties.columnCount });
+}
+
 function applyRequest(ss: Spreadsheet, req: Request, i: number): unknown {
   const kinds = Object.keys(req);
   if (kinds.length !== 1) throw new ApiError(400, `Invalid requests[${i}]: exactly one kind of request must be set`);
@@ -487,6 +525,42 @@ function applyRequest(ss: Spreadsheet, req: Request, i: number): unknown {
       }
       throw new ApiError(400, `Invalid ${where}: No protected range with id: ${String(body.protectedRangeId)}`);
     }
+    case 'insertDimension':
+    case 'deleteDimension': {
+      const range = (body.range ?? {}) as { sheetId?: number; dimension?: string; startIndex?: number; endIndex?: number };
+      const sheet = ss.sheets.find((x) => x.properties.sheetId === (range.sheetId ?? 0));
+      if (!sheet) throw new ApiError(400, `Invalid ${where}: No grid with id: ${String(range.sheetId)}`);
+      if (range.dimension !== 'ROWS') throw new ApiError(400, `Invalid ${where}: the stand-in implements ROWS only`);
+      if (range.startIndex === undefined || range.endIndex === undefined) throw new ApiError(400, `Invalid ${where}: startIndex and endIndex are required`);
+      if (kind === 'insertDimension') {
+        if (body.inheritFromBefore === true && range.startIndex === 0) throw new ApiError(400, `Invalid ${where}: inheritFromBefore cannot be true when inserting at row 0`);
+        insertRows(ss, sheet, range.startIndex, range.endIndex - range.startIndex);
+      } else deleteRows(ss, sheet, range.startIndex, range.endIndex);
+      return {};
+    }
+    case 'createDeveloperMetadata': {
+      const m = (body.developerMetadata ?? {}) as { metadataId?: number; metadataKey?: string; metadataValue?: string; visibility?: string; location?: { dimensionRange?: { sheetId?: number; dimension?: string; startIndex?: number; endIndex?: number } } };
+      if (!m.metadataKey) throw new ApiError(400, `Invalid ${where}: Developer metadata must always have a key specified.`);
+      if (m.visibility !== 'DOCUMENT' && m.visibility !== 'PROJECT') throw new ApiError(400, `Invalid ${where}: Developer metadata must always have a visibility specified.`);
+      const d = m.location?.dimensionRange;
+      if (!d || d.dimension !== 'ROWS') throw new ApiError(400, `Invalid ${where}: the stand-in implements metadata on rows (location.dimensionRange, ROWS) only`);
+      const sheet = ss.sheets.find((x) => x.properties.sheetId === (d.sheetId ?? 0));
+      if (!sheet) throw new ApiError(400, `Invalid ${where}: No grid with id: ${String(d.sheetId)}`);
+      const start = d.startIndex ?? 0;
+      const end = d.endIndex ?? sheet.properties.gridProperties.rowCount;
+      if (start < 0 || end > sheet.properties.gridProperties.rowCount || end <= start) throw new ApiError(400, `Invalid ${where}: the location is outside the sheet`);
+      if (m.metadataId !== undefined && (m.metadataId <= 0 || ss.developerMetadata.some((x) => x.metadataId === m.metadataId))) throw new ApiError(400, `Invalid ${where}: metadataId ${m.metadataId} is taken or not positive`);
+      let metadataId = m.metadataId;
+      while (metadataId === undefined || ss.developerMetadata.some((x) => x.metadataId === metadataId)) metadataId = 1 + Math.floor(Math.random() * 2_000_000_000);
+      const entry: RowMetadata = { metadataId, metadataKey: m.metadataKey, ...(m.metadataValue !== undefined ? { metadataValue: m.metadataValue } : {}), visibility: m.visibility, sheetId: sheet.properties.sheetId, startIndex: start, endIndex: end };
+      ss.developerMetadata.push(entry);
+      return { createDeveloperMetadata: { developerMetadata: metadataResource(entry) } };
+    }
+    case 'deleteDeveloperMetadata': {
+      const found = matchingMetadata(ss, body.dataFilter as DataFilter | undefined, where);
+      ss.developerMetadata = ss.developerMetadata.filter((m) => !found.includes(m));
+      return { deleteDeveloperMetadata: { deletedDeveloperMetadata: found.map(metadataResource) } };
+    }
     default:
       throw new ApiError(400, `Invalid requests[${i}]: the stand-in does not implement "${kind}"`);
   }
@@ -494,7 +568,7 @@ function applyRequest(ss: Spreadsheet, req: Request, i: number): unknown {
 
 // ---- spreadsheets.get ------------------------------------------------------------------------
 
-function gridData(sheet: SheetData, r?: Required<GridRange>): unknown {
+function gridData(sheet: SheetData, r?: Required<GridRange>, ss?: Spreadsheet): unknown {
   const g = sheet.properties.gridProperties;
   const range = r ?? { startRow: 0, endRow: g.rowCount, startCol: 0, endCol: g.columnCount };
   const rowData: { values?: unknown[] }[] = [];
@@ -520,10 +594,19 @@ function gridData(sheet: SheetData, r?: Required<GridRange>): unknown {
     rowData.push(last >= 0 ? { values: values.slice(0, last + 1) } : {});
   }
   while (rowData.length && !rowData[rowData.length - 1]!.values) rowData.pop();
+  // Each row's properties (DimensionProperties), with the developer metadata on it: Google lists every
+  // row of the range; here rows up to the last with data or metadata (the rest would be alike).
+  const onRows = (ss?.developerMetadata ?? []).filter((m) => m.sheetId === sheet.properties.sheetId && m.endIndex > range.startRow && m.startIndex < range.endRow);
+  const lastRow = Math.max(range.startRow + rowData.length, ...onRows.map((m) => Math.min(m.endIndex, range.endRow)));
+  const rowMetadata = Array.from({ length: lastRow - range.startRow }, (_, k) => {
+    const here = onRows.filter((m) => m.startIndex <= range.startRow + k && range.startRow + k < m.endIndex);
+    return { pixelSize: 21, ...(here.length ? { developerMetadata: here.map(metadataResource) } : {}) };
+  });
   return {
     ...(range.startRow ? { startRow: range.startRow } : {}),
     ...(range.startCol ? { startColumn: range.startCol } : {}),
     ...(rowData.length ? { rowData } : {}),
+    ...(rowMetadata.length ? { rowMetadata } : {}),
   };
 }
 
@@ -540,7 +623,7 @@ function spreadsheetResource(ss: Spreadsheet, opts: { includeGridData: boolean; 
       ...(s.protectedRanges.length ? { protectedRanges: structuredClone(s.protectedRanges) } : {}),
       // Like Google, every merge of the sheet, whatever ranges were asked for; absent when none.
       ...(s.merges.length ? { merges: structuredClone(s.merges) } : {}),
-      ...(opts.includeGridData ? { data: opts.ranges.length ? dataFor.get(s)!.map((r) => gridData(s, r)) : [gridData(s)] } : {}),
+      ...(opts.includeGridData ? { data: opts.ranges.length ? dataFor.get(s)!.map((r) => gridData(s, r, ss)) : [gridData(s, undefined, ss)] } : {}),
     }));
   return { spreadsheetId: ss.spreadsheetId, properties: structuredClone(ss.properties), sheets, spreadsheetUrl: spreadsheetUrl(ss.spreadsheetId) };
 }
@@ -573,6 +656,7 @@ export function cloneSpreadsheet(ss: Spreadsheet): Spreadsheet {
       merges: structuredClone(s.merges),
       columnWidths: new Map(s.columnWidths),
     })),
+    developerMetadata: ss.developerMetadata.map((m) => ({ ...m })),
   };
 }
 
@@ -673,6 +757,42 @@ export function matchSheetValues(req: StandinRequest, state: SheetsState): Route
             : {}),
           responses: clean,
         });
+      });
+    if (verb === 'batchUpdateByDataFilter' && m === 'POST')
+      return r('batchUpdateByDataFilter', () => {
+        const ss = findSpreadsheet(state, id, true);
+        const body = parseJsonBody(req) as { valueInputOption?: string; data?: { dataFilter?: DataFilter; values?: unknown; majorDimension?: string }[] };
+        const option = inputOption(body.valueInputOption);
+        // NOTE: every range a filter selects gets the values; a filter that selects nothing adds no
+        // response (the row it named is gone) rather than an error.
+        const responses = atomically(state, ss, (copy) =>
+          (body.data ?? []).flatMap((d, i) =>
+            matchingMetadata(copy, d.dataFilter, `data[${i}].dataFilter`).map((meta) => {
+              const { sheetTitle, spreadsheetId: _s, ...rest } = writeRange(copy, metadataA1(copy, meta), d.values ?? [], option, d.majorDimension, `data[${i}].`);
+              return { sheetTitle, response: { ...rest, dataFilter: d.dataFilter } };
+            }),
+          ),
+        );
+        const clean = responses.map((x) => x.response);
+        return json({
+          spreadsheetId: id,
+          ...(clean.length
+            ? {
+                totalUpdatedRows: clean.reduce((n, x) => n + x.updatedRows, 0),
+                totalUpdatedColumns: Math.max(...clean.map((x) => x.updatedColumns)),
+                totalUpdatedCells: clean.reduce((n, x) => n + x.updatedCells, 0),
+                totalUpdatedSheets: new Set(responses.map((x) => x.sheetTitle)).size,
+              }
+            : {}),
+          ...(clean.length ? { responses: clean } : {}),
+        });
+      });
+    if (verb === 'batchClearByDataFilter' && m === 'POST')
+      return r('batchClearByDataFilter', () => {
+        const ss = findSpreadsheet(state, id, true);
+        const body = parseJsonBody(req) as { dataFilters?: DataFilter[] };
+        const cleared = atomically(state, ss, (copy) => (body.dataFilters ?? []).flatMap((f, i) => matchingMetadata(copy, f, `dataFilters[${i}]`).map((meta) => clearRange(copy, metadataA1(copy, meta)))));
+        return json({ spreadsheetId: id, ...(cleared.length ? { clearedRanges: cleared } : {}) });
       });
     if (verb === 'batchClear' && m === 'POST')
       return r('batchClear', () => {
