@@ -288,7 +288,7 @@ export const SUBSCRIBERS_TAB = tab({
   key: 'subscribers',
   scriptOwned: true,
   optional: true,
-  note: 'Borgere, der får en e-mail, når en dagsorden eller et referat udgives. Skrives af dagsorden. Slet en række for at afmelde borgeren; ret ikke i rækkerne.',
+  note: 'Borgere, der får en e-mail, når en dagsorden eller et referat udgives. Skrives af dagsorden. De nyeste tilmeldinger står øverst. Slet en række for at afmelde borgeren; ret ikke i rækkerne.',
   columns: [
     column({ header: 'E-mail', key: 'email', kind: 'text', scriptOwned: true, note: 'Borgerens e-mailadresse.' }),
     column({ header: 'Følger', key: 'kind', kind: 'text', scriptOwned: true, note: 'Forum (et forums dagsordener og referater) eller Sag (en sag på tværs af fora).' }),

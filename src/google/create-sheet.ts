@@ -8,7 +8,7 @@ import { TABS, type ColumnSpec, type TabSpec } from '../../sheets-schema/schema.
 import { isCellError, type RawGrid, type RawValue } from '../workbook/raw.js';
 import type { Google } from './client.js';
 import { translateGoogleError } from './translate-error.js';
-import { isRateLimit, withRetry } from './retry.js';
+import { googleErrorFacts, isRateLimit, RetriesExhausted, withRetry } from './retry.js';
 
 /** Sheet ids are ours to choose, so the one batchUpdate can address every tab without a read. */
 export const SHEET_IDS: Readonly<Record<TabSpec['key'], number>> = { meetings: 0, items: 1, members: 2, settings: 3, log: 4, problems: 5, subscribers: 7 };
@@ -82,6 +82,15 @@ export function guideLayoutRequests(sheetId: number): sheets_v4.Schema$Request[]
 /** The requests that add the Vejledning tab to an existing Sheet (the job does it once, as it adds a missing tab). */
 export function addGuideRequests(sheetId: number): sheets_v4.Schema$Request[] {
   return [{ addSheet: { properties: guideProperties(sheetId) } }, ...guideLayoutRequests(sheetId)];
+}
+
+/**
+ * Google refused an `addSheet` because a tab of that name or id is already there: another run (or a
+ * `serve` process) added it between this one's look and its write.
+ */
+export function isTabAddedMeanwhile(e: unknown): boolean {
+  const f = e instanceof RetriesExhausted ? e.facts : googleErrorFacts(e);
+  return f?.status === 400 && /addSheet: .*already exists/i.test(f.message ?? '');
 }
 
 /**

@@ -103,7 +103,7 @@ const MAX_MARKED = 200_000;
  * One tab's grid data and merges → raw rows. Every cell of a merged range but its top-left one is
  * marked as merged (it reads as empty in Sheets), so validation can tell the secretary.
  */
-function gridFromSheet(sheet: sheets_v4.Schema$Sheet): RawGrid {
+export function gridFromSheet(sheet: sheets_v4.Schema$Sheet): RawGrid {
   const title = sheet.properties?.title ?? '';
   const rows: RawValue[][] = (sheet.data?.[0]?.rowData ?? []).map((r) => (r.values ?? []).map(rawFromCell));
   let marked = 0;

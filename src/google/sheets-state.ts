@@ -10,10 +10,10 @@ import { tabRange } from './sheets-read.js';
 import { UserError } from '../errors.js';
 import type { LogAction, LogEntry, LogStatus, StateStore, WriteBack } from '../delivery/ports.js';
 import type { Google } from './client.js';
-import { addGuideRequests, addTabRequests } from './create-sheet.js';
+import { addGuideRequests, addTabRequests, isTabAddedMeanwhile } from './create-sheet.js';
 import { GUIDE_TAB_NAME } from '../../sheets-schema/guide.js';
 import { translateGoogleError } from './translate-error.js';
-import { googleErrorFacts, RetriesExhausted, withRetry } from './retry.js';
+import { withRetry } from './retry.js';
 
 const LOG_ACTIONS: readonly LogAction[] = ['lease', 'upload', 'send', 'notify', 'kladde', 'skyldig', 'abonnement', 'sendeloft'];
 const LOG_STATUSES: readonly LogStatus[] = ['påbegyndt', 'udført', 'fejlet', 'sluppet', 'ikke sendt', 'fjernet'];
@@ -532,12 +532,6 @@ function containsRows(rows: readonly (readonly string[])[], want: readonly (read
   const same = (have: readonly string[] | undefined, w: readonly string[]) => !!have && w.every((v, i) => (have[i] ?? '') === v) && have.slice(w.length).every((v) => v === '');
   for (let i = 0; i + want.length <= rows.length; i++) if (want.every((w, k) => same(rows[i + k], w))) return true;
   return false;
-}
-
-/** Google refused the batch because a tab it adds was added by another run since this one read the Sheet. */
-function isTabAddedMeanwhile(e: unknown): boolean {
-  const f = e instanceof RetriesExhausted ? e.facts : googleErrorFacts(e);
-  return f?.status === 400 && /addSheet: .*already exists/i.test(f.message ?? '');
 }
 
 /** The StateStore for a workbook read from a Google Sheet. */

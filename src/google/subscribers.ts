@@ -13,9 +13,9 @@ import { parseAddress, parseTarget, pendingKey, type FollowKind, type Subscripti
 import type { SubscriptionStore } from '../portal/subscriptions/store.js';
 import { isCellError, type RawGrid, type RawValue } from '../workbook/raw.js';
 import type { Google } from './client.js';
-import { addTabRequests } from './create-sheet.js';
+import { addTabRequests, isTabAddedMeanwhile } from './create-sheet.js';
 import { googleErrorFacts, isRateLimit, withRetry } from './retry.js';
-import { tabRange } from './sheets-read.js';
+import { gridFromSheet, tabRange } from './sheets-read.js';
 import { translateGoogleError } from './translate-error.js';
 
 type Key = (typeof SUBSCRIBERS_TAB.columns)[number]['key'];
@@ -146,10 +146,47 @@ function isMissingRange(e: unknown): boolean {
   return f?.status === 400 && /Unable to parse range/i.test(f.message ?? '');
 }
 
+/** The developer metadata key that anchors a subscription's row; its value is the subscription's id. */
+export const SUBSCRIBER_ANCHOR_KEY = 'dagsorden.abonnent';
+
+const anchorFilter = (subscriptionId: string): sheets_v4.Schema$DataFilter => ({ developerMetadataLookup: { metadataKey: SUBSCRIBER_ANCHOR_KEY, metadataValue: subscriptionId, locationType: 'ROW' } });
+
+// The tab's values and, per row, the anchors on it, in one call.
+const READ_FIELDS = 'sheets(properties(sheetId,title),merges,data(rowData(values(effectiveValue)),rowMetadata(developerMetadata(metadataId,metadataKey,metadataValue))))';
+
+interface TabNow {
+  readonly parsed: ParsedSubscribers;
+  readonly sheetId: number;
+  /** Zero-based row → the ids its anchors name. */
+  readonly anchorsOn: ReadonlyMap<number, readonly string[]>;
+  /** Subscription id → how many rows carry its anchor. */
+  readonly anchorCount: ReadonlyMap<string, number>;
+}
+
+/**
+ * Whether a write for this subscription may go by its anchor: its one anchor is on the row whose
+ * Id cell names it, and no other anchor is on that row. After a sort, a copied row or a hand edit the
+ * anchors may not match the rows: then the row is written where it is read, and anchored afresh.
+ */
+function anchoredAt(tab: TabNow, subscriptionId: string, row: number): boolean {
+  const on = tab.anchorsOn.get(row) ?? [];
+  return tab.anchorCount.get(subscriptionId) === 1 && on.length === 1 && on[0] === subscriptionId;
+}
+
+/** A row of text cells for updateCells: what RAW writes (an empty string leaves the cell empty). */
+const rowData = (row: readonly string[]): sheets_v4.Schema$RowData => ({ values: row.map((v) => (v === '' ? {} : { userEnteredValue: { stringValue: v } })) });
+
 /**
  * The store `dagsorden serve --sheet` keeps: every call reads the tab afresh (the secretary may
- * have deleted a row a minute ago), and writes only the row it concerns, as text (RAW: nothing the
- * citizen typed is read as a formula).
+ * have deleted a row a minute ago), and writes only the row it concerns, as text (nothing the citizen
+ * typed is read as a formula).
+ *
+ * NOTE: a row is found by an anchor, not by its number. Each row this store writes carries developer
+ * metadata naming its subscription, which Google keeps with the row as rows above it are inserted or
+ * deleted. So a row the secretary deletes while a confirmation or an unsubscription is under way
+ * cannot make the write land on her neighbour's row (it did when rows were written by number: someone
+ * else was unsubscribed, or two rows got one id). A new row is inserted under the header together
+ * with its anchor, in one atomic batchUpdate; the tab therefore lists the newest sign-ups first.
  */
 export function googleSubscriptionStore(opts: GoogleSubscriptionStoreOptions): SubscriptionStore {
   const id = opts.spreadsheetId;
@@ -165,84 +202,134 @@ export function googleSubscriptionStore(opts: GoogleSubscriptionStoreOptions): S
     }
   }
 
-  /** The tab as it is now; undefined when the Sheet has none yet. */
-  const read = (): Promise<ParsedSubscribers | undefined> =>
+  /** The tab as it is now, with its anchors; undefined when the Sheet has none yet. */
+  const read = (): Promise<TabNow | undefined> =>
     call(async (sheets, g) => {
       try {
-        const res = await withRetry('sheets.values.get', (o) => sheets.spreadsheets.values.get({ spreadsheetId: id, range, valueRenderOption: 'UNFORMATTED_VALUE' }, o), g.policy);
-        const rows = (res.data.values ?? []).map((r) => r.map((v: unknown) => (v === '' || v === null || v === undefined ? null : typeof v === 'number' || typeof v === 'boolean' ? v : String(v))));
-        return parseSubscriberRows({ tab: SUBSCRIBERS_TAB.name, rows });
+        const res = await withRetry('sheets.spreadsheets.get', (o) => sheets.spreadsheets.get({ spreadsheetId: id, ranges: [range], includeGridData: true, fields: READ_FIELDS }, o), g.policy);
+        const sheet = res.data.sheets?.[0];
+        if (!sheet) return undefined;
+        const anchorsOn = new Map<number, string[]>();
+        const anchorCount = new Map<string, number>();
+        (sheet.data?.[0]?.rowMetadata ?? []).forEach((props, r) => {
+          const ids = (props.developerMetadata ?? []).filter((m) => m.metadataKey === SUBSCRIBER_ANCHOR_KEY).map((m) => m.metadataValue ?? '');
+          if (ids.length) anchorsOn.set(r, ids);
+          for (const x of ids) anchorCount.set(x, (anchorCount.get(x) ?? 0) + 1);
+        });
+        return { parsed: parseSubscriberRows(gridFromSheet(sheet)), sheetId: sheet.properties?.sheetId ?? 0, anchorsOn, anchorCount };
       } catch (e) {
         if (isMissingRange(e)) return undefined;
         throw e;
       }
     });
 
-  /** A Sheet made before the tab existed, and no run of the job since: the tab is made as init-sheet makes it. */
+  /**
+   * A Sheet made before the tab existed, and no run of the job since: the tab is made as init-sheet
+   * makes it. Another `serve` process (or the job) may add it between the look and the write: Google
+   * then refuses the write, and the tab as it is now counts.
+   */
   const createTab = (): Promise<void> =>
     call(async (sheets, g) => {
-      const meta = await withRetry('sheets.spreadsheets.get', (o) => sheets.spreadsheets.get({ spreadsheetId: id, fields: 'sheets.properties(sheetId,title)' }, o), g.policy);
-      const used = new Set((meta.data.sheets ?? []).map((s) => s.properties?.sheetId ?? 0));
-      if ((meta.data.sheets ?? []).some((s) => s.properties?.title === SUBSCRIBERS_TAB.name)) return;
-      let sheetId = 7;
-      while (used.has(sheetId)) sheetId++;
-      await withRetry('sheets.spreadsheets.batchUpdate', (o) => sheets.spreadsheets.batchUpdate({ spreadsheetId: id, requestBody: { requests: addTabRequests(SUBSCRIBERS_TAB, sheetId) } }, o), g.policy, {
-        retryable: isRateLimit,
-      });
+      for (let attempt = 1; ; attempt++) {
+        const meta = await withRetry('sheets.spreadsheets.get', (o) => sheets.spreadsheets.get({ spreadsheetId: id, fields: 'sheets.properties(sheetId,title)' }, o), g.policy);
+        const used = new Set((meta.data.sheets ?? []).map((s) => s.properties?.sheetId ?? 0));
+        if ((meta.data.sheets ?? []).some((s) => s.properties?.title === SUBSCRIBERS_TAB.name)) return;
+        let sheetId = 7;
+        while (used.has(sheetId)) sheetId++;
+        try {
+          await withRetry('sheets.spreadsheets.batchUpdate', (o) => sheets.spreadsheets.batchUpdate({ spreadsheetId: id, requestBody: { requests: addTabRequests(SUBSCRIBERS_TAB, sheetId) } }, o), g.policy, {
+            retryable: isRateLimit,
+          });
+          return;
+        } catch (e) {
+          if (attempt >= 3 || !isTabAddedMeanwhile(e)) throw e;
+        }
+      }
     });
+
+  const anchorAt = (sheetId: number, row: number, subscriptionId: string): sheets_v4.Schema$Request => ({
+    createDeveloperMetadata: {
+      developerMetadata: { metadataKey: SUBSCRIBER_ANCHOR_KEY, metadataValue: subscriptionId, visibility: 'DOCUMENT', location: { dimensionRange: { sheetId, dimension: 'ROWS', startIndex: row, endIndex: row + 1 } } },
+    },
+  });
 
   return {
     description: `fanen ${SUBSCRIBERS_TAB.name} i Google Sheet ${id}`,
-    all: async () => (await read())?.subscriptions ?? [],
+    all: async () => (await read())?.parsed.subscriptions ?? [],
     async put(s: Subscription): Promise<void> {
       let tab = await read();
       if (!tab) {
         await createTab();
-        tab = parseSubscriberRows(undefined);
+        tab = await read();
+        if (!tab) throw new Error(`The tab ${SUBSCRIBERS_TAB.name} is missing just after it was added`);
       }
-      const row = subscriberRow(s, tab.columns);
-      const at = tab.rowOf.get(s.id);
-      const last = columnLetter(row.length - 1);
+      const { sheetId } = tab;
+      const row = subscriberRow(s, tab.parsed.columns);
+      const at = tab.parsed.rowOf.get(s.id);
       await call(async (sheets, g) => {
-        if (at !== undefined) {
-          // The same row again (confirmed, or a new confirmation mail): idempotent, so retried as usual.
+        if (at !== undefined && anchoredAt(tab, s.id, at)) {
+          // NOTE: the same row again (confirmed, or a new confirmation mail), wherever it is now; the
+          // write is idempotent, so retried as usual. Should the secretary have deleted the row
+          // meanwhile, the anchor went with it and nothing is written: her deletion stands.
           await withRetry(
-            'sheets.values.update',
-            (o) => sheets.spreadsheets.values.update({ spreadsheetId: id, range: `${range}!A${at + 1}:${last}${at + 1}`, valueInputOption: 'RAW', requestBody: { values: [row] } }, o),
+            'sheets.values.batchUpdateByDataFilter',
+            (o) => sheets.spreadsheets.values.batchUpdateByDataFilter({ spreadsheetId: id, requestBody: { valueInputOption: 'RAW', data: [{ dataFilter: anchorFilter(s.id), majorDimension: 'ROWS', values: [row] }] } }, o),
             g.policy,
           );
           return;
         }
-        // NOTE: an append is not idempotent: after a lost answer a retry could add the row twice (which
-        // the parser would then refuse), so only a rate limit is retried; the citizen is told to try again.
-        await withRetry(
-          'sheets.values.append',
-          (o) => sheets.spreadsheets.values.append({ spreadsheetId: id, range: `${range}!A:${last}`, valueInputOption: 'RAW', insertDataOption: 'INSERT_ROWS', requestBody: { values: [row] } }, o),
-          g.policy,
-          { retryable: isRateLimit },
-        );
+        // An anchor of this id left on an emptied row (unsubscribed earlier) goes, so the row written
+        // now is the only one that carries it.
+        const stale: sheets_v4.Schema$Request[] = (tab.anchorCount.get(s.id) ?? 0) > 0 ? [{ deleteDeveloperMetadata: { dataFilter: anchorFilter(s.id) } }] : [];
+        const requests: sheets_v4.Schema$Request[] =
+          at !== undefined
+            ? [
+                // A row without its anchor (written before rows were anchored, typed in, or moved by a
+                // sort): written where it was read, and anchored from now on, in one request.
+                ...stale,
+                ...(tab.anchorsOn.get(at) ?? []).filter((x) => x !== s.id).map((x) => ({ deleteDeveloperMetadata: { dataFilter: anchorFilter(x) } })),
+                { updateCells: { start: { sheetId, rowIndex: at, columnIndex: 0 }, rows: [rowData(row)], fields: 'userEnteredValue' } },
+                anchorAt(sheetId, at, s.id),
+              ]
+            : [
+                ...stale,
+                { insertDimension: { range: { sheetId, dimension: 'ROWS', startIndex: 1, endIndex: 2 }, inheritFromBefore: false } },
+                { updateCells: { start: { sheetId, rowIndex: 1, columnIndex: 0 }, rows: [rowData(row)], fields: 'userEnteredValue' } },
+                anchorAt(sheetId, 1, s.id),
+              ];
+        // NOTE: inserting a row is not idempotent: after a lost answer a retry could add the row twice
+        // (which the parser would then refuse), so only a rate limit is retried; the citizen is told to
+        // try again.
+        await withRetry('sheets.spreadsheets.batchUpdate', (o) => sheets.spreadsheets.batchUpdate({ spreadsheetId: id, requestBody: { requests } }, o), g.policy, { retryable: isRateLimit });
       });
     },
     async remove(ids: readonly string[]): Promise<void> {
       if (ids.length === 0) return;
       const tab = await read();
-      const rows = ids.flatMap((x) => {
-        const r = tab?.rowOf.get(x);
-        return r === undefined ? [] : [r];
+      if (!tab) return;
+      const anchored = ids.filter((x) => tab.parsed.rowOf.has(x) && anchoredAt(tab, x, tab.parsed.rowOf.get(x)!));
+      const loose = ids.flatMap((x) => {
+        const r = tab.parsed.rowOf.get(x);
+        return r === undefined || anchored.includes(x) ? [] : [r];
       });
-      if (!tab || rows.length === 0) return;
-      const last = columnLetter(Math.max(...tab.columns.values()));
+      const last = columnLetter(Math.max(...tab.parsed.columns.values()));
       // NOTE: the rows are emptied, not deleted, so no other row moves under the job or the secretary;
-      // empty rows are skipped when read. A row the secretary deletes between this read and this clear
-      // would shift the rows: the worst that can happen is that someone else's row is emptied (she is
-      // unsubscribed), never that a notice goes to an address she did not confirm.
-      await call((sheets, g) =>
-        withRetry(
-          'sheets.values.batchClear',
-          (o) => sheets.spreadsheets.values.batchClear({ spreadsheetId: id, requestBody: { ranges: rows.map((r) => `${range}!A${r + 1}:${last}${r + 1}`) } }, o),
-          g.policy,
-        ),
-      );
+      // empty rows are skipped when read. An anchored row is found wherever it is now.
+      if (anchored.length)
+        await call((sheets, g) =>
+          withRetry('sheets.values.batchClearByDataFilter', (o) => sheets.spreadsheets.values.batchClearByDataFilter({ spreadsheetId: id, requestBody: { dataFilters: anchored.map(anchorFilter) } }, o), g.policy),
+        );
+      // A row without its anchor is emptied where it was read. Should the secretary delete a row above
+      // it in between, someone else's row would be emptied (she is unsubscribed), never a notice sent
+      // to an address that did not confirm.
+      if (loose.length)
+        await call((sheets, g) =>
+          withRetry(
+            'sheets.values.batchClear',
+            (o) => sheets.spreadsheets.values.batchClear({ spreadsheetId: id, requestBody: { ranges: loose.map((r) => `${range}!A${r + 1}:${last}${r + 1}`) } }, o),
+            g.policy,
+          ),
+        );
     },
   };
 }
