@@ -708,6 +708,17 @@ export function matchSheets(req: StandinRequest, state: SheetsState, _baseUrl: (
   return matchSheetValues(req, state);
 }
 
+/** The totals of a batch of value writes (absent when nothing was written, as Google leaves them out). */
+function updateTotals(parts: readonly { sheetTitle: string; updatedRows: number; updatedColumns: number; updatedCells: number }[]): Record<string, number> {
+  if (!parts.length) return {};
+  return {
+    totalUpdatedRows: parts.reduce((n, x) => n + x.updatedRows, 0),
+    totalUpdatedColumns: Math.max(...parts.map((x) => x.updatedColumns)),
+    totalUpdatedCells: parts.reduce((n, x) => n + x.updatedCells, 0),
+    totalUpdatedSheets: new Set(parts.map((x) => x.sheetTitle)).size,
+  };
+}
+
 /** values.* routes: `/v4/spreadsheets/{id}/values:batchGet`, `/values/{range}`, `/values/{range}:append`, ... */
 export function matchSheetValues(req: StandinRequest, state: SheetsState): RouteMatch | undefined {
   const s = req.segments;
@@ -743,20 +754,8 @@ export function matchSheetValues(req: StandinRequest, state: SheetsState): Route
             }
           }),
         );
-        const sheets = new Set(responses.map((x) => x.sheetTitle));
         const clean = responses.map(({ sheetTitle: _t, ...rest }) => rest);
-        return json({
-          spreadsheetId: id,
-          ...(clean.length
-            ? {
-                totalUpdatedRows: clean.reduce((n, x) => n + x.updatedRows, 0),
-                totalUpdatedColumns: Math.max(...clean.map((x) => x.updatedColumns)),
-                totalUpdatedCells: clean.reduce((n, x) => n + x.updatedCells, 0),
-                totalUpdatedSheets: sheets.size,
-              }
-            : {}),
-          responses: clean,
-        });
+        return json({ spreadsheetId: id, ...updateTotals(responses), responses: clean });
       });
     if (verb === 'batchUpdateByDataFilter' && m === 'POST')
       return r('batchUpdateByDataFilter', () => {
@@ -773,19 +772,8 @@ export function matchSheetValues(req: StandinRequest, state: SheetsState): Route
             }),
           ),
         );
-        const clean = responses.map((x) => x.response);
-        return json({
-          spreadsheetId: id,
-          ...(clean.length
-            ? {
-                totalUpdatedRows: clean.reduce((n, x) => n + x.updatedRows, 0),
-                totalUpdatedColumns: Math.max(...clean.map((x) => x.updatedColumns)),
-                totalUpdatedCells: clean.reduce((n, x) => n + x.updatedCells, 0),
-                totalUpdatedSheets: new Set(responses.map((x) => x.sheetTitle)).size,
-              }
-            : {}),
-          ...(clean.length ? { responses: clean } : {}),
-        });
+        const clean = responses.map((x) => ({ ...x.response, sheetTitle: x.sheetTitle }));
+        return json({ spreadsheetId: id, ...updateTotals(clean), ...(clean.length ? { responses: responses.map((x) => x.response) } : {}) });
       });
     if (verb === 'batchClearByDataFilter' && m === 'POST')
       return r('batchClearByDataFilter', () => {
