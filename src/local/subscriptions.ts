@@ -2,10 +2,11 @@
 // WebAssembly, shipped inside the npm package, so no native build and no download) held in memory
 // and written to `out/.dagsorden/abonnenter.sqlite` atomically after every change (write-file-atomic:
 // a temporary file, flushed, renamed), so the scheduled job reading it never sees half a database.
-// NOTE: one writer. `dagsorden serve` is the only process that changes the file; the job only reads.
+// `dagsorden serve` is the only command that changes the file (under a lock, see below); the job only reads.
 
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { lock } from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { FollowKind, Subscription } from '../portal/subscriptions/rules.js';
@@ -68,44 +69,75 @@ function rowsOf(db: Database): Subscription[] {
   return out;
 }
 
-/** The store `dagsorden serve` writes: the file is read once and rewritten after each change. */
+const insert = (db: Database, s: Subscription): void => {
+  db.run('INSERT OR REPLACE INTO abonnementer (id, email, kind, target, token, requested_at, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    s.id,
+    s.email,
+    s.kind,
+    s.target,
+    s.token,
+    s.requestedAt,
+    s.confirmedAt ?? null,
+  ]);
+};
+
+/**
+ * The store `dagsorden serve` writes. Each change reads the file as it is now, makes the change and
+ * writes the file again, holding a lock (`abonnenter.sqlite.lock`, proper-lockfile) the while.
+ * NOTE: the file is rewritten whole, so two `serve` processes (a restart overlapping the old one, or
+ * two behind one proxy) that each kept their own copy lost each other's sign-ups; with the lock and
+ * the fresh read they take turns, and every change lands (test/properties/subscribers-local.test.ts).
+ */
 export async function sqliteSubscriptionStore(path: string): Promise<SubscriptionStore & { putAll(subscriptions: readonly Subscription[]): Promise<void>; close(): void }> {
-  const db = await openDatabase(path);
-  const insert = (s: Subscription): void => {
-    db.run('INSERT OR REPLACE INTO abonnementer (id, email, kind, target, token, requested_at, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      s.id,
-      s.email,
-      s.kind,
-      s.target,
-      s.token,
-      s.requestedAt,
-      s.confirmedAt ?? null,
-    ]);
-  };
-  const persist = async (): Promise<void> => {
+  // Opened once now, so a file that cannot be read stops `serve` at its start, not at the first sign-up.
+  (await openDatabase(path)).close();
+
+  async function change(f: (db: Database) => void): Promise<void> {
     await mkdir(dirname(path), { recursive: true });
-    await writeFileAtomic(path, Buffer.from(db.export()), { mode: 0o600 });
-  };
+    let compromised: Error | undefined;
+    const release = await lock(path, {
+      realpath: false,
+      lockfilePath: `${path}.lock`,
+      // A lock whose holder died is taken over after this long (its holder refreshes it meanwhile).
+      stale: 30_000,
+      retries: { retries: 100, minTimeout: 10, maxTimeout: 250, randomize: true },
+      onCompromised: (e) => (compromised = e),
+    }).catch((e: unknown) => {
+      throw new UserError('service', `Abonnementsdatabasen ${path} er optaget af en anden proces (${(e as Error).message}). Prøv igen om lidt.`);
+    });
+    try {
+      const db = await openDatabase(path);
+      try {
+        f(db);
+        if (compromised) throw compromised;
+        await writeFileAtomic(path, Buffer.from(db.export()), { mode: 0o600 });
+      } finally {
+        db.close();
+      }
+    } finally {
+      await release().catch(() => undefined);
+    }
+  }
+
   return {
     description: `abonnementsdatabasen ${path}`,
-    all: async () => rowsOf(db),
-    async put(s: Subscription): Promise<void> {
-      insert(s);
-      await persist();
-    },
+    all: () => readSubscriptions(path),
+    put: (s: Subscription) => change((db) => insert(db, s)),
     /** Several in one transaction and one write (the benchmark fills a database with it). */
-    async putAll(all: readonly Subscription[]): Promise<void> {
-      db.run('BEGIN');
-      for (const s of all) insert(s);
-      db.run('COMMIT');
-      await persist();
-    },
+    putAll: (all: readonly Subscription[]) =>
+      change((db) => {
+        db.run('BEGIN');
+        for (const s of all) insert(db, s);
+        db.run('COMMIT');
+      }),
     async remove(ids: readonly string[]): Promise<void> {
       if (ids.length === 0) return;
-      for (const id of ids) db.run('DELETE FROM abonnementer WHERE id = ?', [id]);
-      await persist();
+      await change((db) => {
+        for (const id of ids) db.run('DELETE FROM abonnementer WHERE id = ?', [id]);
+      });
     },
-    close: () => db.close(),
+    // Nothing stays open between calls.
+    close: () => undefined,
   };
 }
 
