@@ -331,13 +331,13 @@ export class SheetsStateStore implements StateStore {
     this.remember(all, rewrite);
   }
 
-  /** The steady state: one `values.batchUpdate`, RAW, so text that looks like a formula stays text. */
   /** The log tab's rows as the Sheet holds them now (one `values.get`). */
   private async fetchLogRows(sheets: sheets_v4.Sheets, options: { timeout?: number }): Promise<RawValue[][]> {
     const res = await sheets.spreadsheets.values.get({ spreadsheetId: this.spreadsheetId, range: tabRange(LOG_TAB.name) }, options);
     return (res.data.values ?? []) as RawValue[][];
   }
 
+  /** The steady state: one `values.batchUpdate`, RAW, so text that looks like a formula stays text. */
   private async writeValues(sheets: sheets_v4.Sheets, g: Google, cells: CellWrite[]): Promise<void> {
     const data = cells.map((c) => ({ range: `${tabRange(c.tab)}!${columnLetter(c.col)}${c.row + 1}`, values: [[c.value]] }));
     await withRetry(

@@ -147,7 +147,7 @@ function isMissingRange(e: unknown): boolean {
 }
 
 /** The developer metadata key that anchors a subscription's row; its value is the subscription's id. */
-export const SUBSCRIBER_ANCHOR_KEY = 'dagsorden.abonnent';
+const SUBSCRIBER_ANCHOR_KEY = 'dagsorden.abonnent';
 
 const anchorFilter = (subscriptionId: string): sheets_v4.Schema$DataFilter => ({ developerMetadataLookup: { metadataKey: SUBSCRIBER_ANCHOR_KEY, metadataValue: subscriptionId, locationType: 'ROW' } });
 

@@ -13,7 +13,7 @@
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
-import { events, runCli, type Exit } from '../helpers/cli-process.js';
+import { expectRoundExits, runCli, type Exit } from '../helpers/cli-process.js';
 import { publishEnv } from '../google/helpers.js';
 import { prng } from '../helpers/prng.js';
 import { loadXlsx, sentMessages, startStandin, type Standin } from '../standin/index.js';
@@ -77,17 +77,7 @@ it(`side by side on a Google Sheet, with kills, the job does what one run at a t
       // NOTE: up to 50 steps reaches every upload and send of the example's runs.
       const crashes = Array.from({ length: n }, () => (random() < 0.4 ? Math.floor(random() * 50) : null));
       const exits = await Promise.all(crashes.map((crashAt) => publish(standin, sheet, now, crashAt)));
-      totals.processes += exits.length + 1;
-      totals.killed += exits.filter((e) => e.signal === 'SIGKILL').length;
-      totals.busy += exits.filter((e) => events(e).some((ev) => ev.event === 'busy')).length;
-      exits.forEach((e, p) => {
-        const killed = e.signal === 'SIGKILL' && crashes[p] !== null;
-        expect(killed || e.code === 0, `process ${p} at ${now}: exit ${e.code} ${e.signal}\n${e.stderr}\n${e.stdout.slice(-3000)}`).toBe(true);
-        expect(e.stderr + e.stdout, 'no stack trace').not.toMatch(/\n\s+at [\w.<]+ \(|Error: /);
-        const busy = events(e).filter((ev) => ev.event === 'busy');
-        for (const ev of busy) expect(String(ev.message)).toContain(BUSY);
-        if (busy.length) expect(events(e).filter((ev) => ev.event === 'done' || ev.event === 'site')).toEqual([]);
-      });
+      expectRoundExits(exits, crashes, now, BUSY, totals);
       // The next scheduled run finishes what a killed run left (its lease died with its process).
       const follow = await publish(standin, sheet, now, null);
       expect(follow.code, follow.stderr).toBe(0);

@@ -22,7 +22,7 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { BUNDLED_WORKBOOK } from '../../src/package-paths.js';
 import { useSmtpRecorder } from '../helpers/smtp-recorder.js';
-import { events, runCli, type Exit } from '../helpers/cli-process.js';
+import { events, expectRoundExits, runCli, type Exit } from '../helpers/cli-process.js';
 
 const RUNS = Number(process.env.CONCURRENCY_RUNS ?? 2);
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261204);
@@ -130,17 +130,7 @@ it(`side by side, with kills, the job does what one run at a time does (${RUNS} 
           const round = story.rounds[i]!;
           const crashes = round.kills.slice(0, round.processes);
           const exits = await Promise.all(crashes.map((crashAt) => publish(out, user, now, crashAt)));
-          totals.processes += exits.length + 1;
-          totals.killed += exits.filter((e) => e.signal === 'SIGKILL').length;
-          totals.busy += exits.filter((e) => events(e).some((ev) => ev.event === 'busy')).length;
-          exits.forEach((e, p) => {
-            const killed = e.signal === 'SIGKILL' && crashes[p] !== null;
-            expect(killed || e.code === 0, `process ${p} at ${now}: exit ${e.code} ${e.signal}\n${e.stderr}`).toBe(true);
-            expect(e.stderr + e.stdout, 'no stack trace').not.toMatch(/\n\s+at [\w.<]+ \(|Error: /);
-            for (const ev of events(e)) if (ev.event === 'busy') expect(String(ev.message)).toContain(BUSY);
-            // A run that stood back did nothing at all: no document, no mail, no site.
-            if (events(e).some((ev) => ev.event === 'busy')) expect(events(e).filter((ev) => ev.event === 'done' || ev.event === 'site')).toEqual([]);
-          });
+          expectRoundExits(exits, crashes, now, BUSY, totals);
           // The next scheduled run (the same moment: the killed runs' leases died with their processes)
           // finishes what a killed run left; after a round without kills it has nothing left to do.
           const follow = await publish(out, user, now, null);

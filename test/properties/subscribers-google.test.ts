@@ -111,6 +111,11 @@ async function runCase(citizens: readonly Citizen[], tabExists: boolean, bystand
   for (const k of kept.keys()) expect({ bystander: k, has: got.has(`tilskuer${k}@example.org`) }).toEqual({ bystander: k, has: bystandersLeft.includes(`tilskuer${k}@example.org`) });
   for (const email of bystandersLeft) expect(parsed.subscriptions.find((x) => x.email === email)).toMatchObject({ confirmedAt: '2026-11-01T08:05:00.000Z', token: bystander(Number(/\d+/.exec(email)![0]))[6] });
   expect(got.size).toBe(citizens.filter((c) => expectedOf(c)).length + bystandersLeft.length);
+  // The same read without the program's parser: the non-empty rows are exactly the expected addresses, one row each.
+  const rawRows = valuesOf(sheetOf(standin, id, SUBSCRIBERS_TAB.name)).slice(1).filter((r) => r.some((v) => v !== null && v !== ''));
+  const emailAt = SUBSCRIBERS_TAB.columns.findIndex((c) => c.key === 'email');
+  const wanted = [...citizens.filter((c) => expectedOf(c)).map((c) => `borger${c.n}@example.org`), ...bystandersLeft].sort();
+  expect(rawRows.map((r) => String(r[emailAt])).sort()).toEqual(wanted);
   totals.operations += citizens.reduce((n, c) => n + c.ops.length, 0);
   totals.cases++;
 }
